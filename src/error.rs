@@ -1,0 +1,77 @@
+//! The library's error type.
+//!
+//! Every variant carries enough to name the culprit: the file, the key or line, the value
+//! seen and what is allowed. The binary prints the `Display` form on one line of stderr and
+//! exits with code 2 (see `main.rs`).
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in enrichsim that is the user's input, not a bug.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A scenario file (or a `--set` override) that is malformed or impossible.
+    #[error("{file}: key `{key}`: {problem}: got {value}; allowed: {allowed}")]
+    Scenario {
+        /// The scenario file, as given on the command line.
+        file: String,
+        /// The dotted path of the offending key, e.g. `design.sample_size`.
+        key: String,
+        /// What is wrong, in a few words.
+        problem: String,
+        /// The value seen, rendered as TOML would show it (or `(missing)`).
+        value: String,
+        /// What would have been accepted.
+        allowed: String,
+    },
+    /// A data file (CSV) with a bad line, a missing column or an unreadable value.
+    #[error("{file}: line {line}: {message}")]
+    Data {
+        /// The data file.
+        file: String,
+        /// 1-based line number in the file (the header is line 1); 0 when the file as a whole is at fault.
+        line: u64,
+        /// What is wrong: the column, the value and what is allowed.
+        message: String,
+    },
+    /// A command-line value that is out of range or inconsistent.
+    #[error("option `{option}`: got {value}; allowed: {allowed}")]
+    Usage {
+        /// The option, e.g. `--reps`.
+        option: String,
+        /// The value given.
+        value: String,
+        /// What is allowed.
+        allowed: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Shorthand for a [`Error::Usage`] error.
+    pub fn usage(option: &str, value: impl ToString, allowed: impl ToString) -> Self {
+        Error::Usage {
+            option: option.to_string(),
+            value: value.to_string(),
+            allowed: allowed.to_string(),
+        }
+    }
+
+    /// Shorthand for an [`Error::Io`] error.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,71 @@
+//! Tolerance helpers shared by the integration tests (as statrs keeps its `prec.rs`).
+#![allow(dead_code, unused_macros, unused_imports)]
+
+use std::path::PathBuf;
+
+/// `assert_close!(actual, expected, rel)`: |actual - expected| <= rel * max(|expected|, 1e-300).
+macro_rules! assert_close {
+    ($actual:expr, $expected:expr, $rel:expr) => {{
+        let (a, e, r): (f64, f64, f64) = ($actual, $expected, $rel);
+        let tol = r * e.abs().max(1e-300);
+        assert!(
+            (a - e).abs() <= tol,
+            "{} = {a:.12e}, expected {e:.12e} within relative {r:e} (abs diff {:.3e})",
+            stringify!($actual),
+            (a - e).abs()
+        );
+    }};
+}
+
+/// `assert_abs_close!(actual, expected, abs)`: |actual - expected| <= abs.
+macro_rules! assert_abs_close {
+    ($actual:expr, $expected:expr, $abs:expr) => {{
+        let (a, e, t): (f64, f64, f64) = ($actual, $expected, $abs);
+        assert!(
+            (a - e).abs() <= t,
+            "{} = {a:.12e}, expected {e:.12e} within {t:e} (abs diff {:.3e})",
+            stringify!($actual),
+            (a - e).abs()
+        );
+    }};
+}
+
+/// `assert_within_mcse!(estimate, expected, se, k)`: |estimate - expected| <= k * se, where `se`
+/// is the Monte Carlo standard error of the difference, computed by the test.
+macro_rules! assert_within_mcse {
+    ($est:expr, $expected:expr, $se:expr, $k:expr) => {{
+        let (x, e, s, k): (f64, f64, f64, f64) = ($est, $expected, $se, $k);
+        assert!(s > 0.0, "Monte Carlo SE must be positive, got {s}");
+        assert!(
+            (x - e).abs() <= k * s,
+            "{} = {x:.6}, expected {e:.6} within {k} Monte Carlo SE ({s:.6}): off by {:.2} SE",
+            stringify!($est),
+            (x - e).abs() / s
+        );
+    }};
+}
+
+pub(crate) use {assert_abs_close, assert_close, assert_within_mcse};
+
+/// The shared folder beside the project's root (../shared), where the oracles live.
+pub fn shared_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("shared")
+}
+
+/// Path of an oracle file in ../shared/oracles.
+pub fn oracle(name: &str) -> PathBuf {
+    shared_dir().join("oracles").join(name)
+}
+
+/// Reads and parses an oracle JSON file.
+pub fn oracle_json(name: &str) -> serde_json::Value {
+    let path = oracle(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read oracle {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad oracle JSON {}: {e}", path.display()))
+}
+
+/// Binomial Monte Carlo standard error of a proportion p over n replicates.
+pub fn binomial_se(p: f64, n: f64) -> f64 {
+    (p * (1.0 - p) / n).sqrt()
+}
