@@ -7,3 +7,6 @@ pub mod error;
 pub mod normal;
 
 pub use error::{Error, Result};
+pub mod analysis;
+pub mod dataset;
+pub mod sequential;

@@ -1,0 +1,1 @@
+//! Survival analysis of one data cut: log-rank, Cox proportional hazards, Kaplan-Meier.

@@ -1,0 +1,1 @@
+//! Real survival data read from CSV, for `enrichsim analyze`.

@@ -1,0 +1,1 @@
+//! Group-sequential designs: spending functions and boundaries.
