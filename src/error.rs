@@ -23,6 +23,14 @@ pub enum Error {
         /// What would have been accepted.
         allowed: String,
     },
+    /// A scenario file that is not valid TOML.
+    #[error("{file}: not valid TOML: {message}")]
+    ScenarioSyntax {
+        /// The scenario file.
+        file: String,
+        /// The TOML parser's message, with line and column.
+        message: String,
+    },
     /// A data file (CSV) with a bad line, a missing column or an unreadable value.
     #[error("{file}: line {line}: {message}")]
     Data {

@@ -1,12 +1,28 @@
 //! enrichsim: Monte Carlo simulation of Phase 3 survival trials with biomarker enrichment.
 //!
 //! The data flow runs one way (see DESIGN.md beside the project):
-//! scenario -> model and design -> replicate -> analysis -> decision -> summary -> report.
+//! `scenario` (parse, check) -> `model` (resolve: `population`, `enrolment`, `outcome`; and the
+//! design) -> `trial` (one cohort and its data cut) -> `analysis` (log-rank, Cox, Kaplan-Meier)
+//! -> `engine` (replicates, random streams from `rng`, parallelism) -> `summary` -> `report`.
+//! [`Study`] is the front door; `cli` only parses arguments and calls it.
 
+pub mod analysis;
+pub mod cli;
+pub mod dataset;
+pub mod engine;
+pub mod enrolment;
 pub mod error;
+pub mod model;
 pub mod normal;
+pub mod outcome;
+pub mod population;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod sequential;
+pub mod study;
+pub mod summary;
+pub mod trial;
 
 pub use error::{Error, Result};
-pub mod analysis;
-pub mod dataset;
-pub mod sequential;
+pub use study::Study;

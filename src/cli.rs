@@ -1,0 +1,181 @@
+//! The command line: clap definitions and the calls into the library. No statistics here.
+
+use crate::error::{Error, Result};
+use crate::report::{self, Format};
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Monte Carlo simulation of Phase 3 survival trials with biomarker enrichment.
+#[derive(Parser, Debug)]
+#[command(name = "enrichsim", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by commands that read a scenario.
+#[derive(Args, Debug, Clone)]
+pub struct ScenarioArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override one scenario value: KEY.PATH=VALUE (TOML syntax), repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Options for where and how a report is written.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format: text, json, csv or markdown.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a scenario: power, events, sample size, screening, duration.
+    Run {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// Number of replicates.
+        #[arg(long, default_value_t = 10_000)]
+        reps: u64,
+        /// Master seed: the same seed gives the same bytes of output.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: all cores). The result does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// No progress bar.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Check a scenario and print the resolved model in closed form.
+    Validate {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Log-rank, Cox and Kaplan-Meier on real data from a CSV file.
+    Analyze {
+        /// The data file (CSV with a header line).
+        data: PathBuf,
+        /// Column of follow-up times.
+        #[arg(long)]
+        time: String,
+        /// Column of event indicators (1 = event, 0 = censored).
+        #[arg(long)]
+        event: String,
+        /// Column of arms (treatment/control or 1/0).
+        #[arg(long)]
+        arm: String,
+        /// Column of strata: stratifies the log-rank and the Cox model.
+        #[arg(long)]
+        strata: Option<String>,
+        /// Ties in the Cox model: efron or breslow.
+        #[arg(long, default_value = "efron")]
+        ties: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// Writes a rendered report to the output file (atomically) or standard output.
+fn emit(text: &str, output: &OutputArgs) -> Result<()> {
+    match &output.output {
+        Some(path) => report::write_atomic(path, text),
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+                .map_err(|e| Error::io(Path::new("(standard output)"), e))
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn execute(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run {
+            scenario,
+            reps,
+            seed,
+            threads,
+            quiet,
+            output,
+        } => {
+            let format = Format::parse(&output.format)?;
+            let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
+            let options = crate::engine::RunOptions {
+                reps,
+                seed,
+                threads,
+                replicates: None,
+            };
+            let bar = (!quiet && std::io::stderr().is_terminal()).then(|| progress_bar(reps));
+            let summary = loaded.run(&options, &|done| {
+                if let Some(bar) = &bar {
+                    bar.set_position(done);
+                }
+            })?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            emit(&report::render(&summary, format), &output)
+        }
+        Command::Validate { scenario, output } => {
+            let format = Format::parse(&output.format)?;
+            let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
+            emit(&report::render(&loaded.describe(), format), &output)
+        }
+        Command::Analyze {
+            data,
+            time,
+            event,
+            arm,
+            strata,
+            ties,
+            output,
+        } => {
+            let format = Format::parse(&output.format)?;
+            let ties = match ties.to_ascii_lowercase().as_str() {
+                "efron" => crate::analysis::Ties::Efron,
+                "breslow" => crate::analysis::Ties::Breslow,
+                _ => return Err(Error::usage("--ties", ties, "efron or breslow")),
+            };
+            let stratified = strata.is_some();
+            let columns = crate::dataset::Columns {
+                time,
+                event,
+                arm,
+                strata,
+            };
+            let dataset = crate::dataset::read_csv(&data, &columns)?;
+            let result = crate::analysis::analyze(&dataset, stratified, ties);
+            emit(&report::render(&result, format), &output)
+        }
+    }
+}
+
+/// A progress bar with ETA on stderr.
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} replicates, ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}

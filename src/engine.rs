@@ -1,0 +1,203 @@
+//! The engine: R replicates on rayon, each from its own random streams, collected in order.
+//!
+//! Replicate r depends only on (model, design, seed, r): the outcome is the same whichever
+//! thread runs it, and outcomes are collected in replicate order and reduced serially by
+//! `summary`, so the output is byte-identical for any thread count and any sharding.
+
+use crate::analysis::{Analyzer, Ties};
+use crate::model::{Design, Model};
+use crate::rng::Streams;
+use crate::scenario::MAX_STRATA;
+use crate::trial::{Cohort, Cut};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What one simulated trial produced.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrialOutcome {
+    /// Replicate index.
+    pub replicate: u64,
+    /// The primary hypothesis was rejected: z >= z_(1 - alpha).
+    pub reject: bool,
+    /// Log-rank z (positive favours treatment).
+    pub z: f64,
+    /// Cox hazard ratio estimate (NaN when not estimable, e.g. no events).
+    pub hr: f64,
+    /// Events in the analysis.
+    pub events: u32,
+    /// Patients randomised by the analysis.
+    pub randomised: u32,
+    /// Patients screened to randomise them.
+    pub screened: u32,
+    /// Calendar time of the analysis, months from the first screening.
+    pub duration: f64,
+    /// False when the design's event count could never be reached.
+    pub reached: bool,
+    /// Randomised patients whose observed stratum differs from their true one.
+    pub misclassified: u32,
+    /// Randomised patients whose TRUE stratum is not eligible.
+    pub true_ineligible: u32,
+    /// Randomised patients per TRUE stratum.
+    pub by_true_stratum: [u32; MAX_STRATA],
+}
+
+/// A worker's reusable buffers: one per rayon job split, so no allocation per replicate
+/// after warm-up.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    cohort: Cohort,
+    cut: Cut,
+    analyzer: Analyzer,
+}
+
+/// Simulates replicate `replicate`: screen and randomise, cut at the analysis time, test.
+pub fn simulate_one(
+    model: &Model,
+    design: &Design,
+    streams: &Streams,
+    replicate: u64,
+    ws: &mut Workspace,
+) -> TrialOutcome {
+    ws.cohort.simulate(model, design, streams, replicate);
+    let at = ws.cohort.analysis_time(design.analysis);
+    ws.cohort.cut(at.time, &mut ws.cut);
+    let cut = &ws.cut;
+    ws.analyzer
+        .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
+    let logrank = ws.analyzer.logrank(design.stratified);
+    let cox = ws.analyzer.cox(design.stratified, Ties::Efron);
+
+    let randomised = cut.time.len();
+    let mut by_true_stratum = [0u32; MAX_STRATA];
+    let mut misclassified = 0;
+    let mut true_ineligible = 0;
+    let cohort = &ws.cohort;
+    for i in 0..randomised {
+        let t = cohort.true_stratum[i] as usize;
+        by_true_stratum[t] += 1;
+        misclassified += u32::from(cohort.true_stratum[i] != cohort.observed_stratum[i]);
+        true_ineligible += u32::from(!design.eligible[t]);
+    }
+    TrialOutcome {
+        replicate,
+        reject: logrank.z >= design.z_critical,
+        z: logrank.z,
+        hr: cox.hr,
+        events: cut.events,
+        randomised: randomised as u32,
+        screened: cut.screened,
+        duration: at.time,
+        reached: at.reached,
+        misclassified,
+        true_ineligible,
+        by_true_stratum,
+    }
+}
+
+/// Which replicates a run simulates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Replicates {
+    /// Total replicates of the full run (r = 0..total).
+    pub total: u64,
+    /// This shard's index i: replicates with r mod n == i.
+    pub shard: u64,
+    /// Number of shards n (1 = the whole run).
+    pub shards: u64,
+}
+
+impl Replicates {
+    /// All `total` replicates in one shard.
+    pub fn all(total: u64) -> Self {
+        Replicates {
+            total,
+            shard: 0,
+            shards: 1,
+        }
+    }
+
+    /// How many replicates this shard runs.
+    pub fn count(&self) -> u64 {
+        if self.shard >= self.total {
+            0
+        } else {
+            (self.total - self.shard).div_ceil(self.shards)
+        }
+    }
+
+    /// The k-th replicate index of this shard.
+    #[inline]
+    pub fn index(&self, k: u64) -> u64 {
+        self.shard + k * self.shards
+    }
+}
+
+/// Runs the replicates in parallel on the current rayon pool and returns their outcomes in
+/// replicate order. `progress` is called now and then with the number finished so far.
+pub fn run(
+    model: &Model,
+    design: &Design,
+    seed: u64,
+    replicates: Replicates,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<TrialOutcome> {
+    let streams = Streams::new(seed);
+    let done = AtomicU64::new(0);
+    (0..replicates.count())
+        .into_par_iter()
+        .with_min_len(16)
+        .map_init(Workspace::default, |ws, k| {
+            let outcome = simulate_one(model, design, &streams, replicates.index(k), ws);
+            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if finished % 256 == 0 {
+                progress(finished);
+            }
+            outcome
+        })
+        .collect()
+}
+
+/// How a run is carried out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Replicates of the full run.
+    pub reps: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Worker threads (None: all cores). Never changes the result.
+    pub threads: Option<usize>,
+    /// A shard of the replicates (None: all of them).
+    pub replicates: Option<Replicates>,
+}
+
+impl RunOptions {
+    /// Checks the options: at least one replicate, at least one thread.
+    pub fn check(&self) -> crate::Result<()> {
+        if self.reps == 0 || self.reps > 1_000_000_000 {
+            return Err(crate::Error::usage(
+                "--reps",
+                self.reps,
+                "a whole number in 1..=1000000000",
+            ));
+        }
+        if self.threads == Some(0) {
+            return Err(crate::Error::usage("--threads", 0, "a whole number >= 1"));
+        }
+        Ok(())
+    }
+
+    /// Runs `work` on a rayon pool with the requested number of threads.
+    pub fn in_pool<T: Send>(&self, work: impl FnOnce() -> T + Send) -> crate::Result<T> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = self.threads {
+            builder = builder.num_threads(t);
+        }
+        let pool = builder.build().map_err(|e| {
+            crate::Error::usage(
+                "--threads",
+                format!("{:?} ({e})", self.threads),
+                "a number of threads the system can start",
+            )
+        })?;
+        Ok(pool.install(work))
+    }
+}

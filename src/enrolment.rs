@@ -1,0 +1,191 @@
+//! Enrolment: the screening process in calendar time, and randomisation.
+//!
+//! Screening is a Poisson process with piecewise-constant intensity q(t) (patients screened per
+//! month). With Q(t) = int_0^t q, the arrival after time t0 is Q^{-1}(Q(t0) + E), E ~ Exp(1): the
+//! exact inversion of the process's cumulative intensity (Cinlar 1975, section 4.1).
+//!
+//! Randomisation is either simple (each patient to treatment with probability a_t / (a_t + a_c))
+//! or by permuted blocks within each observed stratum: each block of size B holds
+//! B a_t / (a_t + a_c) treatment slots in a uniformly random order (Fisher-Yates shuffle), so the
+//! allocation is balanced within stratum at every completed block.
+
+use crate::scenario::{RandomisationSpec, RatePiece};
+
+/// The screening intensity, piecewise constant in calendar months.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Screening {
+    starts: Vec<f64>,
+    rates: Vec<f64>,
+    /// Q(starts[j]).
+    cumulative: Vec<f64>,
+}
+
+impl Screening {
+    /// From the scenario's `enrolment.rate` pieces (first at 0, last rate > 0: checked).
+    pub fn new(pieces: &[RatePiece]) -> Self {
+        let starts: Vec<f64> = pieces.iter().map(|p| p.from).collect();
+        let rates: Vec<f64> = pieces.iter().map(|p| p.per_month).collect();
+        let mut cumulative = Vec::with_capacity(starts.len());
+        let mut q = 0.0;
+        for j in 0..starts.len() {
+            cumulative.push(q);
+            if j + 1 < starts.len() {
+                q += rates[j] * (starts[j + 1] - starts[j]);
+            }
+        }
+        Screening {
+            starts,
+            rates,
+            cumulative,
+        }
+    }
+
+    /// Expected number screened by calendar time t: Q(t).
+    pub fn expected_by(&self, t: f64) -> f64 {
+        let j = self.starts.partition_point(|&s| s <= t).saturating_sub(1);
+        self.cumulative[j] + self.rates[j] * (t - self.starts[j])
+    }
+
+    /// The calendar time by which `n` patients are expected to be screened: Q^{-1}(n).
+    pub fn time_to_expect(&self, n: f64) -> f64 {
+        let j = self
+            .cumulative
+            .partition_point(|&c| c <= n)
+            .saturating_sub(1);
+        // The last piece's rate is > 0, and a zero-rate piece is skipped by partition_point
+        // (its end carries the same cumulative intensity as the next piece's start).
+        self.starts[j] + (n - self.cumulative[j]) / self.rates[j]
+    }
+
+    /// The arrival time after a process position `q` = Q(t0), for a unit exponential `e`:
+    /// returns (Q of the new arrival, its calendar time).
+    #[inline]
+    pub fn next(&self, q: f64, e: f64) -> (f64, f64) {
+        let q = q + e;
+        (q, self.time_to_expect(q))
+    }
+}
+
+/// Allocates randomised patients to arms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Randomiser {
+    scheme: RandomisationSpec,
+    /// Probability of treatment for simple randomisation.
+    p_treatment: f64,
+    /// Treatment slots per block and block size.
+    treated_per_block: u32,
+    block_size: u32,
+}
+
+/// Per-replicate randomisation state: the current block of each observed stratum.
+#[derive(Clone, Debug, Default)]
+pub struct BlockState {
+    /// Block contents per stratum, `block_size` entries each, flattened.
+    slots: Vec<bool>,
+    /// Position in the current block per stratum (block_size = exhausted).
+    position: Vec<u32>,
+}
+
+impl Randomiser {
+    /// A randomiser for allocation `a_t : a_c` with the given scheme and block size
+    /// (a multiple of a_t + a_c: checked by the scenario).
+    pub fn new(scheme: RandomisationSpec, allocation: [u32; 2], block_size: u32) -> Self {
+        let unit = allocation[0] + allocation[1];
+        Randomiser {
+            scheme,
+            p_treatment: allocation[0] as f64 / unit as f64,
+            treated_per_block: block_size / unit * allocation[0],
+            block_size,
+        }
+    }
+
+    /// Resets the state for a new replicate with `n_strata` observed strata.
+    pub fn reset(&self, state: &mut BlockState, n_strata: usize) {
+        state.slots.clear();
+        state
+            .slots
+            .resize(n_strata * self.block_size as usize, false);
+        state.position.clear();
+        state.position.resize(n_strata, self.block_size);
+    }
+
+    /// The arm of the next patient in observed stratum `stratum` (true = treatment).
+    /// `uniform` draws U(0, 1) numbers from the replicate's randomisation stream.
+    #[inline]
+    pub fn assign(
+        &self,
+        state: &mut BlockState,
+        stratum: usize,
+        mut uniform: impl FnMut() -> f64,
+    ) -> bool {
+        match self.scheme {
+            RandomisationSpec::Simple => uniform() < self.p_treatment,
+            RandomisationSpec::StratifiedBlocks => {
+                let b = self.block_size as usize;
+                let block = &mut state.slots[stratum * b..(stratum + 1) * b];
+                if state.position[stratum] as usize >= b {
+                    for (k, slot) in block.iter_mut().enumerate() {
+                        *slot = (k as u32) < self.treated_per_block;
+                    }
+                    // Fisher-Yates: swap slot k with a uniform pick among 0..=k.
+                    for k in (1..b).rev() {
+                        let pick = ((uniform() * (k + 1) as f64) as usize).min(k);
+                        block.swap(k, pick);
+                    }
+                    state.position[stratum] = 0;
+                }
+                let arm = block[state.position[stratum] as usize];
+                state.position[stratum] += 1;
+                arm
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screening_inverts_cumulative_intensity() {
+        let s = Screening::new(&[
+            RatePiece {
+                from: 0.0,
+                per_month: 10.0,
+            },
+            RatePiece {
+                from: 6.0,
+                per_month: 0.0,
+            },
+            RatePiece {
+                from: 8.0,
+                per_month: 25.0,
+            },
+        ]);
+        assert_eq!(s.expected_by(6.0), 60.0);
+        assert_eq!(s.expected_by(7.0), 60.0);
+        assert_eq!(s.expected_by(10.0), 110.0);
+        assert_eq!(s.time_to_expect(60.0), 8.0);
+        assert_eq!(s.time_to_expect(110.0), 10.0);
+        assert_eq!(s.time_to_expect(30.0), 3.0);
+    }
+
+    #[test]
+    fn blocks_balance_each_stratum() {
+        let r = Randomiser::new(RandomisationSpec::StratifiedBlocks, [2, 1], 6);
+        let mut state = BlockState::default();
+        r.reset(&mut state, 2);
+        let mut x = 0.123_f64;
+        let mut u = || {
+            x = (x * 9301.0 + 0.49297).fract();
+            x
+        };
+        let mut treated = [0, 0];
+        for i in 0..60 {
+            if r.assign(&mut state, i % 2, &mut u) {
+                treated[i % 2] += 1;
+            }
+        }
+        assert_eq!(treated, [20, 20]);
+    }
+}

@@ -1,0 +1,233 @@
+//! Resolution of a checked scenario into the two halves the engine uses:
+//! the [`Model`] (who is screened and what happens to them) and the [`Design`] (who is
+//! randomised, when and how the data are analysed, what is decided).
+
+use crate::enrolment::{Randomiser, Screening};
+use crate::error::{Error, Result};
+use crate::normal;
+use crate::outcome::{Dropout, Hazard, StratumOutcome};
+use crate::population::{Biomarker, Population};
+use crate::scenario::{AnalysisSpec, Scenario, TestSpec};
+
+/// Who is screened and what happens to them: nature, not choices.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The screened population and its biomarker.
+    pub population: Population,
+    /// The screening process.
+    pub screening: Screening,
+    /// Fraction failing other criteria, independent of the biomarker.
+    pub screen_failure: f64,
+    /// Event-time model per TRUE stratum.
+    pub outcomes: Vec<StratumOutcome>,
+    /// Loss to follow-up.
+    pub dropout: Dropout,
+}
+
+/// The trial's choices: eligibility, size, randomisation, analysis time and test.
+#[derive(Clone, Debug)]
+pub struct Design {
+    /// Whether each OBSERVED stratum is admitted to randomisation.
+    pub eligible: Vec<bool>,
+    /// The admitted observed strata, ascending.
+    pub eligible_strata: Vec<usize>,
+    /// Patients randomised.
+    pub sample_size: u32,
+    /// Arm allocation.
+    pub randomiser: Randomiser,
+    /// Allocation ratio treatment : control.
+    pub allocation: [u32; 2],
+    /// When the data are cut.
+    pub analysis: AnalysisSpec,
+    /// Per-patient censoring this many months after randomisation.
+    pub follow_up: Option<f64>,
+    /// Whether the log-rank and Cox are stratified by observed stratum.
+    pub stratified: bool,
+    /// One-sided level.
+    pub alpha: f64,
+    /// Reject when z >= z_(1 - alpha).
+    pub z_critical: f64,
+}
+
+/// Most patients a run may expect to screen to fill one trial (a guard against designs that
+/// would screen for ever, such as an eligible stratum of prevalence 1e-12).
+pub const MAX_EXPECTED_SCREENED: f64 = 1.0e7;
+
+impl Model {
+    /// The expected number screened to randomise the design's sample size:
+    /// n / (P(observed eligible) (1 - screen failure)).
+    pub fn expected_screened(&self, design: &Design) -> f64 {
+        let p = self.population.eligible_fraction(&design.eligible_strata)
+            * (1.0 - self.screen_failure);
+        design.sample_size as f64 / p
+    }
+
+    /// The expected calendar time to randomise the sample size: Q^{-1}(expected screened).
+    pub fn expected_enrolment_time(&self, design: &Design) -> f64 {
+        self.screening
+            .time_to_expect(self.expected_screened(design))
+    }
+}
+
+/// Builds the model and the design from a checked scenario; `file` names it in errors.
+pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
+    let population = Population {
+        strata: scenario.strata.clone(),
+        biomarker: scenario.biomarker.as_ref().map(Biomarker::from_spec),
+    };
+    let outcomes = scenario
+        .control
+        .iter()
+        .zip(&scenario.effect.hazard_ratio)
+        .map(|(spec, &hr)| StratumOutcome::new(Hazard::from_spec(spec), hr, scenario.effect.delay))
+        .collect();
+    let model = Model {
+        population,
+        screening: Screening::new(&scenario.enrolment.rate),
+        screen_failure: scenario.enrolment.screen_failure,
+        outcomes,
+        dropout: Dropout::from_per_year(scenario.dropout.per_year),
+    };
+    let d = &scenario.design;
+    let mut eligible = vec![false; scenario.strata.len()];
+    for &j in &d.eligible {
+        eligible[j] = true;
+    }
+    let design = Design {
+        eligible,
+        eligible_strata: d.eligible.clone(),
+        sample_size: d.sample_size,
+        randomiser: Randomiser::new(d.randomisation, d.allocation, d.block_size),
+        allocation: d.allocation,
+        analysis: d.analysis,
+        follow_up: d.follow_up,
+        stratified: d.test == TestSpec::StratifiedLogrank,
+        alpha: d.alpha,
+        z_critical: normal::quantile(1.0 - d.alpha),
+    };
+    let expected = model.expected_screened(&design);
+    if !(expected <= MAX_EXPECTED_SCREENED) {
+        let names: Vec<&str> = d
+            .eligible
+            .iter()
+            .map(|&j| scenario.strata[j].as_str())
+            .collect();
+        return Err(Error::Scenario {
+            file: file.to_string(),
+            key: "design.eligible".into(),
+            problem: format!(
+                "the eligible strata are too rare: {expected:.3e} patients would be screened to randomise {}",
+                d.sample_size
+            ),
+            value: format!("{names:?}"),
+            allowed: format!(
+                "strata whose observed prevalence needs at most {MAX_EXPECTED_SCREENED:.0e} screened"
+            ),
+        });
+    }
+    Ok((model, design))
+}
+
+/// One stratum in the resolved model, as `enrichsim validate` prints it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct StratumDescription {
+    /// Stratum name.
+    pub stratum: String,
+    /// P(true stratum) among the screened.
+    pub true_prevalence: f64,
+    /// P(observed stratum) among the screened.
+    pub observed_prevalence: f64,
+    /// Whether the OBSERVED stratum is eligible.
+    pub eligible: bool,
+    /// P(true stratum | randomised): the mix the trial actually enrols.
+    pub randomised_share: f64,
+    /// Control median, months.
+    pub control_median: f64,
+    /// Control survival at 12 months.
+    pub control_survival_12: f64,
+    /// Control survival at 21 months.
+    pub control_survival_21: f64,
+    /// Treatment survival at 21 months.
+    pub treatment_survival_21: f64,
+    /// Hazard ratio after the delay.
+    pub hazard_ratio: f64,
+    /// P(observed = j | true = this stratum), j over the strata.
+    pub observed_given_true: Vec<f64>,
+}
+
+/// The resolved model, for `enrichsim validate`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ModelDescription {
+    /// Scenario name.
+    pub scenario: String,
+    /// Per stratum.
+    pub strata: Vec<StratumDescription>,
+    /// P(observed stratum eligible) among the screened.
+    pub eligible_fraction: f64,
+    /// P(randomised) per screened: eligible fraction times (1 - screen failure).
+    pub randomised_per_screened: f64,
+    /// Expected patients screened to randomise the sample size.
+    pub expected_screened: f64,
+    /// Expected months from the first screening to the last randomisation.
+    pub expected_enrolment_months: f64,
+    /// Control survival of the randomised mix at 12 and 21 months.
+    pub control_survival_12: f64,
+    /// Control survival of the randomised mix at 21 months.
+    pub control_survival_21: f64,
+    /// Treatment survival of the randomised mix at 21 months.
+    pub treatment_survival_21: f64,
+    /// Months after randomisation before the effect starts.
+    pub effect_delay: f64,
+}
+
+impl Model {
+    /// Describes the model and design in closed form (no simulation).
+    pub fn describe(&self, scenario: &str, design: &Design) -> ModelDescription {
+        let true_p = self.population.true_prevalence();
+        let observed_p = self.population.observed_prevalence();
+        let mix = self.population.randomised_mix(&design.eligible_strata);
+        let table = self.population.misclassification();
+        let strata: Vec<StratumDescription> = self
+            .population
+            .strata
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let o = &self.outcomes[i];
+                StratumDescription {
+                    stratum: name.clone(),
+                    true_prevalence: true_p[i],
+                    observed_prevalence: observed_p[i],
+                    eligible: design.eligible[i],
+                    randomised_share: mix[i],
+                    control_median: o.control.median(),
+                    control_survival_12: o.survival(false, 12.0),
+                    control_survival_21: o.survival(false, 21.0),
+                    treatment_survival_21: o.survival(true, 21.0),
+                    hazard_ratio: o.hazard_ratio,
+                    observed_given_true: table[i].clone(),
+                }
+            })
+            .collect();
+        let mixed = |treated: bool, t: f64| -> f64 {
+            self.outcomes
+                .iter()
+                .zip(&mix)
+                .map(|(o, w)| w * o.survival(treated, t))
+                .sum()
+        };
+        let eligible_fraction = self.population.eligible_fraction(&design.eligible_strata);
+        ModelDescription {
+            scenario: scenario.to_string(),
+            strata,
+            eligible_fraction,
+            randomised_per_screened: eligible_fraction * (1.0 - self.screen_failure),
+            expected_screened: self.expected_screened(design),
+            expected_enrolment_months: self.expected_enrolment_time(design),
+            control_survival_12: mixed(false, 12.0),
+            control_survival_21: mixed(false, 21.0),
+            treatment_survival_21: mixed(true, 21.0),
+            effect_delay: self.outcomes.first().map_or(0.0, |o| o.delay),
+        }
+    }
+}

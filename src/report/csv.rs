@@ -1,0 +1,23 @@
+//! CSV: one header line of keys and one line of values (RFC 4180 quoting).
+
+use super::Tabular;
+
+fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// Renders a report as a two-line CSV.
+pub fn render<T: Tabular>(report: &T) -> String {
+    let rows: Vec<_> = report
+        .sections()
+        .into_iter()
+        .flat_map(|(_, rows)| rows)
+        .collect();
+    let header: Vec<String> = rows.iter().map(|r| quote(&r.key)).collect();
+    let values: Vec<String> = rows.iter().map(|r| quote(&r.raw)).collect();
+    format!("{}\n{}\n", header.join(","), values.join(","))
+}

@@ -1,0 +1,762 @@
+//! The scenario file (TOML, schema v1 of DESIGN.md): parsing, `--set` overrides and checks.
+//!
+//! `Scenario::load` reads a file, applies overrides, then reads every table key by key with
+//! [`reader::Node`], so each problem is reported with the file, the dotted key, the value and
+//! what is allowed. Checks that span several keys (a stratum named in `eligible` that does not
+//! exist, more events than patients) are made here too, so a `Scenario` that exists is valid.
+//! Times are in months, rates per month unless the key says otherwise.
+
+mod overrides;
+mod reader;
+
+use crate::error::{Error, Result};
+use reader::{Node, show};
+use std::path::Path;
+use toml::{Table, Value};
+
+pub use overrides::apply as apply_override;
+
+/// The name of the single stratum of a scenario without a `[biomarker]` table.
+pub const ALL_STRATUM: &str = "all";
+
+/// A checked scenario: the user's assumptions and design choices, before resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// `name`: shown in every report.
+    pub name: String,
+    /// `description`: free text.
+    pub description: Option<String>,
+    /// `[biomarker]`, absent for an ordinary two-arm trial with the single stratum `all`.
+    pub biomarker: Option<BiomarkerSpec>,
+    /// Stratum names in order (`biomarker.strata`, or `["all"]`).
+    pub strata: Vec<String>,
+    /// `[control]`: control-arm time to event per TRUE stratum, in `strata` order.
+    pub control: Vec<HazardSpec>,
+    /// `[effect]`.
+    pub effect: EffectSpec,
+    /// `[enrolment]`.
+    pub enrolment: EnrolmentSpec,
+    /// `[dropout]`.
+    pub dropout: DropoutSpec,
+    /// `[design]`.
+    pub design: DesignSpec,
+}
+
+/// `[biomarker]`: log-normal true values, multiplicative log-normal assay error, cut-points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BiomarkerSpec {
+    /// Display name, e.g. "CSF pNFH".
+    pub name: String,
+    /// Display unit, e.g. "pg/mL".
+    pub unit: String,
+    /// Median of the true values in the screened population (> 0).
+    pub median: f64,
+    /// Geometric standard deviation (> 1): the log values have SD ln(gsd).
+    pub gsd: f64,
+    /// Coefficient of variation of the assay's multiplicative error (>= 0; 0 = exact).
+    pub assay_cv: f64,
+    /// Ascending cut-points; n cut-points make n + 1 strata.
+    pub cutpoints: Vec<f64>,
+}
+
+/// A control-arm event-time distribution for one stratum.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HazardSpec {
+    /// `{ median = m }`: exponential with rate ln 2 / m.
+    Exponential {
+        /// Median in months.
+        median: f64,
+    },
+    /// `{ weibull = { median = m, shape = k } }`: S(t) = exp(-(t/lambda)^k), lambda = m / (ln 2)^(1/k).
+    Weibull {
+        /// Median in months.
+        median: f64,
+        /// Shape k > 0 (k > 1: hazard rising with time).
+        shape: f64,
+    },
+    /// `{ piecewise = { starts = [0, ...], rates = [...] } }`: constant hazard `rates[j]` per month from `starts[j]`.
+    Piecewise {
+        /// Start of each piece, months; starts at 0, strictly ascending.
+        starts: Vec<f64>,
+        /// Hazard per month on each piece (>= 0).
+        rates: Vec<f64>,
+    },
+}
+
+/// `[effect]`: the treatment's hazard ratio per TRUE stratum, from `delay` months on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EffectSpec {
+    /// Hazard ratio (treatment / control) per stratum, in `strata` order.
+    pub hazard_ratio: Vec<f64>,
+    /// Months after randomisation before the effect starts (hazard ratio 1 before).
+    pub delay: f64,
+}
+
+/// One piece of the screening rate: from `from` months on, `per_month` patients screened per month.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RatePiece {
+    /// Start of the piece, months from first screening.
+    pub from: f64,
+    /// Patients screened per month.
+    pub per_month: f64,
+}
+
+/// `[enrolment]`: the screening process.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnrolmentSpec {
+    /// Piecewise-constant screening rate; the first piece starts at 0.
+    pub rate: Vec<RatePiece>,
+    /// Fraction failing other criteria, independent of the biomarker.
+    pub screen_failure: f64,
+}
+
+/// `[dropout]`: loss to follow-up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DropoutSpec {
+    /// Probability of loss to follow-up within 12 months (exponential), both arms.
+    pub per_year: f64,
+}
+
+/// `design.randomisation`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RandomisationSpec {
+    /// Permuted blocks within each observed stratum.
+    StratifiedBlocks,
+    /// Independent allocation of each patient with probability a_t / (a_t + a_c).
+    Simple,
+}
+
+/// `design.analysis`: when the data are cut for the analysis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AnalysisSpec {
+    /// `{ events = N }`: at the calendar time of the N-th event.
+    Events(u32),
+    /// `{ calendar = t }`: at t months from the first screening.
+    Calendar(f64),
+    /// `{ after_last = t }`: t months after the last randomisation.
+    AfterLast(f64),
+}
+
+/// `design.test`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestSpec {
+    /// Unstratified log-rank; Cox without strata.
+    Logrank,
+    /// Log-rank stratified by observed stratum; Cox with a baseline hazard per stratum.
+    StratifiedLogrank,
+}
+
+/// `[design]`: who is randomised, how, and when and how the data are analysed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesignSpec {
+    /// Indices (into `strata`) of the OBSERVED strata admitted to randomisation.
+    pub eligible: Vec<usize>,
+    /// Patients randomised.
+    pub sample_size: u32,
+    /// Allocation ratio treatment : control.
+    pub allocation: [u32; 2],
+    /// Randomisation scheme.
+    pub randomisation: RandomisationSpec,
+    /// Block size for permuted blocks (a multiple of the allocation's sum).
+    pub block_size: u32,
+    /// When the data are cut.
+    pub analysis: AnalysisSpec,
+    /// Each patient censored this many months after randomisation, if given.
+    pub follow_up: Option<f64>,
+    /// The primary test.
+    pub test: TestSpec,
+    /// One-sided significance level.
+    pub alpha: f64,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "biomarker",
+    "control",
+    "effect",
+    "enrolment",
+    "dropout",
+    "design",
+];
+
+/// Largest number of strata (cut-points + 1) a scenario may have.
+pub const MAX_STRATA: usize = 16;
+
+impl Scenario {
+    /// Reads, overrides and checks a scenario file.
+    pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(&text, &path.display().to_string(), overrides)
+    }
+
+    /// Parses scenario text; `file` names it in error messages.
+    pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Scenario> {
+        let mut table: Table = toml::from_str(text).map_err(|e| Error::ScenarioSyntax {
+            file: file.to_string(),
+            message: e.to_string().trim().replace('\n', " "),
+        })?;
+        for assignment in overrides {
+            overrides::apply(&mut table, file, assignment)?;
+        }
+        Self::from_table(&table, file)
+    }
+
+    /// Reads a scenario from a parsed TOML table.
+    pub fn from_table(table: &Table, file: &str) -> Result<Scenario> {
+        let root = Node::root(file, table);
+        root.only(TOP_KEYS)?;
+        let name = root.req_str("name", "a non-empty string")?.to_string();
+        if name.trim().is_empty() {
+            return Err(root.bad_value("name", "empty", "a non-empty string"));
+        }
+        let description = root.str("description")?.map(str::to_string);
+
+        let biomarker_node = root.table("biomarker")?;
+        let (biomarker, strata) = match &biomarker_node {
+            Some(node) => {
+                let (spec, strata) = read_biomarker(node)?;
+                (Some(spec), strata)
+            }
+            None => (None, vec![ALL_STRATUM.to_string()]),
+        };
+
+        let control_node = root.table("control")?.ok_or_else(|| {
+            root.error(
+                "control",
+                "required table is missing",
+                "(missing)",
+                stratum_list(&strata),
+            )
+        })?;
+        let control = read_control(&control_node, &strata)?;
+
+        let effect_node = root.table("effect")?.ok_or_else(|| {
+            root.error(
+                "effect",
+                "required table is missing",
+                "(missing)",
+                "a table with hazard_ratio (and optional delay)",
+            )
+        })?;
+        let effect = read_effect(&effect_node, &strata)?;
+
+        let enrolment_node = root.table("enrolment")?.ok_or_else(|| {
+            root.error(
+                "enrolment",
+                "required table is missing",
+                "(missing)",
+                "a table with rate (and optional screen_failure)",
+            )
+        })?;
+        let enrolment = read_enrolment(&enrolment_node)?;
+
+        let dropout = match root.table("dropout")? {
+            Some(node) => {
+                node.only(&["per_year"])?;
+                DropoutSpec {
+                    per_year: node
+                        .f64_where("per_year", "a probability in [0, 1)", |p| {
+                            (0.0..1.0).contains(&p)
+                        })?
+                        .unwrap_or(0.0),
+                }
+            }
+            None => DropoutSpec { per_year: 0.0 },
+        };
+
+        let design_node = root.table("design")?.ok_or_else(|| {
+            root.error(
+                "design",
+                "required table is missing",
+                "(missing)",
+                "a table with sample_size and analysis",
+            )
+        })?;
+        let design = read_design(&design_node, &strata)?;
+
+        Ok(Scenario {
+            name,
+            description,
+            biomarker,
+            strata,
+            control,
+            effect,
+            enrolment,
+            dropout,
+            design,
+        })
+    }
+}
+
+fn stratum_list(strata: &[String]) -> String {
+    format!("a table with one entry per stratum: {}", strata.join(", "))
+}
+
+fn read_biomarker(node: &Node) -> Result<(BiomarkerSpec, Vec<String>)> {
+    node.only(&[
+        "name",
+        "unit",
+        "median",
+        "gsd",
+        "assay_cv",
+        "cutpoints",
+        "strata",
+    ])?;
+    let name = node.str("name")?.unwrap_or("biomarker").to_string();
+    let unit = node.str("unit")?.unwrap_or("").to_string();
+    let median = node.req_f64_where("median", "a number > 0", |x| x > 0.0)?;
+    let gsd = node.req_f64_where("gsd", "a number > 1 (geometric SD)", |x| x > 1.0)?;
+    let assay_cv = node
+        .f64_where("assay_cv", "a number in [0, 10]", |x| {
+            (0.0..=10.0).contains(&x)
+        })?
+        .unwrap_or(0.0);
+    let cutpoints = node.f64_array("cutpoints")?.ok_or_else(|| {
+        node.error(
+            "cutpoints",
+            "required key is missing",
+            "(missing)",
+            "an ascending array of positive numbers",
+        )
+    })?;
+    if cutpoints.is_empty() || cutpoints.len() + 1 > MAX_STRATA {
+        return Err(node.bad_value(
+            "cutpoints",
+            "wrong number of cut-points",
+            format!("1 to {} ascending positive numbers", MAX_STRATA - 1),
+        ));
+    }
+    if cutpoints.iter().any(|&c| c <= 0.0) || cutpoints.windows(2).any(|w| w[1] <= w[0]) {
+        return Err(node.bad_value(
+            "cutpoints",
+            "cut-points not positive and strictly ascending",
+            "strictly ascending positive numbers",
+        ));
+    }
+    let strata = node.str_array("strata")?.unwrap_or_else(|| {
+        (0..=cutpoints.len())
+            .map(|i| format!("stratum{}", i + 1))
+            .collect()
+    });
+    if strata.len() != cutpoints.len() + 1 {
+        return Err(node.bad_value(
+            "strata",
+            "number of strata does not match the cut-points",
+            format!(
+                "{} names ({} cut-points make {} strata)",
+                cutpoints.len() + 1,
+                cutpoints.len(),
+                cutpoints.len() + 1
+            ),
+        ));
+    }
+    for (i, s) in strata.iter().enumerate() {
+        if s.trim().is_empty() || strata[..i].contains(s) {
+            return Err(node.bad_value(
+                "strata",
+                "empty or repeated stratum name",
+                "distinct non-empty names",
+            ));
+        }
+    }
+    Ok((
+        BiomarkerSpec {
+            name,
+            unit,
+            median,
+            gsd,
+            assay_cv,
+            cutpoints,
+        },
+        strata,
+    ))
+}
+
+fn read_control(node: &Node, strata: &[String]) -> Result<Vec<HazardSpec>> {
+    let allowed: Vec<&str> = strata.iter().map(String::as_str).collect();
+    node.only(&allowed)?;
+    strata
+        .iter()
+        .map(|s| {
+            let model = node
+                .table(s)?
+                .ok_or_else(|| {
+                    node.error(
+                        s,
+                        "no control model for this stratum",
+                        "(missing)",
+                        "{ median = m }, { weibull = { median = m, shape = k } } or { piecewise = { starts = [...], rates = [...] } }",
+                    )
+                })?;
+            read_hazard(&model)
+        })
+        .collect()
+}
+
+const HAZARD_FORMS: &str =
+    "exactly one of median = m, weibull = { median, shape }, piecewise = { starts, rates }";
+
+/// Reads one event-time distribution (`{ median }`, `{ weibull }` or `{ piecewise }`).
+fn read_hazard(node: &Node) -> Result<HazardSpec> {
+    node.only(&["median", "weibull", "piecewise"])?;
+    let forms = ["median", "weibull", "piecewise"]
+        .iter()
+        .filter(|k| node.has(k))
+        .count();
+    if forms != 1 {
+        let key = node.keys().next().map(String::as_str).unwrap_or("median");
+        return Err(node.error(
+            key,
+            "ambiguous or empty distribution",
+            format!("{forms} forms given"),
+            HAZARD_FORMS,
+        ));
+    }
+    if node.has("median") {
+        let median = node.req_f64_where("median", "a number of months > 0", |x| x > 0.0)?;
+        return Ok(HazardSpec::Exponential { median });
+    }
+    if let Some(w) = node.table("weibull")? {
+        w.only(&["median", "shape"])?;
+        let median = w.req_f64_where("median", "a number of months > 0", |x| x > 0.0)?;
+        let shape = w.req_f64_where("shape", "a number in (0, 20]", |x| x > 0.0 && x <= 20.0)?;
+        return Ok(HazardSpec::Weibull { median, shape });
+    }
+    let Some(p) = node.table("piecewise")? else {
+        return Err(node.bad_value(
+            "piecewise",
+            "expected a table",
+            "{ starts = [0, ...], rates = [...] }",
+        ));
+    };
+    p.only(&["starts", "rates"])?;
+    let starts = p.f64_array("starts")?.ok_or_else(|| {
+        p.error(
+            "starts",
+            "required key is missing",
+            "(missing)",
+            "ascending numbers starting at 0",
+        )
+    })?;
+    let rates = p.f64_array("rates")?.ok_or_else(|| {
+        p.error(
+            "rates",
+            "required key is missing",
+            "(missing)",
+            "hazards per month >= 0, one per start",
+        )
+    })?;
+    if starts.is_empty() || starts[0] != 0.0 || starts.windows(2).any(|w| w[1] <= w[0]) {
+        return Err(p.bad_value(
+            "starts",
+            "not strictly ascending from 0",
+            "strictly ascending numbers starting at 0",
+        ));
+    }
+    if rates.len() != starts.len() {
+        return Err(p.bad_value(
+            "rates",
+            "one rate per start is needed",
+            format!("{} rates >= 0", starts.len()),
+        ));
+    }
+    if rates.iter().any(|&r| r < 0.0) {
+        return Err(p.bad_value("rates", "negative hazard", "hazards per month >= 0"));
+    }
+    if rates.iter().all(|&r| r == 0.0) {
+        return Err(p.bad_value("rates", "all hazards are zero", "at least one hazard > 0"));
+    }
+    Ok(HazardSpec::Piecewise { starts, rates })
+}
+
+fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
+    node.only(&["hazard_ratio", "delay"])?;
+    let hr_allowed = "a number > 0, or a table with a number > 0 per stratum";
+    let hazard_ratio = match node.raw("hazard_ratio") {
+        None => {
+            return Err(node.error(
+                "hazard_ratio",
+                "required key is missing",
+                "(missing)",
+                hr_allowed,
+            ));
+        }
+        Some(Value::Table(_)) => {
+            let t = node.table("hazard_ratio")?.expect("checked to be a table");
+            let allowed: Vec<&str> = strata.iter().map(String::as_str).collect();
+            t.only(&allowed)?;
+            strata
+                .iter()
+                .map(|s| {
+                    t.f64_where(s, "a hazard ratio > 0", |x| x > 0.0)?
+                        .ok_or_else(|| {
+                            t.error(
+                                s,
+                                "no hazard ratio for this stratum",
+                                "(missing)",
+                                "a hazard ratio > 0",
+                            )
+                        })
+                })
+                .collect::<Result<Vec<f64>>>()?
+        }
+        Some(_) => {
+            let hr = node.req_f64_where("hazard_ratio", hr_allowed, |x| x > 0.0)?;
+            vec![hr; strata.len()]
+        }
+    };
+    let delay = node
+        .f64_where("delay", "months >= 0", |x| x >= 0.0)?
+        .unwrap_or(0.0);
+    Ok(EffectSpec {
+        hazard_ratio,
+        delay,
+    })
+}
+
+fn read_enrolment(node: &Node) -> Result<EnrolmentSpec> {
+    node.only(&["rate", "screen_failure"])?;
+    let rate_allowed = "a number > 0, or an array of { from, per_month } starting at from = 0";
+    let rate = match node.raw("rate") {
+        None => {
+            return Err(node.error("rate", "required key is missing", "(missing)", rate_allowed));
+        }
+        Some(Value::Array(items)) => {
+            let mut pieces = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let Value::Table(t) = item else {
+                    return Err(node.error(
+                        &format!("rate.{i}"),
+                        "expected a table",
+                        show(item),
+                        "{ from = months, per_month = patients }",
+                    ));
+                };
+                let piece = node.child(node.key(&format!("rate.{i}")), t);
+                piece.only(&["from", "per_month"])?;
+                let from = piece.req_f64_where("from", "months >= 0", |x| x >= 0.0)?;
+                let per_month =
+                    piece.req_f64_where("per_month", "patients per month >= 0", |x| x >= 0.0)?;
+                pieces.push(RatePiece { from, per_month });
+            }
+            if pieces.is_empty()
+                || pieces[0].from != 0.0
+                || pieces.windows(2).any(|w| w[1].from <= w[0].from)
+            {
+                return Err(node.bad_value(
+                    "rate",
+                    "pieces must start at 0 and ascend strictly in `from`",
+                    rate_allowed,
+                ));
+            }
+            if pieces.last().is_some_and(|p| p.per_month <= 0.0) {
+                return Err(node.bad_value(
+                    "rate",
+                    "the last piece's rate is 0, so screening could never finish",
+                    "a last piece with per_month > 0",
+                ));
+            }
+            pieces
+        }
+        Some(_) => {
+            let per_month = node.req_f64_where("rate", rate_allowed, |x| x > 0.0)?;
+            vec![RatePiece {
+                from: 0.0,
+                per_month,
+            }]
+        }
+    };
+    let screen_failure = node
+        .f64_where("screen_failure", "a fraction in [0, 1)", |x| {
+            (0.0..1.0).contains(&x)
+        })?
+        .unwrap_or(0.0);
+    Ok(EnrolmentSpec {
+        rate,
+        screen_failure,
+    })
+}
+
+const DESIGN_KEYS: &[&str] = &[
+    "eligible",
+    "sample_size",
+    "allocation",
+    "randomisation",
+    "block_size",
+    "analysis",
+    "follow_up",
+    "test",
+    "alpha",
+];
+
+fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
+    node.only(DESIGN_KEYS)?;
+    let eligible = match node.str_array("eligible")? {
+        None => (0..strata.len()).collect(),
+        Some(names) => {
+            if names.is_empty() {
+                return Err(node.bad_value(
+                    "eligible",
+                    "no stratum is eligible",
+                    format!("a non-empty subset of {}", strata.join(", ")),
+                ));
+            }
+            let mut idx = Vec::with_capacity(names.len());
+            for n in &names {
+                match strata.iter().position(|s| s == n) {
+                    Some(i) if !idx.contains(&i) => idx.push(i),
+                    Some(_) => {
+                        return Err(node.bad_value(
+                            "eligible",
+                            &format!("stratum {n:?} named twice"),
+                            "distinct stratum names",
+                        ));
+                    }
+                    None => {
+                        return Err(node.bad_value(
+                            "eligible",
+                            &format!("unknown stratum {n:?}"),
+                            format!("strata of the biomarker: {}", strata.join(", ")),
+                        ));
+                    }
+                }
+            }
+            idx.sort_unstable();
+            idx
+        }
+    };
+    let sample_size = node.uint("sample_size")?.ok_or_else(|| {
+        node.error(
+            "sample_size",
+            "required key is missing",
+            "(missing)",
+            "a whole number of patients in [2, 1000000]",
+        )
+    })?;
+    if !(2..=1_000_000).contains(&sample_size) {
+        return Err(node.bad_value(
+            "sample_size",
+            "out of range",
+            "a whole number of patients in [2, 1000000]",
+        ));
+    }
+    let sample_size = sample_size as u32;
+    let allocation = match node.raw("allocation") {
+        None => [1, 1],
+        Some(_) => {
+            let a = node.f64_array("allocation")?.unwrap_or_default();
+            let ok = a.len() == 2
+                && a.iter()
+                    .all(|&x| x >= 1.0 && x <= 100.0 && x.fract() == 0.0);
+            if !ok {
+                return Err(node.bad_value(
+                    "allocation",
+                    "not a ratio of two whole numbers",
+                    "[treatment, control], whole numbers in 1..=100",
+                ));
+            }
+            [a[0] as u32, a[1] as u32]
+        }
+    };
+    let randomisation = match node.str("randomisation")? {
+        None | Some("stratified_blocks") => RandomisationSpec::StratifiedBlocks,
+        Some("simple") => RandomisationSpec::Simple,
+        Some(_) => {
+            return Err(node.bad_value(
+                "randomisation",
+                "unknown scheme",
+                "\"stratified_blocks\" or \"simple\"",
+            ));
+        }
+    };
+    let unit = allocation[0] + allocation[1];
+    let block_size = match node.uint("block_size")? {
+        None => {
+            if unit <= 4 && 4 % unit == 0 {
+                4
+            } else {
+                unit
+            }
+        }
+        Some(b) => {
+            if b == 0 || b > 1000 || b % unit as u64 != 0 {
+                return Err(node.bad_value(
+                    "block_size",
+                    "not a multiple of the allocation's sum",
+                    format!(
+                        "a multiple of {unit} (allocation {}:{}), at most 1000",
+                        allocation[0], allocation[1]
+                    ),
+                ));
+            }
+            b as u32
+        }
+    };
+    let analysis_allowed = "{ events = N }, { calendar = months } or { after_last = months }";
+    let analysis_node = node.table("analysis")?.ok_or_else(|| {
+        node.error(
+            "analysis",
+            "required key is missing",
+            "(missing)",
+            analysis_allowed,
+        )
+    })?;
+    analysis_node.only(&["events", "calendar", "after_last"])?;
+    let forms = ["events", "calendar", "after_last"]
+        .iter()
+        .filter(|k| analysis_node.has(k))
+        .count();
+    if forms != 1 {
+        return Err(node.bad_value(
+            "analysis",
+            "exactly one analysis time is needed",
+            analysis_allowed,
+        ));
+    }
+    let analysis = if analysis_node.has("events") {
+        let events = analysis_node.uint("events")?.unwrap_or(0);
+        if events == 0 || events > sample_size as u64 {
+            return Err(analysis_node.bad_value(
+                "events",
+                "impossible event count",
+                format!("a whole number in 1..={sample_size} (design.sample_size)"),
+            ));
+        }
+        AnalysisSpec::Events(events as u32)
+    } else if analysis_node.has("calendar") {
+        AnalysisSpec::Calendar(analysis_node.req_f64_where("calendar", "months > 0", |x| x > 0.0)?)
+    } else {
+        AnalysisSpec::AfterLast(
+            analysis_node.req_f64_where("after_last", "months >= 0", |x| x >= 0.0)?,
+        )
+    };
+    let follow_up = node.f64_where("follow_up", "months > 0", |x| x > 0.0)?;
+    let test = match node.str("test")? {
+        None | Some("stratified_logrank") => TestSpec::StratifiedLogrank,
+        Some("logrank") => TestSpec::Logrank,
+        Some(_) => {
+            return Err(node.bad_value(
+                "test",
+                "unknown test",
+                "\"logrank\" or \"stratified_logrank\"",
+            ));
+        }
+    };
+    let alpha = node
+        .f64_where("alpha", "a one-sided level in (0, 0.5)", |x| {
+            x > 0.0 && x < 0.5
+        })?
+        .unwrap_or(0.025);
+    Ok(DesignSpec {
+        eligible,
+        sample_size,
+        allocation,
+        randomisation,
+        block_size,
+        analysis,
+        follow_up,
+        test,
+        alpha,
+    })
+}

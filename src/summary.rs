@@ -1,0 +1,208 @@
+//! The summary of a run: proportions with Monte Carlo standard errors and Wilson intervals,
+//! means and quantiles, reduced serially in replicate order (so the bytes never depend on
+//! the thread split).
+
+use crate::engine::TrialOutcome;
+use crate::model::Design;
+use serde::Serialize;
+
+/// z_0.975, for 95% intervals.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// Mean randomised per trial in one TRUE stratum.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StratumMean {
+    /// Stratum name.
+    pub stratum: String,
+    /// Whether its OBSERVED values are eligible.
+    pub eligible: bool,
+    /// Mean number randomised whose true stratum is this one.
+    pub randomised_mean: f64,
+}
+
+/// What a run reports. Field names are a contract (DESIGN.md): extend, never rename.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Replicates summarised.
+    pub reps: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// One-sided level.
+    pub alpha: f64,
+    /// Critical value z_(1 - alpha).
+    pub z_critical: f64,
+    /// Fraction of replicates rejecting the primary hypothesis.
+    pub power: f64,
+    /// Its Monte Carlo standard error sqrt(p (1 - p) / R).
+    pub power_se: f64,
+    /// Lower end of the 95% Wilson (1927) score interval.
+    pub power_lower: f64,
+    /// Upper end of the 95% Wilson score interval.
+    pub power_upper: f64,
+    /// Mean events at the analysis.
+    pub events_mean: f64,
+    /// Mean patients randomised by the analysis.
+    pub randomised_mean: f64,
+    /// Mean patients screened to randomise them.
+    pub screened_mean: f64,
+    /// Screened per randomised (ratio of means).
+    pub screened_per_randomised: f64,
+    /// Mean calendar time of the analysis, months from the first screening.
+    pub duration_mean: f64,
+    /// 2.5% quantile of the analysis time.
+    pub duration_lower: f64,
+    /// 97.5% quantile of the analysis time.
+    pub duration_upper: f64,
+    /// Median of the Cox hazard-ratio estimates.
+    pub hr_median: f64,
+    /// 2.5% quantile of the Cox hazard-ratio estimates.
+    pub hr_lower: f64,
+    /// 97.5% quantile of the Cox hazard-ratio estimates.
+    pub hr_upper: f64,
+    /// Replicates whose hazard ratio could not be estimated (left out of its quantiles).
+    pub hr_not_estimable: u64,
+    /// Mean log-rank z.
+    pub z_mean: f64,
+    /// Fraction of replicates that could never reach the design's event count.
+    pub events_not_reached: f64,
+    /// Fraction of randomised patients whose observed stratum differs from their true one.
+    pub misclassified_fraction: f64,
+    /// Fraction of randomised patients whose TRUE stratum is not eligible.
+    pub true_ineligible_fraction: f64,
+    /// Mean randomised per true stratum.
+    pub randomised_by_true_stratum: Vec<StratumMean>,
+    /// Wall time of the simulation, seconds (the only field that varies between identical runs).
+    pub elapsed_s: f64,
+}
+
+/// Quantile of sorted data by linear interpolation (Hyndman and Fan 1996 type 7, R's default).
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Wilson's score interval for x successes in n trials at confidence 95%.
+pub fn wilson(x: f64, n: f64) -> (f64, f64) {
+    if n == 0.0 {
+        return (0.0, 1.0);
+    }
+    let p = x / n;
+    let z2 = Z95 * Z95;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+fn mean(values: impl Iterator<Item = f64>, n: f64) -> f64 {
+    if n == 0.0 {
+        f64::NAN
+    } else {
+        values.sum::<f64>() / n
+    }
+}
+
+impl Summary {
+    /// Summarises outcomes (in replicate order).
+    pub fn new(
+        scenario: &str,
+        seed: u64,
+        strata: &[String],
+        design: &Design,
+        outcomes: &[TrialOutcome],
+    ) -> Summary {
+        let n = outcomes.len() as f64;
+        let rejections = outcomes.iter().filter(|o| o.reject).count() as f64;
+        let power = if n > 0.0 { rejections / n } else { f64::NAN };
+        let (power_lower, power_upper) = wilson(rejections, n);
+        let mut hrs: Vec<f64> = outcomes
+            .iter()
+            .map(|o| o.hr)
+            .filter(|h| h.is_finite() && *h > 0.0)
+            .collect();
+        hrs.sort_by(f64::total_cmp);
+        let mut durations: Vec<f64> = outcomes.iter().map(|o| o.duration).collect();
+        durations.sort_by(f64::total_cmp);
+        let randomised_total: f64 = outcomes.iter().map(|o| o.randomised as f64).sum();
+        let screened_total: f64 = outcomes.iter().map(|o| o.screened as f64).sum();
+        let share = |count: f64| {
+            if randomised_total > 0.0 {
+                count / randomised_total
+            } else {
+                f64::NAN
+            }
+        };
+        Summary {
+            scenario: scenario.to_string(),
+            reps: outcomes.len() as u64,
+            seed,
+            alpha: design.alpha,
+            z_critical: design.z_critical,
+            power,
+            power_se: (power * (1.0 - power) / n).sqrt(),
+            power_lower,
+            power_upper,
+            events_mean: mean(outcomes.iter().map(|o| o.events as f64), n),
+            randomised_mean: randomised_total / n,
+            screened_mean: screened_total / n,
+            screened_per_randomised: screened_total / randomised_total,
+            duration_mean: mean(outcomes.iter().map(|o| o.duration), n),
+            duration_lower: quantile_sorted(&durations, 0.025),
+            duration_upper: quantile_sorted(&durations, 0.975),
+            hr_median: quantile_sorted(&hrs, 0.5),
+            hr_lower: quantile_sorted(&hrs, 0.025),
+            hr_upper: quantile_sorted(&hrs, 0.975),
+            hr_not_estimable: (outcomes.len() - hrs.len()) as u64,
+            z_mean: mean(outcomes.iter().map(|o| o.z), n),
+            events_not_reached: mean(outcomes.iter().map(|o| f64::from(u8::from(!o.reached))), n),
+            misclassified_fraction: share(outcomes.iter().map(|o| o.misclassified as f64).sum()),
+            true_ineligible_fraction: share(
+                outcomes.iter().map(|o| o.true_ineligible as f64).sum(),
+            ),
+            randomised_by_true_stratum: strata
+                .iter()
+                .enumerate()
+                .map(|(s, name)| StratumMean {
+                    stratum: name.clone(),
+                    eligible: design.eligible[s],
+                    randomised_mean: mean(outcomes.iter().map(|o| o.by_true_stratum[s] as f64), n),
+                })
+                .collect(),
+            elapsed_s: 0.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type7_quantiles_match_r() {
+        // R: quantile(c(1, 2, 4, 8, 16), c(0.025, 0.5, 0.975)) = 1.1, 4.0, 14.8
+        let x = [1.0, 2.0, 4.0, 8.0, 16.0];
+        assert!((quantile_sorted(&x, 0.025) - 1.1).abs() < 1e-12);
+        assert_eq!(quantile_sorted(&x, 0.5), 4.0);
+        assert!((quantile_sorted(&x, 0.975) - 14.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn wilson_bounds_solve_the_score_equation() {
+        // Wilson's bounds are the p with (x/n - p)^2 = z^2 p (1 - p) / n (score test inverted).
+        for &(x, n) in &[(81.0, 100.0), (3.0, 1000.0), (500.0, 1000.0)] {
+            let (lo, hi) = wilson(x, n);
+            for p in [lo, hi] {
+                let lhs = (x / n - p) * (x / n - p);
+                let rhs = Z95 * Z95 * p * (1.0 - p) / n;
+                assert!((lhs - rhs).abs() < 1e-12, "x={x} n={n} p={p}");
+            }
+            assert!(lo < x / n && x / n < hi);
+        }
+    }
+}

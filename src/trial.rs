@@ -1,0 +1,214 @@
+//! One simulated trial: the cohort as nature made it, and the data as the analyst sees them.
+//!
+//! Generation is separated from observation (as in Merck's simtrial): [`Cohort::simulate`]
+//! screens patients in calendar order until the sample size is randomised and draws each one's
+//! latent event and dropout times; [`Cohort::cut`] derives what is observed at a calendar time.
+//!
+//! Each SCREENED patient draws the same numbers whatever the design: from the screening stream
+//! an arrival gap, a screen-failure uniform and (with a biomarker) two normals for the true value
+//! and the assay error; from the outcome and dropout streams one Exp(1) each. Designs that differ
+//! in eligibility therefore see the same patients with the same fates (common random numbers).
+
+use crate::enrolment::BlockState;
+use crate::model::{Design, Model};
+use crate::rng::{self, Purpose, Streams};
+use crate::scenario::AnalysisSpec;
+
+/// The randomised patients of one replicate, struct of arrays in calendar order of entry.
+/// Buffers are reused across replicates: `simulate` clears and refills them.
+#[derive(Clone, Debug, Default)]
+pub struct Cohort {
+    /// Calendar time of randomisation, months from the first screening (ascending).
+    pub entry: Vec<f64>,
+    /// Arm: true = treatment.
+    pub treated: Vec<bool>,
+    /// True stratum (drives prognosis and effect).
+    pub true_stratum: Vec<u32>,
+    /// Observed stratum (drives eligibility, randomisation strata and analysis strata).
+    pub observed_stratum: Vec<u32>,
+    /// Latent event time, months after randomisation (may be +inf).
+    pub event_time: Vec<f64>,
+    /// Censoring time, months after randomisation: min(dropout, follow-up cap).
+    pub censor_time: Vec<f64>,
+    /// How many had been screened when each patient was randomised (1-based count).
+    pub screened_by: Vec<u32>,
+    blocks: BlockState,
+    scratch: Vec<f64>,
+}
+
+/// When the data of one replicate are cut.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AnalysisTime {
+    /// Calendar time of the cut, months from the first screening.
+    pub time: f64,
+    /// False when the design's event count could never be reached (the cut is then at the last
+    /// event there ever is: every patient's follow-up has ended or been censored).
+    pub reached: bool,
+}
+
+/// The data observed at a cut: one row per patient randomised by then.
+#[derive(Clone, Debug, Default)]
+pub struct Cut {
+    /// Observed time, months after randomisation.
+    pub time: Vec<f64>,
+    /// Event observed (else censored).
+    pub event: Vec<bool>,
+    /// Arm: true = treatment.
+    pub treated: Vec<bool>,
+    /// Analysis stratum: the observed stratum.
+    pub stratum: Vec<u32>,
+    /// Patients screened to randomise those in the cut.
+    pub screened: u32,
+    /// Events in the cut.
+    pub events: u32,
+}
+
+impl Cohort {
+    /// Number randomised.
+    pub fn len(&self) -> usize {
+        self.entry.len()
+    }
+
+    /// Whether nobody was randomised.
+    pub fn is_empty(&self) -> bool {
+        self.entry.is_empty()
+    }
+
+    /// Screens and randomises replicate `replicate` until the design's sample size is reached.
+    pub fn simulate(&mut self, model: &Model, design: &Design, streams: &Streams, replicate: u64) {
+        let n = design.sample_size as usize;
+        for v in [&mut self.entry, &mut self.event_time, &mut self.censor_time] {
+            v.clear();
+            v.reserve(n);
+        }
+        self.treated.clear();
+        self.true_stratum.clear();
+        self.observed_stratum.clear();
+        self.screened_by.clear();
+        design
+            .randomiser
+            .reset(&mut self.blocks, model.population.n_strata());
+
+        let mut screening = streams.rng(Purpose::Screening, replicate);
+        let mut randomisation = streams.rng(Purpose::Randomisation, replicate);
+        let mut outcome = streams.rng(Purpose::Outcome, replicate);
+        let mut dropout = streams.rng(Purpose::Dropout, replicate);
+        let biomarker = model.population.biomarker.as_ref();
+        let cap = design.follow_up.unwrap_or(f64::INFINITY);
+
+        let mut q = 0.0; // position of the screening process on its cumulative-intensity scale
+        let mut screened: u32 = 0;
+        while self.entry.len() < n {
+            let (q_next, t) = model.screening.next(q, rng::exponential(&mut screening));
+            q = q_next;
+            screened += 1;
+            let other_failure = rng::uniform(&mut screening) < model.screen_failure;
+            let (true_s, observed_s) = match biomarker {
+                Some(b) => {
+                    let log_true = b.mu + b.sigma * rng::normal(&mut screening);
+                    let log_observed = log_true + b.assay_sigma * rng::normal(&mut screening);
+                    (b.stratum_of(log_true), b.stratum_of(log_observed))
+                }
+                None => (0, 0),
+            };
+            let e_event = rng::exponential(&mut outcome);
+            let e_dropout = rng::exponential(&mut dropout);
+            if other_failure || !design.eligible[observed_s] {
+                continue;
+            }
+            let treated = design.randomiser.assign(&mut self.blocks, observed_s, || {
+                rng::uniform(&mut randomisation)
+            });
+            self.entry.push(t);
+            self.treated.push(treated);
+            self.true_stratum.push(true_s as u32);
+            self.observed_stratum.push(observed_s as u32);
+            self.event_time
+                .push(model.outcomes[true_s].event_time(treated, e_event));
+            self.censor_time
+                .push(model.dropout.time(e_dropout).min(cap));
+            self.screened_by.push(screened);
+        }
+    }
+
+    /// Calendar time of patient i's event if it is ever observed (before censoring), else +inf.
+    #[inline]
+    fn observable_event_at(&self, i: usize) -> f64 {
+        if self.event_time[i] <= self.censor_time[i] {
+            self.entry[i] + self.event_time[i]
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// The calendar time of the design's analysis.
+    pub fn analysis_time(&mut self, analysis: AnalysisSpec) -> AnalysisTime {
+        match analysis {
+            AnalysisSpec::Calendar(t) => AnalysisTime {
+                time: t,
+                reached: true,
+            },
+            AnalysisSpec::AfterLast(d) => AnalysisTime {
+                time: self.entry.last().copied().unwrap_or(0.0) + d,
+                reached: true,
+            },
+            AnalysisSpec::Events(k) => self.time_of_event(k as usize),
+        }
+    }
+
+    /// The calendar time of the k-th observed event (k >= 1), or, if fewer than k events will
+    /// ever be observed, the time of the last one (`reached = false`).
+    pub fn time_of_event(&mut self, k: usize) -> AnalysisTime {
+        let mut times = std::mem::take(&mut self.scratch);
+        times.clear();
+        times.extend(
+            (0..self.len())
+                .map(|i| self.observable_event_at(i))
+                .filter(|t| t.is_finite()),
+        );
+        let result = if times.len() >= k {
+            let (_, kth, _) = times.select_nth_unstable_by(k - 1, f64::total_cmp);
+            AnalysisTime {
+                time: *kth,
+                reached: true,
+            }
+        } else {
+            let last = times
+                .iter()
+                .copied()
+                .fold(self.entry.last().copied().unwrap_or(0.0), f64::max);
+            AnalysisTime {
+                time: last,
+                reached: false,
+            }
+        };
+        self.scratch = times;
+        result
+    }
+
+    /// The data as observed at calendar time `t`: patients randomised by t, each followed until
+    /// their event, their censoring or t, whichever comes first. An event at exactly t is observed.
+    pub fn cut(&self, t: f64, out: &mut Cut) {
+        let m = self.entry.partition_point(|&e| e <= t);
+        out.time.clear();
+        out.event.clear();
+        out.treated.clear();
+        out.stratum.clear();
+        let mut events = 0;
+        for i in 0..m {
+            let event_at = self.observable_event_at(i);
+            if event_at <= t {
+                out.time.push(self.event_time[i]);
+                out.event.push(true);
+                events += 1;
+            } else {
+                out.time.push(self.censor_time[i].min(t - self.entry[i]));
+                out.event.push(false);
+            }
+        }
+        out.treated.extend_from_slice(&self.treated[..m]);
+        out.stratum.extend_from_slice(&self.observed_stratum[..m]);
+        out.screened = if m > 0 { self.screened_by[m - 1] } else { 0 };
+        out.events = events;
+    }
+}
