@@ -142,13 +142,13 @@ pub fn run(
 ) -> Vec<TrialOutcome> {
     let streams = Streams::new(seed);
     let done = AtomicU64::new(0);
-    (0..replicates.count())
+    (0..replicates.count() as usize)
         .into_par_iter()
         .with_min_len(16)
         .map_init(Workspace::default, |ws, k| {
-            let outcome = simulate_one(model, design, &streams, replicates.index(k), ws);
+            let outcome = simulate_one(model, design, &streams, replicates.index(k as u64), ws);
             let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if finished % 256 == 0 {
+            if finished.is_multiple_of(256) {
                 progress(finished);
             }
             outcome

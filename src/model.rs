@@ -106,7 +106,7 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         z_critical: normal::quantile(1.0 - d.alpha),
     };
     let expected = model.expected_screened(&design);
-    if !(expected <= MAX_EXPECTED_SCREENED) {
+    if expected.is_nan() || expected > MAX_EXPECTED_SCREENED {
         let names: Vec<&str> = d
             .eligible
             .iter()

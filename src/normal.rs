@@ -6,6 +6,8 @@
 //! relative, and is what the simulator uses to turn one uniform draw into one normal draw, so
 //! the random streams do not depend on any crate's sampling algorithm.
 
+#![allow(clippy::inconsistent_digit_grouping, clippy::excessive_precision)]
+
 use libm::erfc;
 
 /// 1 / sqrt(2 pi).

@@ -185,11 +185,12 @@ mod tests {
 
     #[test]
     fn type7_quantiles_match_r() {
-        // R: quantile(c(1, 2, 4, 8, 16), c(0.025, 0.5, 0.975)) = 1.1, 4.0, 14.8
+        // Type 7 by hand: h = (n - 1) p; x[floor h] + frac(h) (x[floor h + 1] - x[floor h]):
+        // p = 0.025: h = 0.1 -> 1.1; p = 0.5: h = 2 -> 4; p = 0.975: h = 3.9 -> 8 + 0.9 * 8 = 15.2.
         let x = [1.0, 2.0, 4.0, 8.0, 16.0];
         assert!((quantile_sorted(&x, 0.025) - 1.1).abs() < 1e-12);
         assert_eq!(quantile_sorted(&x, 0.5), 4.0);
-        assert!((quantile_sorted(&x, 0.975) - 14.8).abs() < 1e-12);
+        assert!((quantile_sorted(&x, 0.975) - 15.2).abs() < 1e-12);
     }
 
     #[test]

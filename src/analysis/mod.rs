@@ -1,1 +1,30 @@
 //! Survival analysis of one data cut: log-rank, Cox proportional hazards, Kaplan-Meier.
+//!
+//! With a single binary covariate (treatment arm), every statistic here is a function of the
+//! *event-time table*: one row per distinct event time (per stratum when stratified) holding the
+//! numbers at risk and the numbers of events in each arm, `(n0, n1, d0, d1)`. [`Analyzer::load`]
+//! sorts the patients once and builds that table (pooled over strata, and per stratum when there
+//! is more than one stratum); afterwards
+//!
+//! * the log-rank test ([`Analyzer::logrank`], `logrank.rs`) is one pass over the table;
+//! * each Newton-Raphson iteration of the Cox model ([`Analyzer::cox`], `cox.rs`), including
+//!   Efron's tie correction, is one pass over the table, never over patients;
+//! * the Kaplan-Meier median of an arm ([`Analyzer::km_median`], `km.rs`) is one pass over the
+//!   pooled table.
+//!
+//! Conventions follow R's `survival` package (Therneau, version 3.5): `survdiff` for the log-rank,
+//! `coxph` for the Cox model, `survfit` for Kaplan-Meier medians. At a tied time, subjects
+//! censored at `t` are still at risk for the events at `t`. Times are in months.
+//!
+//! [`analyze`] wraps all three into an [`AnalyzeReport`] for the `enrichsim analyze` command.
+
+mod cox;
+mod km;
+mod logrank;
+mod report;
+mod table;
+
+pub use cox::{CoxFit, Ties};
+pub use logrank::LogRank;
+pub use report::{AnalyzeReport, analyze};
+pub use table::{Analyzer, EventRow};

@@ -5,6 +5,7 @@
 //! A report type implements [`Tabular`] (a title and labelled rows) and `serde::Serialize`;
 //! each format lives in its own file and works from those, so adding a format touches one file.
 
+mod analyze;
 mod csv;
 mod markdown;
 mod run;

@@ -648,7 +648,7 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
             let a = node.f64_array("allocation")?.unwrap_or_default();
             let ok = a.len() == 2
                 && a.iter()
-                    .all(|&x| x >= 1.0 && x <= 100.0 && x.fract() == 0.0);
+                    .all(|&x| (1.0..=100.0).contains(&x) && x.fract() == 0.0);
             if !ok {
                 return Err(node.bad_value(
                     "allocation",

@@ -1,0 +1,124 @@
+//! The `analyze` report: log-rank, Cox and Kaplan-Meier on real data, as labelled rows.
+
+use super::{Row, Tabular, fmt_opt};
+use crate::analysis::AnalyzeReport;
+
+/// A p-value for people: 4 significant digits, or `< 1e-16`.
+fn p_value(p: f64) -> String {
+    if p < 1e-16 {
+        "< 1e-16".into()
+    } else {
+        format!("{p:.4e}")
+    }
+}
+
+impl Tabular for AnalyzeReport {
+    fn title(&self) -> String {
+        let strata = if self.stratified {
+            format!(
+                "stratified by {} strata ({})",
+                self.strata.len(),
+                self.strata.join(", ")
+            )
+        } else {
+            "unstratified".to_string()
+        };
+        format!(
+            "Survival analysis: {} patients, {} events, {strata}",
+            self.n, self.events
+        )
+    }
+
+    fn sections(&self) -> Vec<(String, Vec<Row>)> {
+        let arm = |name: &str, n: usize, e: usize, m: Option<f64>| {
+            vec![
+                Row::new(
+                    format!("n_{name}"),
+                    format!("{name}: patients"),
+                    n.to_string(),
+                ),
+                Row::new(
+                    format!("events_{name}"),
+                    format!("{name}: events"),
+                    e.to_string(),
+                ),
+                Row {
+                    raw: m.map_or_else(|| "NA".into(), |v| v.to_string()),
+                    ..Row::new(
+                        format!("km_median_{name}"),
+                        format!("{name}: Kaplan-Meier median, months"),
+                        fmt_opt(m, 3),
+                    )
+                },
+            ]
+        };
+        let mut arms = arm(
+            "treatment",
+            self.n_treatment,
+            self.events_treatment,
+            self.km_median_treatment,
+        );
+        arms.extend(arm(
+            "control",
+            self.n_control,
+            self.events_control,
+            self.km_median_control,
+        ));
+        let converged = if self.cox_converged {
+            ""
+        } else {
+            " (NOT converged)"
+        };
+        vec![
+            ("Arms".into(), arms),
+            (
+                "Log-rank test".into(),
+                vec![
+                    Row::num(
+                        "logrank_observed",
+                        "treatment events observed",
+                        self.logrank_observed,
+                        2,
+                    ),
+                    Row::num(
+                        "logrank_expected",
+                        "treatment events expected",
+                        self.logrank_expected,
+                        2,
+                    ),
+                    Row::num("logrank_chisq", "chi-square (1 df)", self.logrank_chisq, 4),
+                    Row::num("logrank_z", "z (> 0 favours treatment)", self.logrank_z, 4),
+                    Row {
+                        value: p_value(self.logrank_p),
+                        ..Row::num("logrank_p", "p, two-sided", self.logrank_p, 6)
+                    },
+                ],
+            ),
+            (
+                format!("Cox proportional hazards, {} ties{converged}", self.ties),
+                vec![
+                    Row::num("cox_hr", "hazard ratio", self.cox_hr, 4),
+                    Row::num("cox_hr_lower", "95% CI, lower", self.cox_hr_lower, 4),
+                    Row::num("cox_hr_upper", "95% CI, upper", self.cox_hr_upper, 4),
+                    Row::num(
+                        "cox_se_log_hr",
+                        "SE of log hazard ratio",
+                        self.cox_se_log_hr,
+                        4,
+                    ),
+                    Row {
+                        value: p_value(self.cox_wald_p),
+                        ..Row::num("cox_wald_p", "Wald p, two-sided", self.cox_wald_p, 6)
+                    },
+                    Row::num(
+                        "cox_score_chisq",
+                        "score chi-square",
+                        self.cox_score_chisq,
+                        4,
+                    ),
+                    Row::num("cox_loglik", "log partial likelihood", self.cox_loglik, 4),
+                ],
+            ),
+        ]
+    }
+}
