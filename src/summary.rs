@@ -51,6 +51,8 @@ pub struct Summary {
     pub screened_per_randomised: f64,
     /// Mean calendar time of the analysis, months from the first screening.
     pub duration_mean: f64,
+    /// Standard deviation of the analysis time across replicates.
+    pub duration_sd: f64,
     /// 2.5% quantile of the analysis time.
     pub duration_lower: f64,
     /// 97.5% quantile of the analysis time.
@@ -108,6 +110,16 @@ fn mean(values: impl Iterator<Item = f64>, n: f64) -> f64 {
     }
 }
 
+/// Sample standard deviation (n - 1 denominator), two-pass for accuracy.
+fn sd(values: impl Iterator<Item = f64> + Clone) -> f64 {
+    let n = values.clone().count() as f64;
+    if n < 2.0 {
+        return f64::NAN;
+    }
+    let m = values.clone().sum::<f64>() / n;
+    (values.map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0)).sqrt()
+}
+
 impl Summary {
     /// Summarises outcomes (in replicate order).
     pub fn new(
@@ -153,6 +165,7 @@ impl Summary {
             screened_mean: screened_total / n,
             screened_per_randomised: screened_total / randomised_total,
             duration_mean: mean(outcomes.iter().map(|o| o.duration), n),
+            duration_sd: sd(outcomes.iter().map(|o| o.duration)),
             duration_lower: quantile_sorted(&durations, 0.025),
             duration_upper: quantile_sorted(&durations, 0.975),
             hr_median: quantile_sorted(&hrs, 0.5),

@@ -72,3 +72,26 @@ pub fn oracle_json(name: &str) -> serde_json::Value {
 pub fn binomial_se(p: f64, n: f64) -> f64 {
     (p * (1.0 - p) / n).sqrt()
 }
+
+/// Builds a study from scenario text (panics on a bad scenario: test scenarios are valid).
+pub fn study(text: &str) -> enrichsim::Study {
+    let scenario = enrichsim::scenario::Scenario::parse(text, "test.toml", &[])
+        .unwrap_or_else(|e| panic!("test scenario rejected: {e}"));
+    enrichsim::Study::from_scenario(scenario, "test.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a study with `reps` replicates and `seed`, on all cores.
+pub fn run(study: &enrichsim::Study, reps: u64, seed: u64) -> enrichsim::summary::Summary {
+    let options = enrichsim::engine::RunOptions {
+        reps,
+        seed,
+        threads: None,
+        replicates: None,
+    };
+    study.run(&options, &|_| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Path of a shipped scenario in scenarios/.
+pub fn scenario_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)
+}
