@@ -185,6 +185,7 @@ impl Dropout {
     /// Dropout time for a unit exponential draw `e` (+inf without dropout).
     #[inline]
     pub fn time(&self, e: f64) -> f64 {
+        // (callers skip the draw entirely when the rate is 0)
         if self.rate > 0.0 {
             e / self.rate
         } else {

@@ -33,7 +33,7 @@ pub struct Cohort {
     /// How many had been screened when each patient was randomised (1-based count).
     pub screened_by: Vec<u32>,
     blocks: BlockState,
-    scratch: Vec<f64>,
+    scratch: Vec<u64>,
 }
 
 /// When the data of one replicate are cut.
@@ -112,7 +112,12 @@ impl Cohort {
                 None => (0, 0),
             };
             let e_event = rng::exponential(&mut outcome);
-            let e_dropout = rng::exponential(&mut dropout);
+            // Without dropout the stream is not drawn from at all (it is used for nothing else).
+            let e_dropout = if model.dropout.rate > 0.0 {
+                rng::exponential(&mut dropout)
+            } else {
+                f64::INFINITY
+            };
             if other_failure || !design.eligible[observed_s] {
                 continue;
             }
@@ -159,30 +164,33 @@ impl Cohort {
     /// The calendar time of the k-th observed event (k >= 1), or, if fewer than k events will
     /// ever be observed, the time of the last one (`reached = false`).
     pub fn time_of_event(&mut self, k: usize) -> AnalysisTime {
-        let mut times = std::mem::take(&mut self.scratch);
-        times.clear();
-        times.extend(
+        // Calendar event times are >= 0, and the bit patterns of non-negative floats order as
+        // the values do, so select on u64 keys (much cheaper than a float comparator).
+        let mut keys = std::mem::take(&mut self.scratch);
+        keys.clear();
+        keys.extend(
             (0..self.len())
                 .map(|i| self.observable_event_at(i))
-                .filter(|t| t.is_finite()),
+                .filter(|t| t.is_finite())
+                .map(f64::to_bits),
         );
-        let result = if times.len() >= k {
-            let (_, kth, _) = times.select_nth_unstable_by(k - 1, f64::total_cmp);
+        let result = if keys.len() >= k {
+            let (_, kth, _) = keys.select_nth_unstable(k - 1);
             AnalysisTime {
-                time: *kth,
+                time: f64::from_bits(*kth),
                 reached: true,
             }
         } else {
-            let last = times
+            let last = keys
                 .iter()
-                .copied()
+                .map(|&b| f64::from_bits(b))
                 .fold(self.entry.last().copied().unwrap_or(0.0), f64::max);
             AnalysisTime {
                 time: last,
                 reached: false,
             }
         };
-        self.scratch = times;
+        self.scratch = keys;
         result
     }
 

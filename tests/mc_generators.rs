@@ -31,7 +31,11 @@ fn check_against_survival(mut draws: Vec<f64>, s: impl Fn(f64) -> f64, label: &s
             (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
         })
         .fold(0.0, f64::max);
-    assert!(d < 1.95 / n.sqrt(), "{label}: KS distance {d} >= {}", 1.95 / n.sqrt());
+    assert!(
+        d < 1.95 / n.sqrt(),
+        "{label}: KS distance {d} >= {}",
+        1.95 / n.sqrt()
+    );
 }
 
 #[test]
@@ -39,17 +43,35 @@ fn event_times_follow_their_survival_curves() {
     let streams = Streams::new(2026);
     let families = [
         HazardSpec::Exponential { median: 30.0 },
-        HazardSpec::Weibull { median: 12.0, shape: 1.3 },
-        HazardSpec::Weibull { median: 20.0, shape: 0.7 },
-        HazardSpec::Piecewise { starts: vec![0.0, 6.0, 18.0], rates: vec![0.01, 0.05, 0.02] },
+        HazardSpec::Weibull {
+            median: 12.0,
+            shape: 1.3,
+        },
+        HazardSpec::Weibull {
+            median: 20.0,
+            shape: 0.7,
+        },
+        HazardSpec::Piecewise {
+            starts: vec![0.0, 6.0, 18.0],
+            rates: vec![0.01, 0.05, 0.02],
+        },
     ];
     for (f, spec) in families.iter().enumerate() {
         for (hr, delay) in [(1.0, 0.0), (0.6, 0.0), (0.5, 3.0), (1.4, 6.0)] {
             let model = StratumOutcome::new(Hazard::from_spec(spec), hr, delay);
             for treated in [false, true] {
-                let mut rng = streams.rng(Purpose::Outcome, (f * 100) as u64 + (hr * 10.0) as u64 + treated as u64);
-                let draws: Vec<f64> = (0..50_000).map(|_| model.event_time(treated, rng::exponential(&mut rng))).collect();
-                check_against_survival(draws, |t| model.survival(treated, t), &format!("{spec:?} hr {hr} delay {delay} treated {treated}"));
+                let mut rng = streams.rng(
+                    Purpose::Outcome,
+                    (f * 100) as u64 + (hr * 10.0) as u64 + treated as u64,
+                );
+                let draws: Vec<f64> = (0..50_000)
+                    .map(|_| model.event_time(treated, rng::exponential(&mut rng)))
+                    .collect();
+                check_against_survival(
+                    draws,
+                    |t| model.survival(treated, t),
+                    &format!("{spec:?} hr {hr} delay {delay} treated {treated}"),
+                );
             }
         }
     }
@@ -90,14 +112,19 @@ fn cohort_event_times_follow_their_true_stratum_and_arm() {
     for r in 0..40 {
         cohort.simulate(&study.model, &study.design, &streams, r);
         for i in 0..cohort.len() {
-            draws[cohort.true_stratum[i] as usize][cohort.treated[i] as usize].push(cohort.event_time[i]);
+            draws[cohort.true_stratum[i] as usize][cohort.treated[i] as usize]
+                .push(cohort.event_time[i]);
         }
     }
     for (s, arms) in draws.into_iter().enumerate() {
         for (arm, d) in arms.into_iter().enumerate() {
             let model = &study.model.outcomes[s];
             assert!(d.len() > 2000, "stratum {s} arm {arm}: {} draws", d.len());
-            check_against_survival(d, |t| model.survival(arm == 1, t), &format!("stratum {s} arm {arm}"));
+            check_against_survival(
+                d,
+                |t| model.survival(arm == 1, t),
+                &format!("stratum {s} arm {arm}"),
+            );
         }
     }
 }
@@ -122,7 +149,11 @@ fn misclassification_matches_the_closed_form_table() {
             if p > 1e-6 {
                 assert_within_mcse!(counts[i][j] / n, p, binomial_se(p, n), 4.0);
             } else {
-                assert!(counts[i][j] <= 2.0, "true {i} observed {j}: {} but p = {p}", counts[i][j]);
+                assert!(
+                    counts[i][j] <= 2.0,
+                    "true {i} observed {j}: {} but p = {p}",
+                    counts[i][j]
+                );
             }
         }
     }
@@ -143,8 +174,15 @@ fn screening_is_a_poisson_process_and_blocks_balance() {
         cohort.simulate(&study.model, &study.design, &streams, r);
         let last = *cohort.entry.last().unwrap();
         q_sum += study.model.screening.expected_by(last);
-        assert_eq!(*cohort.screened_by.last().unwrap(), 2000, "all screened are randomised");
-        assert!(cohort.entry.windows(2).all(|w| w[0] <= w[1]), "calendar order");
+        assert_eq!(
+            *cohort.screened_by.last().unwrap(),
+            2000,
+            "all screened are randomised"
+        );
+        assert!(
+            cohort.entry.windows(2).all(|w| w[0] <= w[1]),
+            "calendar order"
+        );
         // 2:1 blocks of 6 within each observed stratum: at most 4 off the 2:1 split.
         for s in 0..3 {
             let (mut t, mut c) = (0i64, 0i64);
@@ -153,7 +191,10 @@ fn screening_is_a_poisson_process_and_blocks_balance() {
                     if cohort.treated[i] { t += 1 } else { c += 1 }
                 }
             }
-            assert!((t - 2 * c).abs() <= 6, "stratum {s}: {t} treated, {c} control");
+            assert!(
+                (t - 2 * c).abs() <= 6,
+                "stratum {s}: {t} treated, {c} control"
+            );
         }
     }
     let mean = q_sum / reps as f64;
@@ -169,5 +210,10 @@ fn screening_is_a_poisson_process_and_blocks_balance() {
     let mean_screened = ratio / reps as f64;
     // Screened count to get n successes is negative binomial: mean n / p, variance n (1 - p) / p^2.
     let (n, p) = (2000.0, 0.8);
-    assert_within_mcse!(mean_screened, n / p, (n * (1.0 - p) / (p * p) / reps as f64).sqrt(), 4.0);
+    assert_within_mcse!(
+        mean_screened,
+        n / p,
+        (n * (1.0 - p) / (p * p) / reps as f64).sqrt(),
+        4.0
+    );
 }

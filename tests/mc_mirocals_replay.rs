@@ -12,7 +12,8 @@ use common::*;
 
 #[test]
 fn replay_reproduces_the_r_replay() {
-    let scenario = enrichsim::scenario::Scenario::load(&scenario_path("mirocals-phase2b.toml"), &[]).unwrap();
+    let scenario =
+        enrichsim::scenario::Scenario::load(&scenario_path("mirocals-phase2b.toml"), &[]).unwrap();
     let study = enrichsim::Study::from_scenario(scenario, "mirocals-phase2b.toml").unwrap();
     let reps = 10_000;
     let s = run(&study, reps, 42);

@@ -53,7 +53,8 @@ fn fixed_design_power_and_analysis_time_match_rpact() {
         let rpact_time = row["analysis_time"].as_f64().unwrap();
         let summary = run(&study(&scenario(hr)), reps, 20_251_126);
         let p = summary.power;
-        let se = (p * (1.0 - p) / reps as f64 + rpact_power * (1.0 - rpact_power) / rpact_reps).sqrt();
+        let se =
+            (p * (1.0 - p) / reps as f64 + rpact_power * (1.0 - rpact_power) / rpact_reps).sqrt();
         assert_within_mcse!(p, rpact_power, se, 4.0);
         assert_eq!(summary.events_mean, 150.0);
         assert_eq!(summary.randomised_mean, 300.0);

@@ -40,10 +40,42 @@ type Golden = (u64, u32, u32, u32, u64, u64, bool);
 
 const GOLDEN: &[Golden] = &[
     // Replicate 0 never reaches its 230 events (48-month follow-up cap): analysed at its last event.
-    (0, 229, 400, 573, 4634480128998900216, 4618354158108942591, true),
-    (1, 230, 400, 536, 4633672662980208356, 4614037396903180806, true),
-    (2, 230, 400, 548, 4633567341381472896, 4611707118671282697, true),
-    (1000003, 230, 400, 576, 4633880435590085836, 4611788663667173254, true),
+    (
+        0,
+        229,
+        400,
+        573,
+        4634480128998900216,
+        4618354158108942591,
+        true,
+    ),
+    (
+        1,
+        230,
+        400,
+        536,
+        4633672662980208356,
+        4614037396903180806,
+        true,
+    ),
+    (
+        2,
+        230,
+        400,
+        548,
+        4633567341381472896,
+        4611707118671282697,
+        true,
+    ),
+    (
+        1000003,
+        230,
+        400,
+        576,
+        4633880435590085836,
+        4611788663667173254,
+        true,
+    ),
 ];
 
 #[test]
@@ -55,7 +87,15 @@ fn replicates_are_pinned() {
         .iter()
         .map(|&r| {
             let o = simulate_one(&study.model, &study.design, &streams, r, &mut ws);
-            (r, o.events, o.randomised, o.screened, o.duration.to_bits(), o.z.to_bits(), o.reject)
+            (
+                r,
+                o.events,
+                o.randomised,
+                o.screened,
+                o.duration.to_bits(),
+                o.z.to_bits(),
+                o.reject,
+            )
         })
         .collect();
     if std::env::var_os("PRINT_GOLDEN").is_some() {

@@ -88,10 +88,14 @@ pub fn run(study: &enrichsim::Study, reps: u64, seed: u64) -> enrichsim::summary
         threads: None,
         replicates: None,
     };
-    study.run(&options, &|_| {}).unwrap_or_else(|e| panic!("{e}"))
+    study
+        .run(&options, &|_| {})
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Path of a shipped scenario in scenarios/.
 pub fn scenario_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
 }
