@@ -10,8 +10,9 @@
 //!
 //! [`Analyzer::load`] builds these rows once per data cut: it packs each patient into one `u128`
 //! sort key `(time bits, stratum, event, arm)` (the bit pattern of a non-negative `f64` is monotone
-//! as an unsigned integer), sorts the keys with `sort_unstable`, then walks them from the largest
-//! time down, accumulating the risk sets. The buffers are reused, so after warm-up `load`
+//! as an unsigned integer), sorts the keys (a bucket sort on the time, then `sort_unstable` within
+//! buckets; no comparator closures on `f64`), then walks them from the largest time down,
+//! accumulating the risk sets. The buffers are reused, so after warm-up `load`
 //! allocates nothing.
 
 /// One row of the event-time table: a distinct event time (within a stratum, for the stratified
@@ -49,6 +50,10 @@ pub struct Analyzer {
     risk: Vec<[u32; 2]>,
     /// Sorted distinct stratum values, used only when they are too sparse to index directly.
     levels: Vec<u32>,
+    /// Bucket-sort workspace: the keys scattered by bucket, each key's bucket, bucket offsets.
+    sorted: Vec<u128>,
+    bucket: Vec<u32>,
+    counts: Vec<u32>,
     n: usize,
     n_strata: usize,
     n_arm: [usize; 2],
@@ -119,8 +124,9 @@ impl Analyzer {
             self.risk.resize(self.levels.len(), [0; 2]);
         }
 
-        // Pack and sort.
+        // Pack, then sort.
         self.keys.reserve(n);
+        let (mut tmin, mut tmax) = (f64::INFINITY, 0.0f64);
         for i in 0..n {
             let t = if time[i] > 0.0 { time[i] } else { 0.0 };
             let arm = usize::from(treated[i]);
@@ -129,6 +135,8 @@ impl Analyzer {
             if t > self.max_time[arm] {
                 self.max_time[arm] = t;
             }
+            tmin = tmin.min(t);
+            tmax = tmax.max(t);
             let s = if single { 0 } else { stratum[i] };
             self.keys.push(
                 (u128::from(t.to_bits()) << 64)
@@ -137,55 +145,120 @@ impl Analyzer {
                     | u128::from(treated[i]),
             );
         }
-        self.keys.sort_unstable();
+        self.sort_keys(tmin, tmax);
 
-        // Walk from the largest time down; risk sets grow as we go.
+        // Walk from the largest time down; risk sets grow as we go. Counters are scalars (kept
+        // in registers), not small arrays, which the compiler would spill to the stack.
         let keys = &self.keys;
-        let mut pooled_risk = [0u32; 2];
+        let (mut risk0, mut risk1) = (0u32, 0u32);
         let mut i = n;
         while i > 0 {
             let time_bits = (keys[i - 1] >> 64) as u64;
             let t = f64::from_bits(time_bits);
-            let mut pooled_added = [0u32; 2];
-            let mut pooled_events = [0u32; 2];
-            while i > 0 && (keys[i - 1] >> 64) as u64 == time_bits {
-                // One (time, stratum) group.
-                let group = keys[i - 1] >> 2;
-                let s = group as u32;
-                let mut added = [0u32; 2];
-                let mut events = [0u32; 2];
-                while i > 0 && keys[i - 1] >> 2 == group {
+            // Patients (a) and events (e) at this time, control (0) and treated (1).
+            let (mut a0, mut a1, mut e0, mut e1) = (0u32, 0u32, 0u32, 0u32);
+            if single {
+                while i > 0 && (keys[i - 1] >> 64) as u64 == time_bits {
                     let k = keys[i - 1] as u32;
-                    let arm = (k & 1) as usize;
-                    added[arm] += 1;
-                    events[arm] += (k >> 1) & 1;
+                    let (arm, ev) = (k & 1, (k >> 1) & 1);
+                    a1 += arm;
+                    a0 += 1 - arm;
+                    e1 += ev & arm;
+                    e0 += ev & (1 - arm);
                     i -= 1;
                 }
-                if !single {
+            } else {
+                while i > 0 && (keys[i - 1] >> 64) as u64 == time_bits {
+                    // One (time, stratum) group: the keys sort by stratum within a time.
+                    let group = keys[i - 1] >> 2;
+                    let s = group as u32;
+                    let (mut b0, mut b1, mut f0, mut f1) = (0u32, 0u32, 0u32, 0u32);
+                    while i > 0 && keys[i - 1] >> 2 == group {
+                        let k = keys[i - 1] as u32;
+                        let (arm, ev) = (k & 1, (k >> 1) & 1);
+                        b1 += arm;
+                        b0 += 1 - arm;
+                        f1 += ev & arm;
+                        f0 += ev & (1 - arm);
+                        i -= 1;
+                    }
                     let idx = if dense {
                         s as usize
                     } else {
                         // `s` is one of the levels by construction.
                         self.levels.binary_search(&s).unwrap_or(0)
                     };
-                    let r = &mut self.risk[idx];
-                    r[0] += added[0];
-                    r[1] += added[1];
-                    if events[0] + events[1] > 0 {
-                        self.stratified.push(row(t, *r, events));
+                    let r = self.risk[idx];
+                    let r = [r[0] + b0, r[1] + b1];
+                    self.risk[idx] = r;
+                    if f0 + f1 > 0 {
+                        self.stratified.push(row(t, r, [f0, f1]));
                     }
+                    a0 += b0;
+                    a1 += b1;
+                    e0 += f0;
+                    e1 += f1;
                 }
-                pooled_added[0] += added[0];
-                pooled_added[1] += added[1];
-                pooled_events[0] += events[0];
-                pooled_events[1] += events[1];
             }
-            pooled_risk[0] += pooled_added[0];
-            pooled_risk[1] += pooled_added[1];
-            if pooled_events[0] + pooled_events[1] > 0 {
-                self.pooled.push(row(t, pooled_risk, pooled_events));
+            risk0 += a0;
+            risk1 += a1;
+            if e0 + e1 > 0 {
+                self.pooled.push(row(t, [risk0, risk1], [e0, e1]));
             }
         }
+    }
+
+    /// Sorts `keys` ascending. Bucket sort by interpolation on the time (`n` buckets spanning
+    /// `[tmin, tmax]`; the bucket index `floor((t - tmin) n / (tmax - tmin))` is monotone in `t`
+    /// because IEEE rounding is), then an insertion sort (small buckets) or `sort_unstable` within each bucket on the full key: O(n)
+    /// expected for any smooth time distribution, and never worse than one `sort_unstable`
+    /// (everything in one bucket, e.g. all times equal).
+    fn sort_keys(&mut self, tmin: f64, tmax: f64) {
+        let n = self.keys.len();
+        if n < 64 || tmax.is_nan() || tmax <= tmin || !(tmax - tmin).is_finite() {
+            self.keys.sort_unstable();
+            return;
+        }
+        // At most 2^31 - 1 buckets, so the bucket index fits an i32, whose conversion from f64
+        // is cheaper than usize's.
+        let nb = n.min(i32::MAX as usize);
+        let top = (nb - 1) as i32;
+        let scale = nb as f64 / (tmax - tmin);
+        self.bucket.clear();
+        self.counts.clear();
+        self.counts.resize(nb + 1, 0);
+        for &k in &self.keys {
+            let t = f64::from_bits((k >> 64) as u64);
+            let b = (((t - tmin) * scale) as i32).clamp(0, top) as usize;
+            self.bucket.push(b as u32);
+            self.counts[b + 1] += 1;
+        }
+        for b in 1..=nb {
+            self.counts[b] += self.counts[b - 1];
+        }
+        // counts[b] is now the start of bucket b; scatter, advancing the starts.
+        // Every slot is written by the scatter: grow only, never clear.
+        if self.sorted.len() < n {
+            self.sorted.resize(n, 0);
+        }
+        for (&k, &b) in self.keys.iter().zip(&self.bucket) {
+            let slot = &mut self.counts[b as usize];
+            self.sorted[*slot as usize] = k;
+            *slot += 1;
+        }
+        // After the scatter counts[b] is the end of bucket b (= start of b + 1).
+        let mut start = 0usize;
+        for b in 0..nb {
+            let end = self.counts[b] as usize;
+            match end - start {
+                0 | 1 => {}
+                2..=16 => insertion_sort(&mut self.sorted[start..end]),
+                _ => self.sorted[start..end].sort_unstable(),
+            }
+            start = end;
+        }
+        self.keys.clear();
+        self.keys.extend_from_slice(&self.sorted[..n]);
     }
 
     /// Number of patients loaded.
@@ -221,6 +294,20 @@ impl Analyzer {
         } else {
             &self.pooled
         }
+    }
+}
+
+/// Insertion sort for the small buckets (cheaper than a call into the general sort).
+#[inline]
+fn insertion_sort(v: &mut [u128]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
     }
 }
 
