@@ -104,6 +104,16 @@ fn emit(text: &str, output: &OutputArgs) -> Result<()> {
     }
 }
 
+/// Parses `--format` and checks `--output` before any work, so a long run does not end in a
+/// write error.
+fn prepare(output: &OutputArgs) -> Result<Format> {
+    let format = Format::parse(&output.format)?;
+    if let Some(path) = &output.output {
+        report::check_output(path)?;
+    }
+    Ok(format)
+}
+
 /// Runs the parsed command line.
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
@@ -115,7 +125,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             quiet,
             output,
         } => {
-            let format = Format::parse(&output.format)?;
+            let format = prepare(&output)?;
             let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
             let options = crate::engine::RunOptions {
                 reps,
@@ -135,7 +145,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             emit(&report::render(&summary, format), &output)
         }
         Command::Validate { scenario, output } => {
-            let format = Format::parse(&output.format)?;
+            let format = prepare(&output)?;
             let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
             emit(&report::render(&loaded.describe(), format), &output)
         }
@@ -148,7 +158,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             ties,
             output,
         } => {
-            let format = Format::parse(&output.format)?;
+            let format = prepare(&output)?;
             let ties = match ties.to_ascii_lowercase().as_str() {
                 "efron" => crate::analysis::Ties::Efron,
                 "breslow" => crate::analysis::Ties::Breslow,

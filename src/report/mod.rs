@@ -85,6 +85,16 @@ impl Row {
             },
         }
     }
+
+    /// A fraction shown as a percentage with 2 decimals, written in CSV as the plain fraction in
+    /// full precision (`NA` for NaN), so the column stays numeric.
+    pub fn pct(key: impl Into<String>, label: impl Into<String>, x: f64) -> Self {
+        let row = Row::num(key, label, x, 0);
+        Row {
+            value: format!("{}%", fmt(100.0 * x, 2)),
+            ..row
+        }
+    }
 }
 
 /// A report that can be shown as labelled rows, grouped in sections.
@@ -107,6 +117,33 @@ pub fn render<T: Tabular + Serialize>(report: &T, format: Format) -> String {
         Format::Csv => csv::render(report),
         Format::Markdown => markdown::render(report),
     }
+}
+
+/// Checks, before any work, that a report can be written to `path`: a file name (not an
+/// existing directory) in an existing directory. [`write_atomic`] still reports what fails later.
+pub fn check_output(path: &Path) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(Error::usage(
+            "--output",
+            path.display(),
+            "a file path, not a directory",
+        ));
+    }
+    if !dir.is_dir() {
+        return Err(Error::usage(
+            "--output",
+            path.display(),
+            format!(
+                "a file in an existing directory ({} does not exist)",
+                dir.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed, then

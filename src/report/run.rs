@@ -12,7 +12,6 @@ impl Tabular for Summary {
     }
 
     fn sections(&self) -> Vec<(String, Vec<Row>)> {
-        let pct = |x: f64| format!("{}%", fmt(100.0 * x, 2));
         let decision = vec![
             Row {
                 value: format!(
@@ -78,10 +77,10 @@ impl Tabular for Summary {
                 self.duration_upper,
                 2,
             ),
-            Row::new(
+            Row::pct(
                 "events_not_reached",
                 "trials never reaching their events",
-                pct(self.events_not_reached),
+                self.events_not_reached,
             ),
         ];
         let estimates = vec![
@@ -105,15 +104,15 @@ impl Tabular for Summary {
             ),
         ];
         let mut biomarker = vec![
-            Row::new(
+            Row::pct(
                 "misclassified_fraction",
                 "randomised in the wrong stratum",
-                pct(self.misclassified_fraction),
+                self.misclassified_fraction,
             ),
-            Row::new(
+            Row::pct(
                 "true_ineligible_fraction",
                 "randomised though truly ineligible",
-                pct(self.true_ineligible_fraction),
+                self.true_ineligible_fraction,
             ),
         ];
         for s in &self.randomised_by_true_stratum {

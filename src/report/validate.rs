@@ -31,25 +31,25 @@ impl Tabular for ModelDescription {
                     }
                 ),
                 vec![
-                    Row::new(
+                    Row::pct(
                         key("true_prevalence"),
                         "prevalence, true",
-                        pct(s.true_prevalence),
+                        s.true_prevalence,
                     ),
-                    Row::new(
+                    Row::pct(
                         key("observed_prevalence"),
                         "prevalence, observed",
-                        pct(s.observed_prevalence),
+                        s.observed_prevalence,
                     ),
                     Row::new(
                         key("observed_given_true"),
                         "observed as (given true)",
                         misclass,
                     ),
-                    Row::new(
+                    Row::pct(
                         key("randomised_share"),
                         "share of the randomised",
-                        pct(s.randomised_share),
+                        s.randomised_share,
                     ),
                     Row::num(
                         key("control_median"),
@@ -82,15 +82,15 @@ impl Tabular for ModelDescription {
         sections.push((
             "Screening and enrolment".into(),
             vec![
-                Row::new(
+                Row::pct(
                     "eligible_fraction",
                     "biomarker-eligible among screened",
-                    pct(self.eligible_fraction),
+                    self.eligible_fraction,
                 ),
-                Row::new(
+                Row::pct(
                     "randomised_per_screened",
                     "randomised per screened",
-                    pct(self.randomised_per_screened),
+                    self.randomised_per_screened,
                 ),
                 Row::num(
                     "expected_screened",

@@ -405,11 +405,8 @@ fn read_hazard(node: &Node) -> Result<HazardSpec> {
         .filter(|k| node.has(k))
         .count();
     if forms != 1 {
-        let key = node.keys().next().map(String::as_str).unwrap_or("median");
-        return Err(node.error(
-            key,
-            "ambiguous or empty distribution",
-            format!("{forms} forms given"),
+        return Err(node.bad_self(
+            &format!("ambiguous or empty distribution ({forms} forms given)"),
             HAZARD_FORMS,
         ));
     }
@@ -550,10 +547,12 @@ fn read_enrolment(node: &Node) -> Result<EnrolmentSpec> {
                     rate_allowed,
                 ));
             }
-            if pieces.last().is_some_and(|p| p.per_month <= 0.0) {
-                return Err(node.bad_value(
-                    "rate",
+            let last = pieces.len() - 1;
+            if pieces[last].per_month <= 0.0 {
+                return Err(node.error(
+                    &format!("rate.{last}.per_month"),
                     "the last piece's rate is 0, so screening could never finish",
+                    items[last].get("per_month").map(show).unwrap_or_default(),
                     "a last piece with per_month > 0",
                 ));
             }

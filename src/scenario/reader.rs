@@ -96,6 +96,17 @@ impl<'a> Node<'a> {
         self.error(k, problem, value, allowed)
     }
 
+    /// An error about this table as a whole (e.g. `control.low` with two forms), showing it.
+    pub(crate) fn bad_self(&self, problem: &str, allowed: impl Into<String>) -> Error {
+        Error::Scenario {
+            file: self.file.to_string(),
+            key: self.path.clone(),
+            problem: problem.to_string(),
+            value: show(&Value::Table(self.table.clone())),
+            allowed: allowed.into(),
+        }
+    }
+
     /// Refuses any key not in `allowed`.
     pub(crate) fn only(&self, allowed: &[&str]) -> Result<()> {
         for (k, v) in self.table {
@@ -109,11 +120,6 @@ impl<'a> Node<'a> {
             }
         }
         Ok(())
-    }
-
-    /// The keys of this table, in file order.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &'a String> {
-        self.table.keys()
     }
 
     /// Whether key `k` is present.
