@@ -742,18 +742,22 @@ fn run_with_sets(sets: &[&str]) -> Value {
 
 #[test]
 fn set_overrides_values() {
-    let base = run_with_sets(&[]);
+    let base = run_with_sets(&["design.sample_size=400"]);
     assert_eq!(base["randomised_mean"].as_f64(), Some(400.0));
 
     let v = run_with_sets(&["design.sample_size=300"]);
     assert_eq!(v["randomised_mean"].as_f64(), Some(300.0));
 
-    let v = run_with_sets(&["effect.hazard_ratio.low=0.7"]);
+    let v = run_with_sets(&["design.sample_size=400", "effect.hazard_ratio.low=0.7"]);
     assert_eq!(v["randomised_mean"].as_f64(), Some(400.0));
+    assert_ne!(
+        v["z_mean"], base["z_mean"],
+        "the hazard ratio changed nothing"
+    );
 
     // A bare word is taken as a string.
-    let bare = run_with_sets(&["design.test=logrank"]);
-    let quoted = run_with_sets(&["design.test=\"logrank\""]);
+    let bare = run_with_sets(&["design.sample_size=400", "design.test=logrank"]);
+    let quoted = run_with_sets(&["design.sample_size=400", "design.test=\"logrank\""]);
     let strip = |mut v: Value| {
         v.as_object_mut().unwrap().remove("elapsed_s");
         v
@@ -792,7 +796,7 @@ fn validate_with_sets(sets: &[&str]) -> Value {
 
 #[test]
 fn set_applies_to_validate_too() {
-    let base = validate_with_sets(&[]);
+    let base = validate_with_sets(&["design.sample_size=400"]);
     let smaller = validate_with_sets(&["design.sample_size=300"]);
     let (a, b) = (
         num(&base, "expected_screened"),
