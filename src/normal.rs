@@ -146,11 +146,16 @@ mod tests {
 
     #[test]
     fn quantile_inverts_cdf() {
-        for &p in &[1e-300, 1e-20, 1e-8, 0.001, 0.025, 0.1, 0.3, 0.5, 0.7, 0.975, 0.999999] {
+        for &p in &[
+            1e-300, 1e-20, 1e-8, 0.001, 0.025, 0.1, 0.3, 0.5, 0.7, 0.975, 0.999999,
+        ] {
             let x = quantile(p);
             let back = cdf(x);
             // Relative error of Phi(x) is about x^2 times that of x: allow 1e-15 (1 + x^2).
-            assert!((back - p).abs() <= 1e-15 * (1.0 + x * x) * p, "p={p} x={x} back={back}");
+            assert!(
+                (back - p).abs() <= 1e-15 * (1.0 + x * x) * p,
+                "p={p} x={x} back={back}"
+            );
         }
     }
 

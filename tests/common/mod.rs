@@ -49,7 +49,9 @@ pub(crate) use {assert_abs_close, assert_close, assert_within_mcse};
 
 /// The shared folder beside the project's root (../shared), where the oracles live.
 pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("shared")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("shared")
 }
 
 /// Path of an oracle file in ../shared/oracles.
@@ -62,7 +64,8 @@ pub fn oracle_json(name: &str) -> serde_json::Value {
     let path = oracle(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read oracle {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad oracle JSON {}: {e}", path.display()))
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("bad oracle JSON {}: {e}", path.display()))
 }
 
 /// Binomial Monte Carlo standard error of a proportion p over n replicates.
