@@ -85,7 +85,12 @@ pub struct GroupSequentialDesign {
     alpha_spent: Vec<f64>,
     wt_constant: Option<f64>,
     drift: Option<f64>,
+    /// Identity for the monitoring workspace's cache (a clone shares it: same bounds).
+    id: u64,
 }
+
+/// Source of design identities (0 is never used, so an empty workspace owns nothing).
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Buffers of one run of the recursion (under H0 and H1).
 #[derive(Debug, Clone, Default)]
@@ -370,9 +375,13 @@ impl GroupSequentialDesign {
             wt_constant: wt_c,
             drift,
             spec,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
     /// The specification.
     pub fn spec(&self) -> &DesignSpec {
         &self.spec

@@ -19,7 +19,7 @@ pub mod scale;
 pub mod spending;
 
 pub use boundaries::{DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign};
-//pub use monitoring::MonitoringWorkspace;
-//pub use report::{BoundaryOptions, BoundaryReport, boundaries_report};
+pub use monitoring::{LookBounds, MonitoringWorkspace};
+pub use report::{BoundaryOptions, BoundaryReport, boundaries_report};
 pub use scale::{hr_from_z, z_from_hr};
 pub use spending::{DesignKind, SpendingFunction};
