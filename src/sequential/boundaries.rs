@@ -10,7 +10,7 @@
 //! information is (theta / (z_{1-alpha} + z_{1-beta}))^2.
 
 use super::integration::{BOUND_CAP, DEFAULT_GRID_R, Stage};
-use super::roots::solve_monotone;
+use super::roots::solve_secant;
 use super::spending::{DesignKind, SpendingFunction};
 use crate::{Error, Result, normal};
 
@@ -289,11 +289,12 @@ impl GroupSequentialDesign {
         let mut rec = Recursion::default();
         let z_fixed = -normal::quantile(spec.alpha);
         let solve_c = |spec: &DesignSpec, theta: Option<f64>, rec: &mut Recursion| -> Result<f64> {
-            solve_monotone(
-                |c| pass(spec, &timing, c, theta, false, false, rec).0 - spec.alpha,
+            // -Phi^{-1}(alpha(c)) is nearly c shifted: the secant method converges in a few steps
+            solve_secant(
+                |c| z_fixed + normal::quantile(pass(spec, &timing, c, theta, false, false, rec).0),
                 z_fixed,
-                0.25,
-                1e-12,
+                z_fixed + 0.1,
+                1e-11,
             )
             .ok_or_else(|| {
                 Error::usage(
@@ -316,7 +317,9 @@ impl GroupSequentialDesign {
                 }
             }
             let c = wt_c.unwrap_or(0.0);
-            let found = solve_monotone(
+            // Phi^{-1}(power(theta)) is nearly linear in theta (exactly, slope 1, for one look)
+            let z_power = normal::quantile(power);
+            let found = solve_secant(
                 |theta| {
                     if beta_binding {
                         let cc = match spec.kind {
@@ -325,14 +328,18 @@ impl GroupSequentialDesign {
                             }
                             _ => 0.0,
                         };
-                        pass(&spec, &timing, cc, Some(theta), false, false, &mut rec).1 - power
+                        normal::quantile(
+                            pass(&spec, &timing, cc, Some(theta), false, false, &mut rec).1,
+                        ) - z_power
                     } else {
-                        pass(&spec, &timing, c, Some(theta), true, false, &mut rec).1 - power
+                        normal::quantile(
+                            pass(&spec, &timing, c, Some(theta), true, false, &mut rec).1,
+                        ) - z_power
                     }
                 },
-                theta0,
-                0.1,
-                1e-11,
+                theta0 * 1.01,
+                theta0 * 1.06,
+                1e-10,
             )
             .ok_or_else(|| Error::usage("--power", power, "a power the design can reach"))?;
             drift = Some(found);

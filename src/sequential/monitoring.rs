@@ -181,8 +181,7 @@ impl GroupSequentialDesign {
             };
             (b, a)
         };
-        for j in p..k - 1 {
-            let t = observed[j];
+        for (j, &t) in observed.iter().enumerate().take(k - 1).skip(p) {
             let (b, a) = look(ws, j, false);
             let spent = spent_before(ws, j) + ws.h0[j].upper(t, 0.0, b);
             let lo = if spec.binding { a } else { f64::NEG_INFINITY };

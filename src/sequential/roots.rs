@@ -35,6 +35,34 @@ pub fn solve_monotone<F: FnMut(f64) -> f64>(mut f: F, x0: f64, step: f64, tol: f
     None
 }
 
+/// Root of `g` by the secant method from x0, x1, for functions close to linear (the outer solves
+/// use probit-transformed probabilities, which are nearly linear in the drift or the constant);
+/// falls back to [`solve_monotone`] if it has not converged to `tol` within 12 steps.
+pub fn solve_secant<F: FnMut(f64) -> f64>(mut g: F, x0: f64, x1: f64, tol: f64) -> Option<f64> {
+    let (mut a, mut b) = (x0, x1);
+    let (mut ga, mut gb) = (g(a), g(b));
+    for _ in 0..12 {
+        if !ga.is_finite() || !gb.is_finite() || ga == gb {
+            break;
+        }
+        let next = b - gb * (b - a) / (gb - ga);
+        if !next.is_finite() {
+            break;
+        }
+        if (next - b).abs() <= tol {
+            return Some(next);
+        }
+        a = b;
+        ga = gb;
+        b = next;
+        gb = g(b);
+        if gb == 0.0 {
+            return Some(b);
+        }
+    }
+    solve_monotone(g, x0, (x1 - x0).abs().max(0.05), tol)
+}
+
 /// Brent's method on a bracket [a, b] with f(a) f(b) <= 0.
 pub fn brent<F: FnMut(f64) -> f64>(
     f: &mut F,
