@@ -67,6 +67,39 @@ fn hook(c: &mut Criterion) {
             black_box(s)
         })
     });
+    c.bench_function(
+        "hook: one replicate, 5 looks off plan, efficacy only (5 calls)",
+        |b| {
+            b.iter(|| {
+                shift = (shift + 1e-4) % 0.01;
+                let obs = [0.21 + shift, 0.43, 0.58, 0.81, 1.03];
+                let mut s = 0.0;
+                for k in 1..=5 {
+                    s += d
+                        .efficacy_bound_at(&obs[..k], k == 5, &mut ws)
+                        .expect("bound");
+                }
+                black_box(s)
+            })
+        },
+    );
+    let mut coarse = MonitoringWorkspace::with_grid(16);
+    c.bench_function(
+        "hook: one replicate, 5 looks off plan, efficacy only, r = 16",
+        |b| {
+            b.iter(|| {
+                shift = (shift + 1e-4) % 0.01;
+                let obs = [0.21 + shift, 0.43, 0.58, 0.81, 1.03];
+                let mut s = 0.0;
+                for k in 1..=5 {
+                    s += d
+                        .efficacy_bound_at(&obs[..k], k == 5, &mut coarse)
+                        .expect("bound");
+                }
+                black_box(s)
+            })
+        },
+    );
     c.bench_function("hook: look 5 off plan, no cache (worst single call)", |b| {
         b.iter(|| {
             shift = (shift + 1e-4) % 0.01;

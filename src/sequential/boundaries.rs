@@ -440,35 +440,58 @@ impl GroupSequentialDesign {
     /// Exit probabilities per look under drift `theta` (0 for H0), with the futility bounds
     /// applied whether binding or not (as the trial would run).
     pub fn exit_probabilities(&self, theta: f64) -> ExitProbabilities {
-        let n = self.looks();
-        let mut s = Stage::new();
-        let mut next = Stage::new();
-        let (mut up, mut low) = (vec![0.0; n], vec![0.0; n]);
-        for k in 0..n {
-            let t = self.timing[k];
-            let (a, b) = (self.futility[k], self.efficacy[k]);
-            up[k] = s.upper(t, theta, b);
-            if !matches!(self.spec.futility, Futility::None) {
-                low[k] = s.lower(t, theta, a);
-            }
-            if k + 1 < n {
-                s.advance_into(&mut next, t, theta, a, b, self.spec.grid_r);
-                std::mem::swap(&mut s, &mut next);
-            }
+        exit_probabilities(
+            &self.timing,
+            self.futility(),
+            &self.efficacy,
+            theta,
+            self.spec.grid_r,
+        )
+    }
+}
+
+/// Exit probabilities of any bounds: efficacy when Z_k >= `efficacy[k]`, futility when
+/// Z_k < `futility[k]` (if given), at fractions `timing` (strictly increasing, > 0; only the
+/// ratios t_j / t_k matter, so fractions beyond 1 are fine), under drift `theta`, by the
+/// recursive integration with grid parameter `grid_r`. The expected information uses `timing`.
+pub fn exit_probabilities(
+    timing: &[f64],
+    futility: Option<&[f64]>,
+    efficacy: &[f64],
+    theta: f64,
+    grid_r: usize,
+) -> ExitProbabilities {
+    let n = timing.len().min(efficacy.len());
+    let mut s = Stage::new();
+    let mut next = Stage::new();
+    let (mut up, mut low) = (vec![0.0; n], vec![0.0; n]);
+    for k in 0..n {
+        let t = timing[k];
+        let b = efficacy[k];
+        let a = futility
+            .and_then(|f| f.get(k).copied())
+            .unwrap_or(f64::NEG_INFINITY);
+        up[k] = s.upper(t, theta, b);
+        low[k] = s.lower(t, theta, a);
+        if k + 1 < n {
+            s.advance_into(&mut next, t, theta, a, b, grid_r.max(8));
+            std::mem::swap(&mut s, &mut next);
         }
-        let mut stopped = 0.0;
-        let mut expected = 0.0;
-        for k in 0..n - 1 {
-            expected += self.timing[k] * (up[k] + low[k]);
-            stopped += up[k] + low[k];
-        }
-        expected += self.timing[n - 1] * (1.0 - stopped);
-        ExitProbabilities {
-            drift: theta,
-            reject: up.iter().sum(),
-            efficacy: up,
-            futility: low,
-            expected_information: expected,
-        }
+    }
+    let mut stopped = 0.0;
+    let mut expected = 0.0;
+    for k in 0..n.saturating_sub(1) {
+        expected += timing[k] * (up[k] + low[k]);
+        stopped += up[k] + low[k];
+    }
+    if n > 0 {
+        expected += timing[n - 1] * (1.0 - stopped);
+    }
+    ExitProbabilities {
+        drift: theta,
+        reject: up.iter().sum(),
+        efficacy: up,
+        futility: low,
+        expected_information: expected,
     }
 }

@@ -18,7 +18,9 @@ mod roots;
 pub mod scale;
 pub mod spending;
 
-pub use boundaries::{DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign};
+pub use boundaries::{
+    DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign, exit_probabilities,
+};
 pub use monitoring::{LookBounds, MonitoringWorkspace};
 pub use report::{BoundaryOptions, BoundaryReport, boundaries_report};
 pub use scale::{hr_from_z, z_from_hr};
