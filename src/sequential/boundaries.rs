@@ -175,7 +175,7 @@ pub(crate) fn pass(
         let t = timing[k];
         let last = k + 1 == n;
         if need_h0 {
-            let bk = match spec.kind {
+            let (bk, crossed) = match spec.kind {
                 DesignKind::Spending(f) => {
                     let target = if last {
                         spec.alpha - cum0
@@ -188,12 +188,13 @@ pub(crate) fn pass(
                     if last && wt_remainder {
                         rec.h0.solve_upper(t, 0.0, spec.alpha - cum0)
                     } else {
-                        (wt_c * t.powf(delta - 0.5)).min(BOUND_CAP)
+                        let b = (wt_c * t.powf(delta - 0.5)).min(BOUND_CAP);
+                        (b, rec.h0.upper(t, 0.0, b))
                     }
                 }
             };
             rec.b[k] = bk;
-            cum0 += rec.h0.upper(t, 0.0, bk);
+            cum0 += crossed;
             rec.spent.push(cum0);
         }
         let bk = rec.b[k];
@@ -203,7 +204,7 @@ pub(crate) fn pass(
             Futility::Z(z) => z[k].min(bk),
             Futility::BetaSpending(f) => {
                 let target = f.cumulative(beta, t) - f.cumulative(beta, t_prev);
-                rec.h1.solve_lower(t, th, target).min(bk)
+                rec.h1.solve_lower(t, th, target).0.min(bk)
             }
         };
         rec.a[k] = ak;

@@ -78,15 +78,30 @@ impl Stage {
         (t.sqrt() / sd, self.t.sqrt() / sd, theta * d / sd)
     }
 
+    /// (sum_i h_i (1 - Phi(x_i)), sum_i h_i phi(x_i)) with x_i = x0 - u_i slope. Terms with
+    /// |x_i| > KERNEL_CUT take their limits (1 - Phi is then within 1e-18 of 0 or 1).
+    #[inline]
+    fn sf_sums(&self, x0: f64, slope: f64) -> (f64, f64) {
+        let (mut prob, mut dens) = (0.0, 0.0);
+        for (&u, &h) in self.z.iter().zip(&self.h) {
+            let x = x0 - u * slope;
+            if x > KERNEL_CUT {
+                continue;
+            }
+            if x < -KERNEL_CUT {
+                prob += h;
+                continue;
+            }
+            prob += h * normal::sf(x);
+            dens += h * exp_nonpositive(-0.5 * x * x);
+        }
+        (prob, dens * normal::INV_SQRT_2PI)
+    }
+
     /// P(continue to this stage, then Z >= b at the next look, at fraction t, drift theta).
     pub fn upper(&self, t: f64, theta: f64, b: f64) -> f64 {
         let (scale, ut, shift) = self.transition(t, theta);
-        let bs = b * scale - shift;
-        self.z
-            .iter()
-            .zip(&self.h)
-            .map(|(&u, &h)| h * normal::sf(bs - u * ut))
-            .sum()
+        self.sf_sums(b * scale - shift, ut).0
     }
 
     /// P(continue to this stage, then Z < a at the next look, at fraction t, drift theta).
@@ -95,57 +110,42 @@ impl Stage {
             return 0.0;
         }
         let (scale, ut, shift) = self.transition(t, theta);
-        let as_ = a * scale - shift;
-        self.z
-            .iter()
-            .zip(&self.h)
-            .map(|(&u, &h)| h * normal::cdf(as_ - u * ut))
-            .sum()
+        // Phi(y) = 1 - Phi(-y)
+        self.sf_sums(-(a * scale - shift), -ut).0
     }
 
-    /// The bound b at fraction t with `upper(t, theta, b) = p`, by safeguarded Newton; BOUND_CAP
-    /// when p is 0 (nothing to spend), -BOUND_CAP when p is the whole remaining mass.
-    pub fn solve_upper(&self, t: f64, theta: f64, p: f64) -> f64 {
+    /// The bound b at fraction t with `upper(t, theta, b) = p`, by safeguarded Newton, and
+    /// `upper` at it; BOUND_CAP when p is 0 (nothing to spend), -BOUND_CAP when p is the whole
+    /// remaining mass.
+    pub fn solve_upper(&self, t: f64, theta: f64, p: f64) -> (f64, f64) {
         if p <= 0.0 {
-            return BOUND_CAP;
+            return (BOUND_CAP, self.upper(t, theta, BOUND_CAP));
         }
         let (scale, ut, shift) = self.transition(t, theta);
         let f = |b: f64| -> (f64, f64) {
-            let bs = b * scale - shift;
-            let mut prob = 0.0;
-            let mut dens = 0.0;
-            for (&u, &h) in self.z.iter().zip(&self.h) {
-                let x = bs - u * ut;
-                prob += h * normal::sf(x);
-                dens += h * normal::pdf(x);
-            }
+            let (prob, dens) = self.sf_sums(b * scale - shift, ut);
             (prob - p, -dens * scale)
         };
         let start = -normal::quantile(p / self.mass().max(f64::MIN_POSITIVE)) + theta * t.sqrt();
-        newton_bracketed(f, start, -BOUND_CAP, BOUND_CAP)
+        let (b, fb) = newton_bracketed(f, start, -BOUND_CAP, BOUND_CAP);
+        (b, fb + p)
     }
 
-    /// The bound a at fraction t with `lower(t, theta, a) = p`, by safeguarded Newton;
-    /// -BOUND_CAP when p is 0.
-    pub fn solve_lower(&self, t: f64, theta: f64, p: f64) -> f64 {
+    /// The bound a at fraction t with `lower(t, theta, a) = p`, by safeguarded Newton, and
+    /// `lower` at it; -BOUND_CAP when p is 0.
+    pub fn solve_lower(&self, t: f64, theta: f64, p: f64) -> (f64, f64) {
         if p <= 0.0 {
-            return -BOUND_CAP;
+            return (-BOUND_CAP, self.lower(t, theta, -BOUND_CAP));
         }
         let (scale, ut, shift) = self.transition(t, theta);
         let f = |a: f64| -> (f64, f64) {
-            let as_ = a * scale - shift;
-            let mut prob = 0.0;
-            let mut dens = 0.0;
-            for (&u, &h) in self.z.iter().zip(&self.h) {
-                let x = as_ - u * ut;
-                prob += h * normal::cdf(x);
-                dens += h * normal::pdf(x);
-            }
+            let (prob, dens) = self.sf_sums(-(a * scale - shift), -ut);
             // decreasing form for the shared solver: p - P(Z < a)
             (p - prob, -dens * scale)
         };
         let start = normal::quantile(p / self.mass().max(f64::MIN_POSITIVE)) + theta * t.sqrt();
-        newton_bracketed(f, start, -BOUND_CAP, BOUND_CAP)
+        let (a, fa) = newton_bracketed(f, start, -BOUND_CAP, BOUND_CAP);
+        (a, p - fa)
     }
 
     /// Advances to the next look: writes into `next` the sub-density at fraction t (> this
@@ -261,21 +261,21 @@ pub fn exp_nonpositive(x: f64) -> f64 {
 }
 
 /// Root of a decreasing function given with its derivative, by Newton's method kept inside a
-/// bracket [lo, hi] (bisection when a step leaves it). Returns the bracket end when the root lies
-/// beyond it.
-fn newton_bracketed<F: Fn(f64) -> (f64, f64)>(f: F, start: f64, lo: f64, hi: f64) -> f64 {
-    // The bracket is assumed to hold the root; when it does not, the iterates close on the
-    // nearer end, which is returned.
+/// bracket [lo, hi] (bisection when a step leaves it). Returns the last point evaluated and f
+/// there: the root to about 1e-13, or the bracket end nearer a root that lies beyond it.
+fn newton_bracketed<F: Fn(f64) -> (f64, f64)>(f: F, start: f64, lo: f64, hi: f64) -> (f64, f64) {
     let (mut lo, mut hi) = (lo, hi);
     let mut x = if start.is_finite() && start > lo && start < hi {
         start
     } else {
         0.5 * (lo + hi)
     };
+    let mut last = (x, f64::NAN);
     for _ in 0..200 {
         let (fx, dfx) = f(x);
+        last = (x, fx);
         if fx == 0.0 {
-            return x;
+            return last;
         }
         if fx > 0.0 {
             lo = x;
@@ -286,12 +286,17 @@ fn newton_bracketed<F: Fn(f64) -> (f64, f64)>(f: F, start: f64, lo: f64, hi: f64
         if next.is_nan() || next <= lo || next >= hi {
             next = 0.5 * (lo + hi);
         }
-        if (next - x).abs() <= 1e-13 * (1.0 + x.abs()) || hi - lo <= 1e-14 {
-            return next;
+        if (next - x).abs() <= 1e-13 * (1.0 + x.abs()) {
+            return last;
+        }
+        if hi - lo <= 1e-13 {
+            // a root beyond the bracket: evaluate the end it closed on
+            let (fe, _) = f(next);
+            return (next, fe);
         }
         x = next;
     }
-    x
+    last
 }
 
 /// Jennison and Turnbull's (2000, section 19.2) grid for a look whose z has mean `mu`, cut to
@@ -380,7 +385,11 @@ mod tests {
     fn first_look_is_closed_form() {
         let s = Stage::new();
         assert!((s.upper(0.4, 1.0, 2.0) - normal::sf(2.0 - 0.4f64.sqrt())).abs() < 1e-16);
-        let b = s.solve_upper(0.4, 0.0, 0.01);
+        let (b, p) = s.solve_upper(0.4, 0.0, 0.01);
         assert!((b + normal::quantile(0.01)).abs() < 1e-10);
+        assert!((p - 0.01).abs() < 1e-15);
+        let (a, q) = s.solve_lower(0.4, 1.0, 0.2);
+        assert!((a - normal::quantile(0.2) - 0.4f64.sqrt()).abs() < 1e-10);
+        assert!((q - s.lower(0.4, 1.0, a)).abs() < 1e-16);
     }
 }

@@ -181,12 +181,13 @@ impl GroupSequentialDesign {
         ws.spent.truncate(p);
         let spent_before =
             |ws: &MonitoringWorkspace, j: usize| if j == 0 { 0.0 } else { ws.spent[j - 1] };
-        // efficacy and futility bound at look j (0-based) from the stages after j looks
-        let look = |ws: &MonitoringWorkspace, j: usize, last: bool| -> (f64, f64) {
+        // efficacy and futility bound at look j (0-based) from the stages after j looks, and
+        // the probability under H0 of crossing that efficacy bound there
+        let look = |ws: &MonitoringWorkspace, j: usize, last: bool| -> (f64, f64, f64) {
             let t = observed[j];
             let t_prev = if j == 0 { 0.0 } else { observed[j - 1] };
             let s0 = &ws.h0[j];
-            let b = match spec.kind {
+            let (b, crossed) = match spec.kind {
                 DesignKind::Spending(f) => {
                     let target = if last {
                         alpha - spent_before(ws, j)
@@ -200,7 +201,8 @@ impl GroupSequentialDesign {
                         s0.solve_upper(t, 0.0, alpha - spent_before(ws, j))
                     } else {
                         let c = self.wt_constant().unwrap_or(f64::NAN);
-                        (c * t.powf(delta - 0.5)).min(super::integration::BOUND_CAP)
+                        let b = (c * t.powf(delta - 0.5)).min(super::integration::BOUND_CAP);
+                        (b, s0.upper(t, 0.0, b))
                     }
                 }
             };
@@ -212,14 +214,14 @@ impl GroupSequentialDesign {
                 Futility::BetaSpending(_) if !need_h1 => f64::NAN,
                 Futility::BetaSpending(f) => {
                     let target = f.cumulative(beta, t) - f.cumulative(beta, t_prev);
-                    ws.h1[j].solve_lower(t, theta, target).min(b)
+                    ws.h1[j].solve_lower(t, theta, target).0.min(b)
                 }
             };
-            (b, a)
+            (b, a, crossed)
         };
         for (j, &t) in observed.iter().enumerate().take(k - 1).skip(p) {
-            let (b, a) = look(ws, j, false);
-            let spent = spent_before(ws, j) + ws.h0[j].upper(t, 0.0, b);
+            let (b, a, crossed) = look(ws, j, false);
+            let spent = spent_before(ws, j) + crossed;
             let lo = if spec.binding { a } else { f64::NEG_INFINITY };
             advance(&mut ws.h0, j, t, 0.0, lo, b, r);
             if need_h1 {
@@ -233,7 +235,7 @@ impl GroupSequentialDesign {
                 ws.h1_valid.min(j)
             };
         }
-        let (efficacy, futility) = look(ws, k - 1, final_look);
+        let (efficacy, futility, _) = look(ws, k - 1, final_look);
         let futility = if has_futility {
             futility
         } else {
