@@ -170,6 +170,10 @@ fn report_has_the_interface_fields() {
     );
     let md = r.to_markdown();
     assert!(md.contains("| look |") && md.contains("---:"), "{md}");
+    assert!(
+        md.contains("P(eff\\|H0)"),
+        "pipes in headers are escaped: {md}"
+    );
     // without power: no H1 fields
     let plain = boundaries_report(&BoundaryOptions::default()).expect("plain");
     let json = serde_json::to_value(&plain).expect("json");

@@ -277,6 +277,15 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
     })
 }
 
+/// A probability with 6 decimals, or 3 significant digits in scientific notation below 1e-4.
+fn fmt_p(p: f64) -> String {
+    if p != 0.0 && p.abs() < 1e-4 {
+        format!("{p:.3e}")
+    } else {
+        format!("{p:.6}")
+    }
+}
+
 impl BoundaryReport {
     /// Column headers and cells of the per-look table.
     fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
@@ -302,8 +311,8 @@ impl BoundaryReport {
                 format!("{}", k + 1),
                 format!("{:.4}", self.timing[k]),
                 format!("{:.4}", self.z[k]),
-                format!("{:.6}", self.nominal_p[k]),
-                format!("{:.6}", self.alpha_spent[k]),
+                fmt_p(self.nominal_p[k]),
+                fmt_p(self.alpha_spent[k]),
             ];
             let cell = |v: &Option<Vec<f64>>, digits: usize, row: &mut Vec<String>| {
                 if let Some(v) = v {
@@ -313,7 +322,7 @@ impl BoundaryReport {
             cell(&self.futility_z, 4, &mut row);
             cell(&self.hr_at_bound, 4, &mut row);
             cell(&self.hr_at_futility, 4, &mut row);
-            row.push(format!("{:.6}", self.efficacy_prob_h0[k]));
+            row.push(fmt_p(self.efficacy_prob_h0[k]));
             cell(&self.futility_prob_h0, 4, &mut row);
             cell(&self.efficacy_prob_h1, 4, &mut row);
             cell(&self.futility_prob_h1, 4, &mut row);
@@ -393,6 +402,9 @@ impl BoundaryReport {
         let (head, rows) = self.table();
         let mut out: String = self.preamble().iter().map(|l| format!("{l}  \n")).collect();
         out.push('\n');
+        // a `|` inside a cell must be escaped
+        let esc = |c: &String| c.replace('|', "\\|");
+        let head: Vec<String> = head.iter().map(esc).collect();
         out.push_str(&format!("| {} |\n", head.join(" | ")));
         out.push_str(&format!("|{}\n", " ---: |".repeat(head.len())));
         for r in &rows {
