@@ -168,11 +168,9 @@ fn wang_tsiatis_shapes() {
     for k in 1..4 {
         assert_abs_close!(pocock.efficacy()[k], pocock.efficacy()[0], 1e-14);
     }
-    let wt = GroupSequentialDesign::new(
-        DesignSpec::new(DesignKind::WangTsiatis { delta: 0.2 }, ALPHA),
-        timing.clone(),
-    )
-    .expect("WT");
+    let mut spec = DesignSpec::new(DesignKind::WangTsiatis { delta: 0.2 }, ALPHA);
+    spec.power = Some(0.8);
+    let wt = GroupSequentialDesign::new(spec, timing.clone()).expect("WT");
     let c = wt.wt_constant().expect("constant");
     for (k, &t) in timing.iter().enumerate() {
         assert_abs_close!(wt.efficacy()[k], c * t.powf(0.2 - 0.5), 1e-14);
@@ -341,4 +339,22 @@ fn binding_z_futility_enters_the_alpha_recursion() {
         sum += f(i as f64 * h);
     }
     assert_abs_close!(normal::sf(b1) + sum * h, ALPHA, 1e-9);
+}
+
+#[test]
+fn wang_tsiatis_with_binding_beta_spending_solves_both_constants() {
+    // nested solve: the Wang-Tsiatis constant inside the drift search
+    let mut spec = DesignSpec::new(DesignKind::WangTsiatis { delta: 0.0 }, ALPHA);
+    spec.futility = Futility::BetaSpending(SpendingFunction::KimDeMets { rho: 2.0 });
+    spec.binding = true;
+    spec.power = Some(0.8);
+    let d = GroupSequentialDesign::new(spec, vec![0.3, 0.6, 1.0]).expect("design");
+    let c = d.wt_constant().expect("c");
+    for (k, &t) in d.timing().iter().enumerate() {
+        assert_abs_close!(d.efficacy()[k], c / t.sqrt(), 1e-12);
+    }
+    assert_abs_close!(d.exit_probabilities(0.0).reject, ALPHA, 1e-9);
+    let h1 = d.exit_probabilities(d.drift().expect("drift"));
+    assert_abs_close!(h1.reject, 0.8, 1e-9);
+    assert_abs_close!(h1.futility[0], 0.2 * 0.09, 1e-9);
 }

@@ -313,9 +313,17 @@ impl GroupSequentialDesign {
             if !beta_binding {
                 if let DesignKind::WangTsiatis { .. } = spec.kind {
                     wt_c = Some(solve_c(&spec, None, &mut rec)?);
-                } else {
-                    pass(&spec, &timing, 0.0, None, false, false, &mut rec);
                 }
+                // the efficacy bounds (at the solved constant), fixed during the drift search
+                pass(
+                    &spec,
+                    &timing,
+                    wt_c.unwrap_or(0.0),
+                    None,
+                    false,
+                    false,
+                    &mut rec,
+                );
             }
             let c = wt_c.unwrap_or(0.0);
             // Phi^{-1}(power(theta)) is nearly linear in theta (exactly, slope 1, for one look)
