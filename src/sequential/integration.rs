@@ -369,6 +369,24 @@ mod tests {
     }
 
     #[test]
+    fn kernel_paths_agree_bit_for_bit() {
+        let c: Vec<f64> = (0..203).map(|i| -6.0 + 0.061 * i as f64).collect();
+        let h: Vec<f64> = (0..203)
+            .map(|i| 1e-3 * (1.0 + (i as f64 * 0.37).sin()))
+            .collect();
+        for a in [-3.3, 0.0, 0.71, 5.2] {
+            let direct: f64 = c
+                .iter()
+                .zip(&h)
+                .map(|(&ci, &hi)| hi * (-0.5 * (a - ci) * (a - ci)).exp())
+                .sum();
+            let fast = kernel_sum(a, &c, &h);
+            assert_eq!(fast.to_bits(), kernel_sum_portable(a, &c, &h).to_bits());
+            assert!((fast - direct).abs() <= 1e-14 * direct, "{fast} {direct}");
+        }
+    }
+
+    #[test]
     fn fast_exp_is_accurate() {
         let mut worst: f64 = 0.0;
         for i in 0..200_000 {
