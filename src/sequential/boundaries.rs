@@ -19,7 +19,7 @@ use crate::{Error, Result, normal};
 pub enum Futility {
     /// No futility stopping.
     None,
-    /// Stop for futility at interim look k when Z_k < z[k] (one value per interim look).
+    /// Stop for futility at interim look k when Z_k < z_k (one value per interim look).
     Z(Vec<f64>),
     /// Beta spending: the futility bound a_k at each interim is set so that the probability under
     /// the alternative (drift theta) of stopping for futility by t_k is f(beta, t_k); the drift is
