@@ -1,0 +1,415 @@
+//! The `boundaries` command's report: options in, a serialisable report out, rendered as an
+//! aligned text table or Markdown.
+
+use super::boundaries::{DesignSpec, Futility, GroupSequentialDesign};
+use super::integration::DEFAULT_GRID_R;
+use super::scale::{hr_from_z, z_from_hr};
+use super::spending::{DesignKind, SPENDING_NAMES, SpendingFunction};
+use crate::{Error, Result};
+
+/// What the `boundaries` command was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoundaryOptions {
+    /// Number of looks K (1 to 20).
+    pub looks: usize,
+    /// Information fractions; equally spaced k / K when absent.
+    pub timing: Option<Vec<f64>>,
+    /// Design name (see [`super::spending::DESIGN_NAMES`]).
+    pub spending: String,
+    /// Hwang-Shih-DeCani gamma, when not in the name.
+    pub gamma: Option<f64>,
+    /// Kim-DeMets rho, when not in the name.
+    pub rho: Option<f64>,
+    /// Wang-Tsiatis delta, when not in the name.
+    pub delta: Option<f64>,
+    /// One-sided alpha.
+    pub alpha: f64,
+    /// Power for the drift, inflation factor, H1 exit probabilities and beta spending.
+    pub power: Option<f64>,
+    /// Futility rule: `none`; `z:V[,V..]` (one threshold, or one per interim); `hr:V[,V..]`
+    /// (hazard-ratio thresholds, need `events`); or a beta-spending function name
+    /// (`asOF`, `asP`, `hsd:G`, `kd:RHO`, optionally prefixed `beta:`).
+    pub futility: Option<String>,
+    /// Binding futility.
+    pub binding: bool,
+    /// Planned events at the final look, for the hazard ratios at the bounds.
+    pub events: Option<f64>,
+    /// Allocation r (treatment : control = r : 1).
+    pub allocation: f64,
+}
+
+impl Default for BoundaryOptions {
+    fn default() -> Self {
+        BoundaryOptions {
+            looks: 3,
+            timing: None,
+            spending: "asOF".into(),
+            gamma: None,
+            rho: None,
+            delta: None,
+            alpha: 0.025,
+            power: None,
+            futility: None,
+            binding: false,
+            events: None,
+            allocation: 1.0,
+        }
+    }
+}
+
+/// The report of the `boundaries` command (JSON field names are part of the interface).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BoundaryReport {
+    /// Number of looks.
+    pub looks: usize,
+    /// Information fractions.
+    pub timing: Vec<f64>,
+    /// Efficacy bounds (z).
+    pub z: Vec<f64>,
+    /// Nominal one-sided p-values of the efficacy bounds.
+    pub nominal_p: Vec<f64>,
+    /// Cumulative alpha spent (under H0, futility counted only when binding).
+    pub alpha_spent: Vec<f64>,
+    /// The design, described.
+    pub spending: String,
+    /// rpact's type code of the design.
+    pub spending_code: String,
+    /// One-sided alpha.
+    pub alpha: f64,
+    /// The Wang-Tsiatis constant c (b_k = c t_k^(delta - 1/2)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wt_constant: Option<f64>,
+    /// The futility rule, described.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub futility: Option<String>,
+    /// Whether futility binds.
+    pub binding: bool,
+    /// Futility bounds (z); the last equals the last efficacy bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub futility_z: Option<Vec<f64>>,
+    /// Target power.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power: Option<f64>,
+    /// Drift (mean of Z at t = 1) giving the power.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<f64>,
+    /// Maximum information over the fixed design's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inflation_factor: Option<f64>,
+    /// P(stop for efficacy at look k) under H0 (futility bounds applied).
+    pub efficacy_prob_h0: Vec<f64>,
+    /// P(stop for efficacy at look k) under H1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efficacy_prob_h1: Option<Vec<f64>>,
+    /// P(stop for futility at look k) under H0 (last: not rejecting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub futility_prob_h0: Option<Vec<f64>>,
+    /// P(stop for futility at look k) under H1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub futility_prob_h1: Option<Vec<f64>>,
+    /// Expected information fraction at stopping under H0.
+    pub expected_information_h0: f64,
+    /// Expected information fraction at stopping under H1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_information_h1: Option<f64>,
+    /// Planned events at the final look.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<f64>,
+    /// Allocation r : 1.
+    pub allocation: f64,
+    /// Hazard ratio at each efficacy bound, with events t_k * events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hr_at_bound: Option<Vec<f64>>,
+    /// Hazard ratio at each futility bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hr_at_futility: Option<Vec<f64>>,
+}
+
+/// Parses the futility option into a rule and its description.
+fn parse_futility(opts: &BoundaryOptions, timing: &[f64]) -> Result<(Futility, Option<String>)> {
+    let allowed = format!(
+        "none; z:V[,V..]; hr:V[,V..] (needs --events); or a beta-spending function: {SPENDING_NAMES}"
+    );
+    let Some(text) = opts.futility.as_deref() else {
+        return Ok((Futility::None, None));
+    };
+    let lower = text.trim().to_ascii_lowercase();
+    if lower.is_empty() || lower == "none" {
+        return Ok((Futility::None, None));
+    }
+    let numbers = |list: &str| -> Result<Vec<f64>> {
+        list.split(',')
+            .map(|v| {
+                v.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .ok_or_else(|| Error::usage("--futility", text, &allowed))
+            })
+            .collect()
+    };
+    let interims = timing.len().saturating_sub(1);
+    let per_interim = |v: Vec<f64>| -> Result<Vec<f64>> {
+        match v.len() {
+            1 => Ok(vec![v[0]; interims]),
+            n if n == interims => Ok(v),
+            n => Err(Error::usage(
+                "--futility",
+                text,
+                format!("one threshold or one per interim look ({interims}), got {n}"),
+            )),
+        }
+    };
+    if let Some(list) = lower.strip_prefix("z:") {
+        let z = per_interim(numbers(list)?)?;
+        return Ok((Futility::Z(z), Some(format!("z thresholds {text}"))));
+    }
+    if let Some(list) = lower.strip_prefix("hr:") {
+        let events = opts.events.ok_or_else(|| {
+            Error::usage(
+                "--futility",
+                text,
+                "a hazard-ratio threshold needs --events",
+            )
+        })?;
+        let hr = per_interim(numbers(list)?)?;
+        if hr.iter().any(|&h| h <= 0.0) {
+            return Err(Error::usage("--futility", text, "hazard ratios > 0"));
+        }
+        let z = hr
+            .iter()
+            .zip(timing)
+            .map(|(&h, &t)| z_from_hr(h, events * t, opts.allocation))
+            .collect();
+        return Ok((
+            Futility::Z(z),
+            Some(format!("hazard-ratio thresholds {text}")),
+        ));
+    }
+    let name = lower.strip_prefix("beta:").unwrap_or(&lower);
+    let f = SpendingFunction::parse("--futility", name, None, None)
+        .map_err(|_| Error::usage("--futility", text, &allowed))?;
+    Ok((
+        Futility::BetaSpending(f),
+        Some(format!("beta spending, {}", f.describe())),
+    ))
+}
+
+/// Computes the `boundaries` command's report.
+pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
+    if !(1..=20).contains(&opts.looks) {
+        return Err(Error::usage("--looks", opts.looks, "1 to 20"));
+    }
+    let timing = match &opts.timing {
+        Some(t) => {
+            if t.len() != opts.looks {
+                return Err(Error::usage(
+                    "--timing",
+                    format!("{} fractions", t.len()),
+                    format!("one per look ({})", opts.looks),
+                ));
+            }
+            t.clone()
+        }
+        None => (1..=opts.looks)
+            .map(|k| k as f64 / opts.looks as f64)
+            .collect(),
+    };
+    if !(opts.allocation.is_finite() && opts.allocation > 0.0) {
+        return Err(Error::usage("--allocation", opts.allocation, "a ratio > 0"));
+    }
+    if let Some(e) = opts.events
+        && !(e.is_finite() && e > 0.0)
+    {
+        return Err(Error::usage("--events", e, "a number of events > 0"));
+    }
+    let kind = DesignKind::parse(&opts.spending, opts.gamma, opts.rho, opts.delta)?;
+    let (futility, futility_text) = parse_futility(opts, &timing)?;
+    let spec = DesignSpec {
+        kind,
+        alpha: opts.alpha,
+        futility,
+        binding: opts.binding,
+        power: opts.power,
+        grid_r: DEFAULT_GRID_R,
+    };
+    let design = GroupSequentialDesign::new(spec, timing)?;
+    let has_futility = design.futility().is_some();
+    let h0 = design.exit_probabilities(0.0);
+    let h1 = design.drift().map(|d| design.exit_probabilities(d));
+    let hr = |z: &[f64]| -> Option<Vec<f64>> {
+        opts.events.map(|e| {
+            z.iter()
+                .zip(design.timing())
+                .map(|(&z, &t)| hr_from_z(z, e * t, opts.allocation))
+                .collect()
+        })
+    };
+    Ok(BoundaryReport {
+        looks: design.looks(),
+        timing: design.timing().to_vec(),
+        z: design.efficacy().to_vec(),
+        nominal_p: design.nominal_p(),
+        alpha_spent: design.alpha_spent().to_vec(),
+        spending: kind.describe(),
+        spending_code: kind.code().to_string(),
+        alpha: opts.alpha,
+        wt_constant: design.wt_constant(),
+        futility: futility_text,
+        binding: opts.binding,
+        futility_z: design.futility().map(|a| a.to_vec()),
+        power: opts.power,
+        drift: design.drift(),
+        inflation_factor: design.inflation_factor(),
+        efficacy_prob_h0: h0.efficacy.clone(),
+        efficacy_prob_h1: h1.as_ref().map(|h| h.efficacy.clone()),
+        futility_prob_h0: has_futility.then(|| h0.futility.clone()),
+        futility_prob_h1: h1
+            .as_ref()
+            .filter(|_| has_futility)
+            .map(|h| h.futility.clone()),
+        expected_information_h0: h0.expected_information,
+        expected_information_h1: h1.as_ref().map(|h| h.expected_information),
+        events: opts.events,
+        allocation: opts.allocation,
+        hr_at_bound: hr(design.efficacy()),
+        hr_at_futility: design.futility().and_then(hr),
+    })
+}
+
+/// A probability with 6 decimals, or 3 significant digits in scientific notation below 1e-4.
+fn fmt_p(p: f64) -> String {
+    if p != 0.0 && p.abs() < 1e-4 {
+        format!("{p:.3e}")
+    } else {
+        format!("{p:.6}")
+    }
+}
+
+impl BoundaryReport {
+    /// Column headers and cells of the per-look table.
+    fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut head: Vec<String> = ["look", "info", "z efficacy", "nominal p", "cum. alpha"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let opt = |v: &Option<Vec<f64>>, name: &str, head: &mut Vec<String>| {
+            if v.is_some() {
+                head.push(name.to_string());
+            }
+        };
+        opt(&self.futility_z, "z futility", &mut head);
+        opt(&self.hr_at_bound, "HR efficacy", &mut head);
+        opt(&self.hr_at_futility, "HR futility", &mut head);
+        head.push("P(eff|H0)".into());
+        opt(&self.futility_prob_h0, "P(fut|H0)", &mut head);
+        opt(&self.efficacy_prob_h1, "P(eff|H1)", &mut head);
+        opt(&self.futility_prob_h1, "P(fut|H1)", &mut head);
+        let mut rows = Vec::new();
+        for k in 0..self.looks {
+            let mut row = vec![
+                format!("{}", k + 1),
+                format!("{:.4}", self.timing[k]),
+                format!("{:.4}", self.z[k]),
+                fmt_p(self.nominal_p[k]),
+                fmt_p(self.alpha_spent[k]),
+            ];
+            let cell = |v: &Option<Vec<f64>>, digits: usize, row: &mut Vec<String>| {
+                if let Some(v) = v {
+                    row.push(format!("{:.*}", digits, v[k]));
+                }
+            };
+            cell(&self.futility_z, 4, &mut row);
+            cell(&self.hr_at_bound, 4, &mut row);
+            cell(&self.hr_at_futility, 4, &mut row);
+            row.push(fmt_p(self.efficacy_prob_h0[k]));
+            cell(&self.futility_prob_h0, 4, &mut row);
+            cell(&self.efficacy_prob_h1, 4, &mut row);
+            cell(&self.futility_prob_h1, 4, &mut row);
+            rows.push(row);
+        }
+        (head, rows)
+    }
+
+    /// The lines above the table.
+    fn preamble(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "Group-sequential design: {}, {} looks, one-sided alpha {}",
+            self.spending, self.looks, self.alpha
+        )];
+        if let Some(f) = &self.futility {
+            let kind = if self.binding {
+                "binding"
+            } else {
+                "non-binding"
+            };
+            lines.push(format!("Futility: {f} ({kind})"));
+        }
+        if let (Some(p), Some(d), Some(i)) = (self.power, self.drift, self.inflation_factor) {
+            lines.push(format!(
+                "Power {p}: drift {d:.4}, inflation factor {i:.4}; expected information H0 {:.4}, H1 {:.4}",
+                self.expected_information_h0,
+                self.expected_information_h1.unwrap_or(f64::NAN)
+            ));
+        } else {
+            lines.push(format!(
+                "Expected information under H0 {:.4}",
+                self.expected_information_h0
+            ));
+        }
+        if let Some(e) = self.events {
+            lines.push(format!(
+                "Hazard ratios at {e} final events, allocation {}:1",
+                self.allocation
+            ));
+        }
+        lines
+    }
+
+    /// An aligned plain-text table, as a trialist reads it.
+    pub fn to_text(&self) -> String {
+        let (head, rows) = self.table();
+        let widths: Vec<usize> = (0..head.len())
+            .map(|j| {
+                rows.iter()
+                    .map(|r| r[j].len())
+                    .chain([head[j].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| -> String {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, &w)| format!("{c:>w$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+        };
+        let mut out = self.preamble().join("\n");
+        out.push_str("\n\n");
+        out.push_str(&line(&head));
+        out.push('\n');
+        for r in &rows {
+            out.push_str(&line(r));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A Markdown table with the same content.
+    pub fn to_markdown(&self) -> String {
+        let (head, rows) = self.table();
+        let mut out: String = self.preamble().iter().map(|l| format!("{l}  \n")).collect();
+        out.push('\n');
+        // a `|` inside a cell must be escaped
+        let esc = |c: &String| c.replace('|', "\\|");
+        let head: Vec<String> = head.iter().map(esc).collect();
+        out.push_str(&format!("| {} |\n", head.join(" | ")));
+        out.push_str(&format!("|{}\n", " ---: |".repeat(head.len())));
+        for r in &rows {
+            out.push_str(&format!("| {} |\n", r.join(" | ")));
+        }
+        out
+    }
+}
