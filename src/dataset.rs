@@ -201,6 +201,17 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
                 }
                 match data.strata_names.iter().position(|s| s == label) {
                     Some(k) => k as u32,
+                    None if data.strata_names.len() >= crate::analysis::MAX_STRATA as usize => {
+                        return Err(err(
+                            line,
+                            format!(
+                                "column `{}`: stratum {label:?} would be stratum number {}; allowed: at most {} strata",
+                                columns.strata.as_deref().unwrap_or_default(),
+                                data.strata_names.len() + 1,
+                                crate::analysis::MAX_STRATA
+                            ),
+                        ));
+                    }
                     None => {
                         data.strata_names.push(label.to_string());
                         (data.strata_names.len() - 1) as u32

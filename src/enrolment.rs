@@ -47,6 +47,7 @@ impl Screening {
     }
 
     /// The calendar time by which `n` patients are expected to be screened: Q^{-1}(n).
+    #[inline]
     pub fn time_to_expect(&self, n: f64) -> f64 {
         if self.rates.len() == 1 {
             return n / self.rates[0];

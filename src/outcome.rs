@@ -84,6 +84,7 @@ impl Hazard {
     }
 
     /// Inverse cumulative hazard: the t with H(t) = h (+inf if the hazard never reaches h).
+    #[inline]
     pub fn inverse_cumulative(&self, h: f64) -> f64 {
         match self {
             Hazard::Exponential { rate } => h / rate,

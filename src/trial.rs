@@ -30,6 +30,9 @@ pub struct Cohort {
     pub event_time: Vec<f64>,
     /// Censoring time, months after randomisation: min(dropout, follow-up cap).
     pub censor_time: Vec<f64>,
+    /// Calendar time at which the event is observed (entry + event time), or +inf when
+    /// censoring comes first: computed once here, used by every cut.
+    pub event_calendar: Vec<f64>,
     /// How many had been screened when each patient was randomised (1-based count).
     pub screened_by: Vec<u32>,
     blocks: BlockState,
@@ -77,7 +80,12 @@ impl Cohort {
     /// Screens and randomises replicate `replicate` until the design's sample size is reached.
     pub fn simulate(&mut self, model: &Model, design: &Design, streams: &Streams, replicate: u64) {
         let n = design.sample_size as usize;
-        for v in [&mut self.entry, &mut self.event_time, &mut self.censor_time] {
+        for v in [
+            &mut self.entry,
+            &mut self.event_time,
+            &mut self.censor_time,
+            &mut self.event_calendar,
+        ] {
             v.clear();
             v.reserve(n);
         }
@@ -128,21 +136,16 @@ impl Cohort {
             self.treated.push(treated);
             self.true_stratum.push(true_s as u32);
             self.observed_stratum.push(observed_s as u32);
-            self.event_time
-                .push(model.outcomes[true_s].event_time(treated, e_event));
-            self.censor_time
-                .push(model.dropout.time(e_dropout).min(cap));
+            let event_time = model.outcomes[true_s].event_time(treated, e_event);
+            let censor_time = model.dropout.time(e_dropout).min(cap);
+            self.event_time.push(event_time);
+            self.censor_time.push(censor_time);
+            self.event_calendar.push(if event_time <= censor_time {
+                t + event_time
+            } else {
+                f64::INFINITY
+            });
             self.screened_by.push(screened);
-        }
-    }
-
-    /// Calendar time of patient i's event if it is ever observed (before censoring), else +inf.
-    #[inline]
-    fn observable_event_at(&self, i: usize) -> f64 {
-        if self.event_time[i] <= self.censor_time[i] {
-            self.entry[i] + self.event_time[i]
-        } else {
-            f64::INFINITY
         }
     }
 
@@ -169,10 +172,10 @@ impl Cohort {
         let mut keys = std::mem::take(&mut self.scratch);
         keys.clear();
         keys.extend(
-            (0..self.len())
-                .map(|i| self.observable_event_at(i))
+            self.event_calendar
+                .iter()
                 .filter(|t| t.is_finite())
-                .map(f64::to_bits),
+                .map(|t| t.to_bits()),
         );
         let result = if keys.len() >= k {
             let (_, kth, _) = keys.select_nth_unstable(k - 1);
@@ -203,16 +206,19 @@ impl Cohort {
         out.treated.clear();
         out.stratum.clear();
         let mut events = 0;
-        for i in 0..m {
-            let event_at = self.observable_event_at(i);
-            if event_at <= t {
-                out.time.push(self.event_time[i]);
-                out.event.push(true);
-                events += 1;
-            } else {
-                out.time.push(self.censor_time[i].min(t - self.entry[i]));
-                out.event.push(false);
-            }
+        // Written without data-dependent branches (half the patients have had their event).
+        for (((&entry, &event_time), &censor_time), &event_at) in self.entry[..m]
+            .iter()
+            .zip(&self.event_time)
+            .zip(&self.censor_time)
+            .zip(&self.event_calendar)
+        {
+            let observed = event_at <= t;
+            let censored_at = censor_time.min(t - entry);
+            out.time
+                .push(if observed { event_time } else { censored_at });
+            out.event.push(observed);
+            events += u32::from(observed);
         }
         out.treated.extend_from_slice(&self.treated[..m]);
         out.stratum.extend_from_slice(&self.observed_stratum[..m]);

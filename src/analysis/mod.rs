@@ -27,4 +27,4 @@ mod table;
 pub use cox::{CoxFit, Ties};
 pub use logrank::LogRank;
 pub use report::{AnalyzeReport, analyze};
-pub use table::{Analyzer, EventRow};
+pub use table::{Analyzer, EventRow, MAX_STRATA, PAYLOAD_BITS};

@@ -8,9 +8,10 @@
 //!   censored at `t` are at risk for the events at `t`, as in R's `survival`);
 //! * `d0(t)`, `d1(t)`: control and treated events at `t`.
 //!
-//! [`Analyzer::load`] builds these rows once per data cut: it packs each patient into one `u128`
-//! sort key `(time bits, stratum, event, arm)` (the bit pattern of a non-negative `f64` is monotone
-//! as an unsigned integer), sorts the keys (a bucket sort on the time, then `sort_unstable` within
+//! [`Analyzer::load`] builds these rows once per data cut: it packs each patient into one `u64`
+//! sort key, the time's bit pattern with its low [`PAYLOAD_BITS`] bits replaced by
+//! `(stratum, event, arm)` (the bit pattern of a non-negative `f64` is monotone as an unsigned
+//! integer), sorts the keys (a bucket sort on the time, then `sort_unstable` within
 //! buckets; no comparator closures on `f64`), then walks them from the largest time down,
 //! accumulating the risk sets. The buffers are reused, so after warm-up `load`
 //! allocates nothing.
@@ -31,16 +32,27 @@ pub struct EventRow {
     pub d1: f64,
 }
 
-/// Largest stratum value for which the per-stratum risk counters are indexed directly (beyond it,
-/// and beyond a few times `n`, stratum values are first mapped to their rank).
-const DENSE_STRATA_LIMIT: u32 = 1 << 16;
+/// Low bits of a time's IEEE-754 pattern that carry the payload (stratum, event, arm) in a sort key.
+///
+/// Times are therefore compared on their top 52 bits: two times that agree to a relative
+/// 2^-40 (about 9e-13) are treated as tied. R's survival package merges far more coarsely
+/// (`timefix` treats times within about 1.5e-8 relative as equal), so any two times R would
+/// tell apart are told apart here too; the reported event times (e.g. the Kaplan-Meier median)
+/// carry at most that 9e-13 relative truncation.
+pub const PAYLOAD_BITS: u32 = 12;
+const TIME_MASK: u64 = !((1u64 << PAYLOAD_BITS) - 1);
+
+/// Most strata a data cut may have (10 bits of the sort key): stratum values below it are used as
+/// they are; otherwise values are mapped to their rank among the distinct values.
+pub const MAX_STRATA: u32 = 1 << (PAYLOAD_BITS - 2);
 
 /// Reusable workspace for the analysis of one data cut: one per worker thread; [`Analyzer::load`]
 /// reuses its buffers, so no allocation after warm-up.
 #[derive(Default, Clone, Debug)]
 pub struct Analyzer {
-    /// Packed sort keys: time bits (high 64), stratum (bits 2..34), event (bit 1), treated (bit 0).
-    keys: Vec<u128>,
+    /// Packed sort keys: the time's bits with the low 12 replaced by the stratum index
+    /// (bits 2..12), event (bit 1) and treated (bit 0). See [`PAYLOAD_BITS`].
+    keys: Vec<u64>,
     /// Event-time table pooled over strata, in DEcreasing time order.
     pub(crate) pooled: Vec<EventRow>,
     /// Event-time table per stratum (rows of all strata, in no particular order between strata);
@@ -51,7 +63,7 @@ pub struct Analyzer {
     /// Sorted distinct stratum values, used only when they are too sparse to index directly.
     levels: Vec<u32>,
     /// Bucket-sort workspace: the keys scattered by bucket, each key's bucket, bucket offsets.
-    sorted: Vec<u128>,
+    sorted: Vec<u64>,
     bucket: Vec<u32>,
     counts: Vec<u32>,
     n: usize,
@@ -104,7 +116,7 @@ impl Analyzer {
             smax = smax.max(s);
         }
         let single = n == 0 || smin == smax;
-        let dense = single || (smax < DENSE_STRATA_LIMIT && (smax as usize) <= 4 * n + 64);
+        let dense = single || smax < MAX_STRATA;
         self.levels.clear();
         self.risk.clear();
         if single {
@@ -137,12 +149,20 @@ impl Analyzer {
             }
             tmin = tmin.min(t);
             tmax = tmax.max(t);
-            let s = if single { 0 } else { stratum[i] };
+            let s = if single {
+                0
+            } else if dense {
+                stratum[i]
+            } else {
+                // A rank among the levels; more than MAX_STRATA levels share the last index
+                // (callers refuse such data: see `dataset::read_csv`).
+                (self.levels.binary_search(&stratum[i]).unwrap_or(0) as u32).min(MAX_STRATA - 1)
+            };
             self.keys.push(
-                (u128::from(t.to_bits()) << 64)
-                    | (u128::from(s) << 2)
-                    | (u128::from(event[i]) << 1)
-                    | u128::from(treated[i]),
+                (t.to_bits() & TIME_MASK)
+                    | (u64::from(s) << 2)
+                    | (u64::from(event[i]) << 1)
+                    | u64::from(treated[i]),
             );
         }
         self.sort_keys(tmin, tmax);
@@ -153,12 +173,12 @@ impl Analyzer {
         let (mut risk0, mut risk1) = (0u32, 0u32);
         let mut i = n;
         while i > 0 {
-            let time_bits = (keys[i - 1] >> 64) as u64;
+            let time_bits = keys[i - 1] & TIME_MASK;
             let t = f64::from_bits(time_bits);
             // Patients (a) and events (e) at this time, control (0) and treated (1).
             let (mut a0, mut a1, mut e0, mut e1) = (0u32, 0u32, 0u32, 0u32);
             if single {
-                while i > 0 && (keys[i - 1] >> 64) as u64 == time_bits {
+                while i > 0 && keys[i - 1] & TIME_MASK == time_bits {
                     let k = keys[i - 1] as u32;
                     let (arm, ev) = (k & 1, (k >> 1) & 1);
                     a1 += arm;
@@ -168,10 +188,10 @@ impl Analyzer {
                     i -= 1;
                 }
             } else {
-                while i > 0 && (keys[i - 1] >> 64) as u64 == time_bits {
+                while i > 0 && keys[i - 1] & TIME_MASK == time_bits {
                     // One (time, stratum) group: the keys sort by stratum within a time.
                     let group = keys[i - 1] >> 2;
-                    let s = group as u32;
+                    let s = (group as u32) & (MAX_STRATA - 1);
                     let (mut b0, mut b1, mut f0, mut f1) = (0u32, 0u32, 0u32, 0u32);
                     while i > 0 && keys[i - 1] >> 2 == group {
                         let k = keys[i - 1] as u32;
@@ -182,12 +202,7 @@ impl Analyzer {
                         f0 += ev & (1 - arm);
                         i -= 1;
                     }
-                    let idx = if dense {
-                        s as usize
-                    } else {
-                        // `s` is one of the levels by construction.
-                        self.levels.binary_search(&s).unwrap_or(0)
-                    };
+                    let idx = s as usize;
                     let r = self.risk[idx];
                     let r = [r[0] + b0, r[1] + b1];
                     self.risk[idx] = r;
@@ -228,7 +243,7 @@ impl Analyzer {
         self.counts.clear();
         self.counts.resize(nb + 1, 0);
         for &k in &self.keys {
-            let t = f64::from_bits((k >> 64) as u64);
+            let t = f64::from_bits(k & TIME_MASK);
             let b = (((t - tmin) * scale) as i32).clamp(0, top) as usize;
             self.bucket.push(b as u32);
             self.counts[b + 1] += 1;
@@ -299,7 +314,7 @@ impl Analyzer {
 
 /// Insertion sort for the small buckets (cheaper than a call into the general sort).
 #[inline]
-fn insertion_sort(v: &mut [u128]) {
+fn insertion_sort(v: &mut [u64]) {
     for i in 1..v.len() {
         let x = v[i];
         let mut j = i;
