@@ -26,6 +26,8 @@ pub enum Hazard {
         scale: f64,
         /// Shape k.
         shape: f64,
+        /// 1 / k, precomputed for the inversion.
+        inv_shape: f64,
     },
     /// Piecewise-constant hazard.
     Piecewise {
@@ -48,6 +50,7 @@ impl Hazard {
             HazardSpec::Weibull { median, shape } => Hazard::Weibull {
                 scale: median / std::f64::consts::LN_2.powf(1.0 / shape),
                 shape: *shape,
+                inv_shape: 1.0 / shape,
             },
             HazardSpec::Piecewise { starts, rates } => {
                 let mut cumulative = Vec::with_capacity(starts.len());
@@ -71,7 +74,7 @@ impl Hazard {
     pub fn cumulative(&self, t: f64) -> f64 {
         match self {
             Hazard::Exponential { rate } => rate * t,
-            Hazard::Weibull { scale, shape } => (t / scale).powf(*shape),
+            Hazard::Weibull { scale, shape, .. } => (t / scale).powf(*shape),
             Hazard::Piecewise {
                 starts,
                 rates,
@@ -88,20 +91,14 @@ impl Hazard {
     pub fn inverse_cumulative(&self, h: f64) -> f64 {
         match self {
             Hazard::Exponential { rate } => h / rate,
-            Hazard::Weibull { scale, shape } => scale * h.powf(1.0 / shape),
+            Hazard::Weibull {
+                scale, inv_shape, ..
+            } => scale * h.powf(*inv_shape),
             Hazard::Piecewise {
                 starts,
                 rates,
                 cumulative,
-            } => {
-                let j = cumulative.partition_point(|&c| c <= h).saturating_sub(1);
-                // Skip zero-rate pieces whose end has the same cumulative hazard.
-                if rates[j] > 0.0 {
-                    starts[j] + (h - cumulative[j]) / rates[j]
-                } else {
-                    f64::INFINITY
-                }
-            }
+            } => piecewise_inverse(starts, rates, cumulative, h),
         }
     }
 
@@ -113,6 +110,20 @@ impl Hazard {
     /// Median: H^{-1}(ln 2).
     pub fn median(&self) -> f64 {
         self.inverse_cumulative(std::f64::consts::LN_2)
+    }
+}
+
+/// Inverse of a piecewise-linear cumulative hazard (kept out of line so the common
+/// exponential case inlines into the sampling loop).
+#[inline(never)]
+fn piecewise_inverse(starts: &[f64], rates: &[f64], cumulative: &[f64], h: f64) -> f64 {
+    let j = cumulative.partition_point(|&c| c <= h).saturating_sub(1);
+    // A zero-rate piece is skipped: its end carries the same cumulative hazard as the next
+    // piece's start. A final zero rate means the event never happens.
+    if rates[j] > 0.0 {
+        starts[j] + (h - cumulative[j]) / rates[j]
+    } else {
+        f64::INFINITY
     }
 }
 
