@@ -65,6 +65,13 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Group-sequential boundaries: z bounds, nominal p, alpha spent, inflation factor.
+    Boundaries {
+        #[command(flatten)]
+        design: BoundaryArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Log-rank, Cox and Kaplan-Meier on real data from a CSV file.
     Analyze {
         /// The data file (CSV with a header line).
@@ -87,6 +94,47 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+}
+
+/// Options of `enrichsim boundaries`.
+#[derive(Args, Debug, Clone)]
+pub struct BoundaryArgs {
+    /// Number of looks K (interims plus the final analysis).
+    #[arg(long, default_value_t = 3)]
+    pub looks: usize,
+    /// Design: asOF (ldobf), asP (ldpocock), asHSD/hsd:G, asKD/kd:RHO, OF (obf), P (pocock), WT/wt:DELTA.
+    #[arg(long, default_value = "asOF")]
+    pub spending: String,
+    /// Hwang-Shih-DeCani gamma (with asHSD).
+    #[arg(long, allow_hyphen_values = true)]
+    pub gamma: Option<f64>,
+    /// Kim-DeMets rho (with asKD).
+    #[arg(long)]
+    pub rho: Option<f64>,
+    /// Wang-Tsiatis Delta (with WT).
+    #[arg(long, allow_hyphen_values = true)]
+    pub delta: Option<f64>,
+    /// Information fractions t1,...,tK (default: equally spaced).
+    #[arg(long, value_delimiter = ',')]
+    pub timing: Option<Vec<f64>>,
+    /// One-sided significance level.
+    #[arg(long, default_value_t = 0.025)]
+    pub alpha: f64,
+    /// Target power: adds the drift, the inflation factor and exit probabilities under H1.
+    #[arg(long)]
+    pub power: Option<f64>,
+    /// Futility: none, z:V1,..., hr:V1,... (needs --events), or a beta-spending name (asOF, hsd:G, ...).
+    #[arg(long, allow_hyphen_values = true)]
+    pub futility: Option<String>,
+    /// Binding futility (efficacy bounds computed assuming the trial stops at them).
+    #[arg(long)]
+    pub binding: bool,
+    /// Events at the final look: adds the hazard ratio at each bound.
+    #[arg(long)]
+    pub events: Option<f64>,
+    /// Allocation ratio r (treatment : control = r : 1), for the hazard ratios.
+    #[arg(long, default_value_t = 1.0)]
+    pub allocation: f64,
 }
 
 /// Writes a rendered report to the output file (atomically) or standard output.
@@ -148,6 +196,25 @@ pub fn execute(cli: Cli) -> Result<()> {
             let format = prepare(&output)?;
             let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
             emit(&report::render(&loaded.describe(), format), &output)
+        }
+        Command::Boundaries { design, output } => {
+            let format = prepare(&output)?;
+            let options = crate::sequential::BoundaryOptions {
+                looks: design.looks,
+                timing: design.timing,
+                spending: design.spending,
+                gamma: design.gamma,
+                rho: design.rho,
+                delta: design.delta,
+                alpha: design.alpha,
+                power: design.power,
+                futility: design.futility,
+                binding: design.binding,
+                events: design.events,
+                allocation: design.allocation,
+            };
+            let result = crate::sequential::boundaries_report(&options)?;
+            emit(&report::render_boundaries(&result, format), &output)
         }
         Command::Analyze {
             data,

@@ -6,11 +6,14 @@
 //! each format lives in its own file and works from those, so adding a format touches one file.
 
 mod analyze;
+mod boundaries;
 mod csv;
 mod markdown;
 mod run;
 mod text;
 mod validate;
+
+pub use boundaries::render_boundaries;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
