@@ -7,7 +7,8 @@
 use crate::analysis::{Analyzer, Ties};
 use crate::model::{Design, Model};
 use crate::rng::Streams;
-use crate::scenario::MAX_STRATA;
+use crate::scenario::{MAX_LOOKS, MAX_STRATA};
+use crate::sequential::MonitoringWorkspace;
 use crate::trial::{Cohort, Cut};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,9 +18,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct TrialOutcome {
     /// Replicate index.
     pub replicate: u64,
-    /// The primary hypothesis was rejected: z >= z_(1 - alpha).
+    /// The primary hypothesis was rejected at some look (z >= the look's efficacy bound).
     pub reject: bool,
-    /// Log-rank z (positive favours treatment).
+    /// The trial stopped for futility at an interim look.
+    pub futility: bool,
+    /// Log-rank z at the last analysis (positive favours treatment).
     pub z: f64,
     /// Cox hazard ratio estimate (NaN when not estimable, e.g. no events).
     pub hr: f64,
@@ -39,6 +42,14 @@ pub struct TrialOutcome {
     pub true_ineligible: u32,
     /// Randomised patients per TRUE stratum.
     pub by_true_stratum: [u32; MAX_STRATA],
+    /// Analyses performed (the last is where the trial stopped).
+    pub looks: u8,
+    /// Events at each analysis performed.
+    pub look_events: [u32; MAX_LOOKS],
+    /// Calendar time of each analysis performed, months.
+    pub look_time: [f64; MAX_LOOKS],
+    /// Patients randomised by each analysis performed.
+    pub look_randomised: [u32; MAX_LOOKS],
 }
 
 /// A worker's reusable buffers: one per rayon job split, so no allocation per replicate
@@ -48,9 +59,17 @@ pub struct Workspace {
     cohort: Cohort,
     cut: Cut,
     analyzer: Analyzer,
+    monitor: MonitoringWorkspace,
 }
 
-/// Simulates replicate `replicate`: screen and randomise, cut at the analysis time, test.
+/// Simulates replicate `replicate`: screen and randomise, then analyse at each look (one for a
+/// fixed design) until a bound is crossed or the final analysis is done.
+///
+/// At look k the data are cut at the calendar time of the look's event count and the log-rank
+/// z is compared with the efficacy bound (z_(1 - alpha) for a fixed design) and, at an interim,
+/// with the futility bound. A trial stopped at a look has randomised only the patients entered
+/// by then, and its duration is the look's time. The Cox hazard ratio is estimated on the data
+/// of the last analysis.
 pub fn simulate_one(
     model: &Model,
     design: &Design,
@@ -59,12 +78,70 @@ pub fn simulate_one(
     ws: &mut Workspace,
 ) -> TrialOutcome {
     ws.cohort.simulate(model, design, streams, replicate);
-    let at = ws.cohort.analysis_time(design.analysis);
-    ws.cohort.cut(at.time, &mut ws.cut);
+    let plan = design.sequential.as_ref();
+    let n_looks = plan.map_or(1, |p| p.events.len());
+    let total_events = plan.map_or(1.0, |p| p.events[n_looks - 1] as f64);
+    let mut fractions = [0.0f64; MAX_LOOKS];
+    let mut look_events = [0u32; MAX_LOOKS];
+    let mut look_time = [0.0f64; MAX_LOOKS];
+    let mut look_randomised = [0u32; MAX_LOOKS];
+    let mut looks = 0usize;
+    let mut reject = false;
+    let mut futility = false;
+    let mut reached = true;
+    let mut z = 0.0;
+    for k in 0..n_looks {
+        let at = match plan {
+            Some(p) => ws.cohort.time_of_event(p.events[k] as usize),
+            None => ws.cohort.analysis_time(design.analysis),
+        };
+        reached = at.reached;
+        ws.cohort.cut(at.time, &mut ws.cut);
+        if !at.reached && k > 0 && ws.cut.events <= look_events[k - 1] {
+            // No death since the previous look, and none to come: that look was the last.
+            // Its bound is recomputed as a final one (spending all the remaining alpha).
+            let p = plan.expect("several looks only with a sequential plan");
+            let bound = p
+                .design
+                .efficacy_bound_at(&fractions[..k], true, &mut ws.monitor)
+                .unwrap_or(p.efficacy[k - 1]); // fractions are increasing and > 0 by construction
+            reject = z >= bound;
+            ws.cohort.cut(look_time[k - 1], &mut ws.cut);
+            break;
+        }
+        let cut = &ws.cut;
+        ws.analyzer
+            .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
+        z = ws.analyzer.logrank(design.stratified).z;
+        fractions[k] = cut.events as f64 / total_events;
+        look_events[k] = cut.events;
+        look_time[k] = at.time;
+        look_randomised[k] = cut.time.len() as u32;
+        looks = k + 1;
+        let final_look = k + 1 == n_looks || !at.reached;
+        let bound = match plan {
+            None => design.z_critical,
+            Some(p) if at.reached => p.efficacy[k],
+            Some(p) => p
+                .design
+                .efficacy_bound_at(&fractions[..=k], true, &mut ws.monitor)
+                .unwrap_or(p.efficacy[k]), // fractions are increasing and > 0 by construction
+        };
+        if z >= bound {
+            reject = true;
+            break;
+        }
+        if final_look {
+            break;
+        }
+        if plan.is_some_and(|p| z < p.futility[k]) {
+            futility = true;
+            break;
+        }
+    }
     let cut = &ws.cut;
     ws.analyzer
         .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
-    let logrank = ws.analyzer.logrank(design.stratified);
     let cox = ws.analyzer.cox(design.stratified, Ties::Efron);
 
     let randomised = cut.time.len();
@@ -80,17 +157,22 @@ pub fn simulate_one(
     }
     TrialOutcome {
         replicate,
-        reject: logrank.z >= design.z_critical,
-        z: logrank.z,
+        reject,
+        futility,
+        z,
         hr: cox.hr,
         events: cut.events,
         randomised: randomised as u32,
         screened: cut.screened,
-        duration: at.time,
-        reached: at.reached,
+        duration: look_time[looks.max(1) - 1],
+        reached,
         misclassified,
         true_ineligible,
         by_true_stratum,
+        looks: looks as u8,
+        look_events,
+        look_time,
+        look_randomised,
     }
 }
 

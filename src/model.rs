@@ -7,7 +7,8 @@ use crate::error::{Error, Result};
 use crate::normal;
 use crate::outcome::{Dropout, Hazard, StratumOutcome};
 use crate::population::{Biomarker, Population};
-use crate::scenario::{AnalysisSpec, Scenario, TestSpec};
+use crate::scenario::{AnalysisSpec, FutilitySpec, Scenario, SequentialSpec, TestSpec};
+use crate::sequential::{self, GroupSequentialDesign};
 
 /// Who is screened and what happens to them: nature, not choices.
 #[derive(Clone, Debug)]
@@ -47,6 +48,89 @@ pub struct Design {
     pub alpha: f64,
     /// Reject when z >= z_(1 - alpha).
     pub z_critical: f64,
+    /// The group-sequential plan (None: one analysis).
+    pub sequential: Option<SequentialPlan>,
+}
+
+/// Interim analyses at event counts, with their bounds.
+///
+/// Looks are taken when the trial reaches `events[k]` deaths, so the information fractions
+/// actually observed are `events[k] / events[K-1]` in every replicate that reaches them: the
+/// bounds are computed once at those fractions (what a data monitoring committee recomputing
+/// the spending function at the observed information would get). A replicate that can never
+/// reach its next look ends with a final analysis at its last event, whose bound is recomputed
+/// at that observed fraction, spending all the remaining alpha.
+#[derive(Clone, Debug)]
+pub struct SequentialPlan {
+    /// The design at the realised fractions.
+    pub design: GroupSequentialDesign,
+    /// Events at each look (the last is the final analysis's).
+    pub events: Vec<u32>,
+    /// Efficacy z bound at each look.
+    pub efficacy: Vec<f64>,
+    /// Futility z bound at each interim look (-inf where there is none).
+    pub futility: Vec<f64>,
+}
+
+impl SequentialPlan {
+    /// Builds the plan for `total` final events; `file` names the scenario in errors.
+    fn new(
+        spec: &SequentialSpec,
+        total: u32,
+        alpha: f64,
+        allocation: [u32; 2],
+        file: &str,
+    ) -> Result<SequentialPlan> {
+        let mut events: Vec<u32> = spec
+            .looks
+            .iter()
+            .map(|t| (t * total as f64).round() as u32)
+            .collect();
+        events.push(total);
+        let timing: Vec<f64> = events.iter().map(|&e| e as f64 / total as f64).collect();
+        let ratio = allocation[0] as f64 / allocation[1] as f64;
+        let mut design_spec = sequential::DesignSpec::new(spec.efficacy, alpha);
+        design_spec.binding = spec.binding_futility;
+        design_spec.futility = match &spec.futility {
+            FutilitySpec::None => sequential::Futility::None,
+            FutilitySpec::BetaSpending(f) => {
+                design_spec.power = Some(spec.power);
+                sequential::Futility::BetaSpending(*f)
+            }
+            FutilitySpec::ZBelow(z) => sequential::Futility::Z(z.clone()),
+            FutilitySpec::HrAbove(hr) => sequential::Futility::Z(
+                hr.iter()
+                    .zip(&events)
+                    .map(|(&h, &d)| sequential::z_from_hr(h, d as f64, ratio))
+                    .collect(),
+            ),
+        };
+        let design =
+            GroupSequentialDesign::new(design_spec, timing).map_err(|e| Error::Scenario {
+                file: file.to_string(),
+                key: "design.sequential".into(),
+                problem: "the group-sequential design cannot be computed".into(),
+                value: format!("{:?}", spec.looks),
+                allowed: e.to_string(),
+            })?;
+        let efficacy = design.efficacy().to_vec();
+        let looks = events.len();
+        let futility = match design.futility() {
+            Some(f) => f
+                .iter()
+                .take(looks - 1)
+                .copied()
+                .chain([f64::NEG_INFINITY])
+                .collect(),
+            None => vec![f64::NEG_INFINITY; looks],
+        };
+        Ok(SequentialPlan {
+            design,
+            events,
+            efficacy,
+            futility,
+        })
+    }
 }
 
 /// Most patients a run may expect to screen to fill one trial (a guard against designs that
@@ -104,6 +188,16 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         stratified: d.test == TestSpec::StratifiedLogrank,
         alpha: d.alpha,
         z_critical: normal::quantile(1.0 - d.alpha),
+        sequential: match (&d.sequential, d.analysis) {
+            (Some(spec), AnalysisSpec::Events(total)) => Some(SequentialPlan::new(
+                spec,
+                total,
+                d.alpha,
+                d.allocation,
+                file,
+            )?),
+            _ => None,
+        },
     };
     let expected = model.expected_screened(&design);
     if expected.is_nan() || expected > MAX_EXPECTED_SCREENED {

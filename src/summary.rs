@@ -20,6 +20,33 @@ pub struct StratumMean {
     pub randomised_mean: f64,
 }
 
+/// One analysis (look) of the design, across replicates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageSummary {
+    /// Look number, 1-based.
+    pub look: usize,
+    /// Planned events at the look (None for a fixed design analysed at a calendar time).
+    pub planned_events: Option<u32>,
+    /// Efficacy z bound at the look, at its planned information.
+    pub efficacy_bound: f64,
+    /// Futility z bound at the look (None where there is none).
+    pub futility_bound: Option<f64>,
+    /// Fraction of replicates that performed this analysis.
+    pub reached_prob: f64,
+    /// Fraction of replicates stopping for efficacy here (rejecting, at the final look).
+    pub efficacy_prob: f64,
+    /// Fraction of replicates stopping for futility here.
+    pub futility_prob: f64,
+    /// Mean events at this analysis, among replicates that performed it.
+    pub events_mean: f64,
+    /// Mean calendar time of this analysis, months, among replicates that performed it.
+    pub time_mean: f64,
+    /// Standard deviation of that time.
+    pub time_sd: f64,
+    /// Mean patients randomised by this analysis, among replicates that performed it.
+    pub randomised_mean: f64,
+}
+
 /// What a run reports. Field names are a contract (DESIGN.md): extend, never rename.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
@@ -75,6 +102,11 @@ pub struct Summary {
     pub true_ineligible_fraction: f64,
     /// Mean randomised per true stratum.
     pub randomised_by_true_stratum: Vec<StratumMean>,
+    /// Fraction of replicates stopped for futility at an interim look.
+    pub futility_prob: f64,
+    /// One entry per analysis (a single one for a fixed design). The top-level means are the
+    /// expected totals at stopping.
+    pub stages: Vec<StageSummary>,
     /// Wall time of the simulation, seconds (the only field that varies between identical runs).
     pub elapsed_s: f64,
 }
@@ -187,9 +219,55 @@ impl Summary {
                     randomised_mean: mean(outcomes.iter().map(|o| o.by_true_stratum[s] as f64), n),
                 })
                 .collect(),
+            futility_prob: mean(outcomes.iter().map(|o| f64::from(u8::from(o.futility))), n),
+            stages: stages(design, outcomes),
             elapsed_s: 0.0,
         }
     }
+}
+
+/// Per-look summaries.
+fn stages(design: &Design, outcomes: &[TrialOutcome]) -> Vec<StageSummary> {
+    let n = outcomes.len() as f64;
+    let plan = design.sequential.as_ref();
+    let looks = plan.map_or(1, |p| p.events.len());
+    (0..looks)
+        .map(|k| {
+            let here: Vec<&TrialOutcome> =
+                outcomes.iter().filter(|o| o.looks as usize > k).collect();
+            let m = here.len() as f64;
+            let stopped_here = |o: &&&TrialOutcome| o.looks as usize == k + 1;
+            StageSummary {
+                look: k + 1,
+                planned_events: match plan {
+                    Some(p) => Some(p.events[k]),
+                    None => match design.analysis {
+                        crate::scenario::AnalysisSpec::Events(e) => Some(e),
+                        _ => None,
+                    },
+                },
+                efficacy_bound: plan.map_or(design.z_critical, |p| p.efficacy[k]),
+                futility_bound: plan.map(|p| p.futility[k]).filter(|f| f.is_finite()),
+                reached_prob: m / n,
+                efficacy_prob: here
+                    .iter()
+                    .filter(stopped_here)
+                    .filter(|o| o.reject)
+                    .count() as f64
+                    / n,
+                futility_prob: here
+                    .iter()
+                    .filter(stopped_here)
+                    .filter(|o| o.futility)
+                    .count() as f64
+                    / n,
+                events_mean: mean(here.iter().map(|o| o.look_events[k] as f64), m),
+                time_mean: mean(here.iter().map(|o| o.look_time[k]), m),
+                time_sd: sd(here.iter().map(|o| o.look_time[k])),
+                randomised_mean: mean(here.iter().map(|o| o.look_randomised[k] as f64), m),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -127,8 +127,76 @@ impl Tabular for Summary {
                 1,
             ));
         }
+        let mut stages = Vec::new();
+        if self.stages.len() > 1 {
+            stages.push(Row::num(
+                "futility_prob",
+                "stopped for futility",
+                self.futility_prob,
+                4,
+            ));
+        }
+        for st in &self.stages {
+            let k = st.look;
+            let events = st
+                .planned_events
+                .map_or_else(String::new, |e| format!(", {e} events"));
+            stages.push(Row::num(
+                format!("stage{k}_efficacy_bound"),
+                format!("look {k}{events}: efficacy bound, z >="),
+                st.efficacy_bound,
+                3,
+            ));
+            if let Some(f) = st.futility_bound {
+                stages.push(Row::num(
+                    format!("stage{k}_futility_bound"),
+                    format!("look {k}: futility bound, z <"),
+                    f,
+                    3,
+                ));
+            }
+            stages.push(Row::num(
+                format!("stage{k}_efficacy_prob"),
+                format!("look {k}: stop for efficacy"),
+                st.efficacy_prob,
+                4,
+            ));
+            if st.futility_bound.is_some() {
+                stages.push(Row::num(
+                    format!("stage{k}_futility_prob"),
+                    format!("look {k}: stop for futility"),
+                    st.futility_prob,
+                    4,
+                ));
+            }
+            stages.push(Row::num(
+                format!("stage{k}_reached_prob"),
+                format!("look {k}: performed"),
+                st.reached_prob,
+                4,
+            ));
+            stages.push(Row::num(
+                format!("stage{k}_events_mean"),
+                format!("look {k}: events, mean"),
+                st.events_mean,
+                1,
+            ));
+            stages.push(Row::num(
+                format!("stage{k}_time_mean"),
+                format!("look {k}: months, mean"),
+                st.time_mean,
+                2,
+            ));
+            stages.push(Row::num(
+                format!("stage{k}_randomised_mean"),
+                format!("look {k}: randomised, mean"),
+                st.randomised_mean,
+                1,
+            ));
+        }
         vec![
             ("Decision".into(), decision),
+            ("Analyses".into(), stages),
             ("Size and duration".into(), size),
             ("Estimates".into(), estimates),
             ("Biomarker strata".into(), biomarker),

@@ -146,6 +146,38 @@ pub enum TestSpec {
     StratifiedLogrank,
 }
 
+/// Most analyses (interims plus the final) a sequential design may have.
+pub const MAX_LOOKS: usize = 10;
+
+/// The futility rule of `[design.sequential]`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FutilitySpec {
+    /// `"none"`: no futility stopping.
+    None,
+    /// A beta-spending function name: bounds from spending beta under the design's alternative.
+    BetaSpending(crate::sequential::SpendingFunction),
+    /// `{ z_below = z }` (one value, or one per interim): stop when the log-rank z is below.
+    ZBelow(Vec<f64>),
+    /// `{ hr_above = h }` (one value, or one per interim): stop when the hazard ratio implied by
+    /// z at the look's events, exp(-z / sqrt(d r / (1 + r)^2)), is above h.
+    HrAbove(Vec<f64>),
+}
+
+/// `[design.sequential]`: interim analyses at fractions of the final event count.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SequentialSpec {
+    /// Information fractions of the interim looks, strictly ascending in (0, 1).
+    pub looks: Vec<f64>,
+    /// The efficacy design (spending function or Wang-Tsiatis shape).
+    pub efficacy: crate::sequential::DesignKind,
+    /// The futility rule.
+    pub futility: FutilitySpec,
+    /// Whether futility bounds bind (efficacy bounds then assume the trial stops at them).
+    pub binding_futility: bool,
+    /// Power the beta-spending futility is planned for (its drift), in (alpha, 1).
+    pub power: f64,
+}
+
 /// `[design]`: who is randomised, how, and when and how the data are analysed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DesignSpec {
@@ -167,6 +199,8 @@ pub struct DesignSpec {
     pub test: TestSpec,
     /// One-sided significance level.
     pub alpha: f64,
+    /// Interim analyses, if any (`[design.sequential]`).
+    pub sequential: Option<SequentialSpec>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -587,6 +621,7 @@ const DESIGN_KEYS: &[&str] = &[
     "follow_up",
     "test",
     "alpha",
+    "sequential",
 ];
 
 fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
@@ -747,7 +782,12 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
             x > 0.0 && x < 0.5
         })?
         .unwrap_or(0.025);
+    let sequential = match node.table("sequential")? {
+        None => None,
+        Some(seq) => Some(read_sequential(&seq, &analysis)?),
+    };
     Ok(DesignSpec {
+        sequential,
         eligible,
         sample_size,
         allocation,
@@ -758,4 +798,150 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
         test,
         alpha,
     })
+}
+
+const SEQUENTIAL_KEYS: &[&str] = &[
+    "looks",
+    "efficacy",
+    "gamma",
+    "rho",
+    "delta",
+    "futility",
+    "binding_futility",
+    "power",
+];
+
+/// Reads `[design.sequential]`; the analysis must be event-driven.
+fn read_sequential(node: &Node, analysis: &AnalysisSpec) -> Result<SequentialSpec> {
+    use crate::sequential::{DesignKind, SpendingFunction};
+    node.only(SEQUENTIAL_KEYS)?;
+    let AnalysisSpec::Events(total) = *analysis else {
+        return Err(node.error(
+            "looks",
+            "interim looks need an event-driven final analysis",
+            "design.analysis is not { events = N }",
+            "design.analysis = { events = N } with [design.sequential]",
+        ));
+    };
+    let looks_allowed = format!(
+        "1 to {} strictly ascending fractions in (0, 1), each a whole number of events >= 1 apart (final: {total} events)",
+        MAX_LOOKS - 1
+    );
+    let looks = node.f64_array("looks")?.ok_or_else(|| {
+        node.error(
+            "looks",
+            "required key is missing",
+            "(missing)",
+            looks_allowed.as_str(),
+        )
+    })?;
+    let counts: Vec<u64> = looks
+        .iter()
+        .map(|t| (t * total as f64).round() as u64)
+        .collect();
+    let ok = !looks.is_empty()
+        && looks.len() < MAX_LOOKS
+        && looks.iter().all(|&t| t > 0.0 && t < 1.0)
+        && looks.windows(2).all(|w| w[1] > w[0])
+        && counts.first().is_some_and(|&c| c >= 1)
+        && counts.windows(2).all(|w| w[1] > w[0])
+        && counts.last().is_some_and(|&c| c < total as u64);
+    if !ok {
+        return Err(node.bad_value("looks", "impossible interim looks", looks_allowed));
+    }
+    let gamma = node.f64("gamma")?;
+    let rho = node.f64("rho")?;
+    let delta = node.f64("delta")?;
+    let name = node.str("efficacy")?.unwrap_or("asOF");
+    let efficacy = DesignKind::parse(name, gamma, rho, delta).map_err(|e| {
+        node.bad_value(
+            "efficacy",
+            "unknown or incomplete design",
+            usage_allowed(&e),
+        )
+    })?;
+    let power = node
+        .f64_where("power", "a power in (alpha, 1)", |p| p > 0.0 && p < 1.0)?
+        .unwrap_or(0.9);
+    let interims = looks.len();
+    let per_interim =
+        |t: &Node, key: &str, ok: &dyn Fn(f64) -> bool, allowed: &str| -> Result<Vec<f64>> {
+            let values = match t.raw(key) {
+                Some(Value::Array(_)) => t.f64_array(key)?.unwrap_or_default(),
+                _ => vec![t.req_f64_where(key, allowed, ok)?; interims],
+            };
+            if values.len() != interims || !values.iter().all(|&v| ok(v)) {
+                return Err(t.bad_value(
+                    key,
+                    "one value, or one per interim look, is needed",
+                    format!("{allowed} ({interims} interim looks)"),
+                ));
+            }
+            Ok(values)
+        };
+    let futility = match node.raw("futility") {
+        None => FutilitySpec::None,
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("none") => FutilitySpec::None,
+        Some(Value::String(s)) => {
+            let name = s.strip_prefix("beta:").unwrap_or(s);
+            let f = SpendingFunction::parse("futility", name, gamma, rho).map_err(|e| {
+                node.bad_value("futility", "unknown futility rule", format!("\"none\", {{ z_below = z }}, {{ hr_above = h }} or a beta-spending name: {}", usage_allowed(&e)))
+            })?;
+            FutilitySpec::BetaSpending(f)
+        }
+        Some(Value::Table(_)) => {
+            let t = node.table("futility")?.expect("checked to be a table");
+            t.only(&["z_below", "hr_above"])?;
+            match (t.has("z_below"), t.has("hr_above")) {
+                (true, false) => FutilitySpec::ZBelow(per_interim(
+                    &t,
+                    "z_below",
+                    &|z: f64| z.abs() <= 10.0,
+                    "z in [-10, 10]",
+                )?),
+                (false, true) => FutilitySpec::HrAbove(per_interim(
+                    &t,
+                    "hr_above",
+                    &|h: f64| h > 0.0,
+                    "a hazard ratio > 0",
+                )?),
+                _ => {
+                    return Err(node.bad_value(
+                        "futility",
+                        "exactly one of z_below and hr_above is needed",
+                        "{ z_below = z } or { hr_above = h }",
+                    ));
+                }
+            }
+        }
+        Some(_) => {
+            return Err(node.bad_value(
+                "futility",
+                "not a futility rule",
+                "\"none\", a beta-spending name, { z_below = z } or { hr_above = h }",
+            ));
+        }
+    };
+    let binding_futility = match node.raw("binding_futility") {
+        None => false,
+        Some(Value::Boolean(b)) => *b,
+        Some(_) => {
+            return Err(node.bad_value("binding_futility", "not a boolean", "true or false"));
+        }
+    };
+    Ok(SequentialSpec {
+        looks,
+        efficacy,
+        futility,
+        binding_futility,
+        power,
+    })
+}
+
+/// The `allowed` part of a usage error from the sequential module's name parsers.
+fn usage_allowed(error: &Error) -> String {
+    match error {
+        Error::Usage { allowed, .. } => allowed.clone(),
+        other => other.to_string(),
+    }
 }
