@@ -346,6 +346,46 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         &["design.alpha=0.9"],
         &["key `design.alpha`", "got 0.9"],
     ),
+    bad(
+        "interim looks not ascending",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.6, 0.3]",
+        &[
+            "key `design.sequential.looks`",
+            "got [0.6, 0.3]",
+            "strictly ascending",
+        ],
+    ),
+    bad(
+        "interim look at the final analysis",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5, 1.0]",
+        &["key `design.sequential.looks`", "(0, 1)"],
+    ),
+    bad(
+        "unknown spending function",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nefficacy = \"asXX\"",
+        &["key `design.sequential.efficacy`", "\"asXX\"", "asOF"],
+    ),
+    bad(
+        "futility table with both rules",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nfutility = { z_below = 0.0, hr_above = 1.0 }",
+        &["key `design.sequential.futility`", "exactly one"],
+    ),
+    bad(
+        "sequential looks with a calendar analysis",
+        "analysis = { events = 40 }\ntest = \"stratified_logrank\"\nalpha = 0.025",
+        "analysis = { calendar = 40.0 }\ntest = \"stratified_logrank\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]",
+        &["key `design.sequential.looks`", "events"],
+    ),
+    bad(
+        "unknown key in [design.sequential]",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nspendng = \"asOF\"",
+        &["key `design.sequential.spendng`", "unknown key"],
+    ),
 ];
 
 #[test]
@@ -1014,4 +1054,68 @@ fn missing_scenario_file_fails_clearly() {
         &["no-such-scenario.toml", "No such file or directory"],
         "missing scenario",
     );
+}
+
+#[test]
+fn boundaries_command_prints_the_oracle_design() {
+    // rpact 3.3.4 getDesignGroupSequential(kMax = 3, alpha = 0.025, typeOfDesign = "asOF"):
+    // z = 3.7103028733, 2.5114274845, 1.9930474833 (../shared/oracles/boundaries.expected.json).
+    let out = enrichsim()
+        .args([
+            "boundaries",
+            "--looks",
+            "3",
+            "--spending",
+            "asOF",
+            "--alpha",
+            "0.025",
+        ])
+        .args(["--power", "0.9", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let z: Vec<f64> = v["z"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    for (got, want) in z.iter().zip([3.7103028733, 2.5114274845, 1.9930474833]) {
+        assert!((got - want).abs() < 1e-4, "z {got} vs {want}");
+    }
+    assert_eq!(v["looks"].as_u64(), Some(3));
+    assert!(v["inflation_factor"].as_f64().unwrap() > 1.0);
+    for field in ["timing", "nominal_p", "alpha_spent"] {
+        assert_eq!(v[field].as_array().map(Vec::len), Some(3), "{field}");
+    }
+    let csv = enrichsim()
+        .args([
+            "boundaries",
+            "--looks",
+            "4",
+            "--spending",
+            "hsd:-4",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(csv.status.success());
+    assert_eq!(String::from_utf8(csv.stdout).unwrap().lines().count(), 5);
+    let line =
+        fails_with_one_line(enrichsim().args(["boundaries", "--looks", "3", "--spending", "asXX"]));
+    assert_mentions(&line, &["--spending", "asXX", "asOF"], "bad spending name");
+    let line = fails_with_one_line(enrichsim().args([
+        "boundaries",
+        "--looks",
+        "2",
+        "--timing",
+        "0.7,0.3",
+    ]));
+    assert_mentions(&line, &["0.7"], "bad timing");
 }
