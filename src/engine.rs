@@ -107,6 +107,9 @@ pub fn simulate_one(
                 .unwrap_or(p.efficacy[k - 1]); // fractions are increasing and > 0 by construction
             reject = z >= bound;
             ws.cohort.cut(look_time[k - 1], &mut ws.cut);
+            let cut = &ws.cut;
+            ws.analyzer
+                .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
             break;
         }
         let cut = &ws.cut;
@@ -139,10 +142,9 @@ pub fn simulate_one(
             break;
         }
     }
-    let cut = &ws.cut;
-    ws.analyzer
-        .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
+    // The analyzer holds the data of the last analysis.
     let cox = ws.analyzer.cox(design.stratified, Ties::Efron);
+    let cut = &ws.cut;
 
     let randomised = cut.time.len();
     let mut by_true_stratum = [0u32; MAX_STRATA];
