@@ -762,22 +762,29 @@ fn results_do_not_depend_on_threads_but_on_seed() {
     assert_ne!(a["hr_median"], b["hr_median"]);
 }
 
-/// Runs a project scenario with `--set` overrides and returns the parsed JSON.
-fn run_with_sets(sets: &[&str]) -> Value {
+/// Runs `enrichsim COMMAND scenarios/phase3-enriched.toml ARGS --format json` with `--set`
+/// overrides and returns the parsed JSON.
+fn json_with_sets(command: &str, args: &[&str], sets: &[&str]) -> Value {
     let mut cmd = enrichsim();
-    cmd.arg("run")
+    cmd.arg(command)
         .arg(project_file("scenarios/phase3-enriched.toml"))
-        .args(["--reps", "20", "--quiet", "--format", "json"]);
+        .args(args)
+        .args(["--format", "json"]);
     for s in sets {
         cmd.args(["--set", s]);
     }
     let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
-        "{sets:?}: {}",
+        "{command} {sets:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `run` of the enriched Phase 3 scenario (20 replicates) with `--set` overrides.
+fn run_with_sets(sets: &[&str]) -> Value {
+    json_with_sets("run", &["--reps", "20", "--quiet"], sets)
 }
 
 #[test]
@@ -818,20 +825,7 @@ fn set_overrides_values() {
 
 /// `validate` of the enriched Phase 3 scenario with `--set` overrides, as JSON.
 fn validate_with_sets(sets: &[&str]) -> Value {
-    let mut cmd = enrichsim();
-    cmd.arg("validate")
-        .arg(project_file("scenarios/phase3-enriched.toml"))
-        .args(["--format", "json"]);
-    for s in sets {
-        cmd.args(["--set", s]);
-    }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json_with_sets("validate", &[], sets)
 }
 
 #[test]

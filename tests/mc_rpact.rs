@@ -12,23 +12,7 @@ mod common;
 use common::*;
 
 fn scenario(hr: f64) -> String {
-    format!(
-        r#"
-name = "rpact fixed design, HR {hr}"
-[control]
-all = {{ median = 30.0 }}
-[effect]
-hazard_ratio = {hr}
-[enrolment]
-rate = 12.5
-[design]
-sample_size = 300
-analysis = {{ events = 150 }}
-test = "logrank"
-randomisation = "simple"
-alpha = 0.025
-"#
-    )
+    rpact_scenario(hr, "")
 }
 
 fn fixed_rows() -> Vec<serde_json::Value> {

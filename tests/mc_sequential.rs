@@ -12,25 +12,9 @@ use common::*;
 use enrichsim::summary::Summary;
 
 fn scenario(hr: f64, looks: &[f64], sequential_extra: &str) -> String {
-    format!(
-        r#"
-name = "sequential, HR {hr}"
-[control]
-all = {{ median = 30.0 }}
-[effect]
-hazard_ratio = {hr}
-[enrolment]
-rate = 12.5
-[design]
-sample_size = 300
-analysis = {{ events = 150 }}
-test = "logrank"
-randomisation = "simple"
-[design.sequential]
-looks = {looks:?}
-efficacy = "asOF"
-{sequential_extra}
-"#
+    rpact_scenario(
+        hr,
+        &format!("[design.sequential]\nlooks = {looks:?}\nefficacy = \"asOF\"\n{sequential_extra}"),
     )
 }
 

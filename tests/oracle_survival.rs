@@ -148,10 +148,10 @@ fn analyze_report_matches_analyzer() {
         REL
     );
     // Text and markdown forms mention the key numbers.
-    let text = r.to_text();
+    let text = enrichsim::report::render(&r, enrichsim::report::Format::Text);
     assert!(text.contains("hazard ratio"), "{text}");
     assert!(text.contains(&format!("{:.4}", r.cox_hr)), "{text}");
-    let md = r.to_markdown();
+    let md = enrichsim::report::render(&r, enrichsim::report::Format::Markdown);
     assert!(md.contains("| --- |"), "{md}");
     // JSON: a reached median is a number.
     let json = serde_json::to_value(&r).expect("serialises");

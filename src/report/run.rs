@@ -41,7 +41,12 @@ impl Tabular for Summary {
                 self.power_upper,
                 4,
             ),
-            Row::num("z_critical", "critical z of a single analysis", self.z_critical, 4),
+            Row::num(
+                "z_critical",
+                "critical z of a single analysis",
+                self.z_critical,
+                4,
+            ),
             Row::num("z_mean", "log-rank z, mean", self.z_mean, 3),
         ];
         let size = vec![

@@ -99,3 +99,28 @@ pub fn scenario_path(name: &str) -> PathBuf {
         .join("scenarios")
         .join(name)
 }
+
+/// The one-stratum trial of rpact's simulation oracle (../shared/oracles/simulation.expected.json):
+/// control median 30 months, 300 subjects screened at 12.5 per month (300 over 24 months), 1:1
+/// simple randomisation, 150 events, unstratified log-rank; `extra` is appended (e.g. a
+/// `[design.sequential]` table).
+pub fn rpact_scenario(hr: f64, extra: &str) -> String {
+    format!(
+        r#"
+name = "rpact oracle trial, HR {hr}"
+[control]
+all = {{ median = 30.0 }}
+[effect]
+hazard_ratio = {hr}
+[enrolment]
+rate = 12.5
+[design]
+sample_size = 300
+analysis = {{ events = 150 }}
+test = "logrank"
+randomisation = "simple"
+alpha = 0.025
+{extra}
+"#
+    )
+}
