@@ -146,57 +146,69 @@ impl Tabular for Summary {
             let events = st
                 .planned_events
                 .map_or_else(String::new, |e| format!(", {e} events"));
-            stages.push(Row::num(
-                format!("stage{k}_efficacy_bound"),
-                format!("look {k}{events}: efficacy bound, z >="),
-                st.efficacy_bound,
-                3,
-            ));
-            if let Some(f) = st.futility_bound {
-                stages.push(Row::num(
-                    format!("stage{k}_futility_bound"),
-                    format!("look {k}: futility bound, z <"),
-                    f,
+            let has_futility = st.futility_bound.is_some();
+            // (key suffix, label, value, decimals, shown)
+            let rows: [(&str, String, f64, usize, bool); 8] = [
+                (
+                    "efficacy_bound",
+                    format!("{events}: efficacy bound, z >="),
+                    st.efficacy_bound,
                     3,
-                ));
-            }
-            stages.push(Row::num(
-                format!("stage{k}_efficacy_prob"),
-                format!("look {k}: stop for efficacy"),
-                st.efficacy_prob,
-                4,
-            ));
-            if st.futility_bound.is_some() {
-                stages.push(Row::num(
-                    format!("stage{k}_futility_prob"),
-                    format!("look {k}: stop for futility"),
+                    true,
+                ),
+                (
+                    "futility_bound",
+                    ": futility bound, z <".into(),
+                    st.futility_bound.unwrap_or(f64::NAN),
+                    3,
+                    has_futility,
+                ),
+                (
+                    "efficacy_prob",
+                    ": stop for efficacy".into(),
+                    st.efficacy_prob,
+                    4,
+                    true,
+                ),
+                (
+                    "futility_prob",
+                    ": stop for futility".into(),
                     st.futility_prob,
                     4,
-                ));
-            }
-            stages.push(Row::num(
-                format!("stage{k}_reached_prob"),
-                format!("look {k}: performed"),
-                st.reached_prob,
-                4,
-            ));
-            stages.push(Row::num(
-                format!("stage{k}_events_mean"),
-                format!("look {k}: events, mean"),
-                st.events_mean,
-                1,
-            ));
-            stages.push(Row::num(
-                format!("stage{k}_time_mean"),
-                format!("look {k}: months, mean"),
-                st.time_mean,
-                2,
-            ));
-            stages.push(Row::num(
-                format!("stage{k}_randomised_mean"),
-                format!("look {k}: randomised, mean"),
-                st.randomised_mean,
-                1,
+                    has_futility,
+                ),
+                (
+                    "reached_prob",
+                    ": performed".into(),
+                    st.reached_prob,
+                    4,
+                    true,
+                ),
+                (
+                    "events_mean",
+                    ": events, mean".into(),
+                    st.events_mean,
+                    1,
+                    true,
+                ),
+                ("time_mean", ": months, mean".into(), st.time_mean, 2, true),
+                (
+                    "randomised_mean",
+                    ": randomised, mean".into(),
+                    st.randomised_mean,
+                    1,
+                    true,
+                ),
+            ];
+            stages.extend(rows.into_iter().filter(|r| r.4).map(
+                |(key, label, value, decimals, _)| {
+                    Row::num(
+                        format!("stage{k}_{key}"),
+                        format!("look {k}{label}"),
+                        value,
+                        decimals,
+                    )
+                },
             ));
         }
         vec![
