@@ -138,6 +138,8 @@ pub struct StratumOutcome {
     pub delay: f64,
     /// H(delay), precomputed.
     cumulative_at_delay: f64,
+    /// 1 / hazard_ratio, precomputed.
+    inverse_hr: f64,
 }
 
 impl StratumOutcome {
@@ -149,6 +151,7 @@ impl StratumOutcome {
             hazard_ratio,
             delay,
             cumulative_at_delay,
+            inverse_hr: 1.0 / hazard_ratio,
         }
     }
 
@@ -168,14 +171,15 @@ impl StratumOutcome {
     }
 
     /// Event time (months after randomisation) for a unit exponential draw `e`, by inversion.
+    /// Written without a branch on the arm (a coin toss for the branch predictor): the control
+    /// arm is the treatment formula with a hazard ratio of 1, and
+    /// h = min(e, H(d)) + max(e - H(d), 0) / hr.
     #[inline]
     pub fn event_time(&self, treated: bool, e: f64) -> f64 {
-        if !treated || e <= self.cumulative_at_delay {
-            self.control.inverse_cumulative(e)
-        } else {
-            let h = self.cumulative_at_delay + (e - self.cumulative_at_delay) / self.hazard_ratio;
-            self.control.inverse_cumulative(h)
-        }
+        let d = self.cumulative_at_delay;
+        let inverse_hr = 1.0 + f64::from(u8::from(treated)) * (self.inverse_hr - 1.0);
+        let h = e.min(d) + (e - d).max(0.0) * inverse_hr;
+        self.control.inverse_cumulative(h)
     }
 }
 

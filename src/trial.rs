@@ -214,9 +214,9 @@ impl Cohort {
             .zip(&self.event_calendar)
         {
             let observed = event_at <= t;
-            let censored_at = censor_time.min(t - entry);
-            out.time
-                .push(if observed { event_time } else { censored_at });
+            // min(event, censoring, cut): the event time when the event is observed (up to one
+            // ulp of rounding in t - entry), else the censoring or the cut, whichever is first.
+            out.time.push(event_time.min(censor_time).min(t - entry));
             out.event.push(observed);
             events += u32::from(observed);
         }
