@@ -22,7 +22,7 @@ impl Analyzer {
         let mut surv = 1.0;
         let mut flat_start: Option<f64> = None;
         // The pooled table is in decreasing time order.
-        for r in self.pooled.iter().rev() {
+        for r in self.table(false).iter().rev() {
             let (n, d) = if treated { (r.n1, r.d1) } else { (r.n0, r.d0) };
             if d == 0.0 {
                 continue;

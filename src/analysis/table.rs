@@ -53,11 +53,15 @@ pub struct Analyzer {
     /// Packed sort keys: the time's bits with the low 12 replaced by the stratum index
     /// (bits 2..12), event (bit 1) and treated (bit 0). See [`PAYLOAD_BITS`].
     keys: Vec<u64>,
-    /// Event-time table pooled over strata, in DEcreasing time order.
-    pub(crate) pooled: Vec<EventRow>,
-    /// Event-time table per stratum (rows of all strata, in no particular order between strata);
-    /// empty when there is a single stratum (then the pooled table is the stratified one).
-    pub(crate) stratified: Vec<EventRow>,
+    /// Event-time table pooled over strata, in DEcreasing time order: the first `pooled_len`
+    /// rows (the buffer beyond is scratch); read it through [`Analyzer::table`].
+    pooled: Vec<EventRow>,
+    pooled_len: usize,
+    /// Event-time table per stratum (rows of all strata, in no particular order between strata),
+    /// the first `stratified_len` rows; empty when there is a single stratum (then the pooled
+    /// table is the stratified one).
+    stratified: Vec<EventRow>,
+    stratified_len: usize,
     /// Per-stratum risk counters [control, treated] during `load`.
     risk: Vec<[u32; 2]>,
     /// Sorted distinct stratum values, used only when they are too sparse to index directly.
@@ -105,8 +109,8 @@ impl Analyzer {
         self.n_arm = [0; 2];
         self.events_arm = [0; 2];
         self.max_time = [0.0; 2];
-        self.pooled.clear();
-        self.stratified.clear();
+        self.pooled_len = 0;
+        self.stratified_len = 0;
         self.keys.clear();
 
         // Strata: a single one (the common case in the hot loop) needs no per-stratum table.
@@ -169,6 +173,17 @@ impl Analyzer {
 
         // Walk from the largest time down; risk sets grow as we go. Counters are scalars (kept
         // in registers), not small arrays, which the compiler would spill to the stack.
+        // Rows are written without a data-dependent branch: each distinct time writes the next
+        // slot, which is kept (the length advanced) only when the time has events; whether a
+        // time is an event or a censoring is a coin toss for the branch predictor. The row
+        // buffers only grow, so after warm-up nothing is allocated or cleared.
+        if self.pooled.len() < n {
+            self.pooled.resize(n, EventRow::default());
+        }
+        if !single && self.stratified.len() < n {
+            self.stratified.resize(n, EventRow::default());
+        }
+        let (mut pooled_len, mut stratified_len) = (0usize, 0usize);
         let keys = &self.keys;
         let (mut risk0, mut risk1) = (0u32, 0u32);
         let mut i = n;
@@ -206,9 +221,8 @@ impl Analyzer {
                     let r = self.risk[idx];
                     let r = [r[0] + b0, r[1] + b1];
                     self.risk[idx] = r;
-                    if f0 + f1 > 0 {
-                        self.stratified.push(row(t, r, [f0, f1]));
-                    }
+                    self.stratified[stratified_len] = row(t, r, [f0, f1]);
+                    stratified_len += usize::from(f0 + f1 > 0);
                     a0 += b0;
                     a1 += b1;
                     e0 += f0;
@@ -217,10 +231,11 @@ impl Analyzer {
             }
             risk0 += a0;
             risk1 += a1;
-            if e0 + e1 > 0 {
-                self.pooled.push(row(t, [risk0, risk1], [e0, e1]));
-            }
+            self.pooled[pooled_len] = row(t, [risk0, risk1], [e0, e1]);
+            pooled_len += usize::from(e0 + e1 > 0);
         }
+        self.pooled_len = pooled_len;
+        self.stratified_len = stratified_len;
     }
 
     /// Sorts `keys` ascending. Bucket sort by interpolation on the time (`n` buckets spanning
@@ -305,9 +320,9 @@ impl Analyzer {
     /// different strata in no particular order; the pooled table when there is one stratum).
     pub fn table(&self, stratified: bool) -> &[EventRow] {
         if stratified && self.n_strata > 1 {
-            &self.stratified
+            &self.stratified[..self.stratified_len]
         } else {
-            &self.pooled
+            &self.pooled[..self.pooled_len]
         }
     }
 }
