@@ -308,23 +308,25 @@ impl GroupSequentialDesign {
         let beta_binding = matches!(spec.futility, Futility::BetaSpending(_)) && spec.binding;
         let mut wt_c = None;
         let mut drift = None;
+        // Unless beta spending binds (then the efficacy bounds depend on the drift), the
+        // efficacy bounds come from H0 alone: solve them once (at the Wang-Tsiatis constant);
+        // they stay fixed during any drift search below. Beta spending always has a power.
+        if !beta_binding {
+            if let DesignKind::WangTsiatis { .. } = spec.kind {
+                wt_c = Some(solve_c(&spec, None, &mut rec)?);
+            }
+            pass(
+                &spec,
+                &timing,
+                wt_c.unwrap_or(0.0),
+                None,
+                false,
+                false,
+                &mut rec,
+            );
+        }
         if let Some(power) = spec.power {
             let theta0 = z_fixed - normal::quantile(1.0 - power);
-            if !beta_binding {
-                if let DesignKind::WangTsiatis { .. } = spec.kind {
-                    wt_c = Some(solve_c(&spec, None, &mut rec)?);
-                }
-                // the efficacy bounds (at the solved constant), fixed during the drift search
-                pass(
-                    &spec,
-                    &timing,
-                    wt_c.unwrap_or(0.0),
-                    None,
-                    false,
-                    false,
-                    &mut rec,
-                );
-            }
             let c = wt_c.unwrap_or(0.0);
             // Phi^{-1}(power(theta)) is nearly linear in theta (exactly, slope 1, for one look)
             let z_power = normal::quantile(power);
@@ -369,19 +371,6 @@ impl GroupSequentialDesign {
             } else {
                 pass(&spec, &timing, c, Some(found), true, false, &mut rec);
             }
-        } else {
-            if let DesignKind::WangTsiatis { .. } = spec.kind {
-                wt_c = Some(solve_c(&spec, None, &mut rec)?);
-            }
-            pass(
-                &spec,
-                &timing,
-                wt_c.unwrap_or(0.0),
-                None,
-                false,
-                false,
-                &mut rec,
-            );
         }
         Ok(GroupSequentialDesign {
             timing,
