@@ -18,6 +18,9 @@ pub struct Screening {
     rates: Vec<f64>,
     /// Q(starts[j]).
     cumulative: Vec<f64>,
+    /// 1 / rate of a single-piece (constant) intensity: the arrival times are then
+    /// Q / rate, computed as a product (a division per screened patient is dearer); 0 otherwise.
+    single_inverse_rate: f64,
 }
 
 impl Screening {
@@ -33,10 +36,16 @@ impl Screening {
                 q += rates[j] * (starts[j + 1] - starts[j]);
             }
         }
+        let single_inverse_rate = if rates.len() == 1 {
+            1.0 / rates[0]
+        } else {
+            0.0
+        };
         Screening {
             starts,
             rates,
             cumulative,
+            single_inverse_rate,
         }
     }
 
@@ -50,7 +59,7 @@ impl Screening {
     #[inline]
     pub fn time_to_expect(&self, n: f64) -> f64 {
         if self.rates.len() == 1 {
-            return n / self.rates[0];
+            return n * self.single_inverse_rate;
         }
         let j = self
             .cumulative
@@ -82,10 +91,15 @@ pub struct Randomiser {
 }
 
 /// Per-replicate randomisation state: the current block of each observed stratum.
+///
+/// A block is a bit set (bit k set = slot k is treatment), `words` 64-bit words per stratum:
+/// filling and shuffling a block are then a few integer operations per slot.
 #[derive(Clone, Debug, Default)]
 pub struct BlockState {
-    /// Block contents per stratum, `block_size` entries each, flattened.
-    slots: Vec<bool>,
+    /// Block contents per stratum, `words` words each, flattened.
+    slots: Vec<u64>,
+    /// Words per block: ceil(block_size / 64).
+    words: usize,
     /// Position in the current block per stratum (block_size = exhausted).
     position: Vec<u32>,
 }
@@ -105,16 +119,19 @@ impl Randomiser {
 
     /// Resets the state for a new replicate with `n_strata` observed strata.
     pub fn reset(&self, state: &mut BlockState, n_strata: usize) {
+        state.words = (self.block_size as usize).div_ceil(64);
         state.slots.clear();
-        state
-            .slots
-            .resize(n_strata * self.block_size as usize, false);
+        state.slots.resize(n_strata * state.words, 0);
         state.position.clear();
         state.position.resize(n_strata, self.block_size);
     }
 
     /// The arm of the next patient in observed stratum `stratum` (true = treatment).
     /// `uniform` draws U(0, 1) numbers from the replicate's randomisation stream.
+    ///
+    /// A new block puts the `treated_per_block` treatment slots first, then shuffles by
+    /// Fisher-Yates: for k = B-1 down to 1, swap slot k with slot floor(u (k + 1)), u ~ U(0, 1)
+    /// (B - 1 draws per block).
     #[inline]
     pub fn assign(
         &self,
@@ -126,24 +143,57 @@ impl Randomiser {
             RandomisationSpec::Simple => uniform() < self.p_treatment,
             RandomisationSpec::StratifiedBlocks => {
                 let b = self.block_size as usize;
-                let block = &mut state.slots[stratum * b..(stratum + 1) * b];
-                if state.position[stratum] as usize >= b {
-                    for (k, slot) in block.iter_mut().enumerate() {
-                        *slot = (k as u32) < self.treated_per_block;
+                let words = state.words;
+                let block = &mut state.slots[stratum * words..(stratum + 1) * words];
+                let position = &mut state.position[stratum];
+                if *position as usize >= b {
+                    let t = self.treated_per_block as usize;
+                    if let [word] = block {
+                        // One word (B <= 64, the usual case): shuffle in a register.
+                        let mut m = if t == 64 { u64::MAX } else { (1u64 << t) - 1 };
+                        for k in (1..b).rev() {
+                            let pick = ((uniform() * (k + 1) as f64) as usize).min(k);
+                            let differ = ((m >> k) ^ (m >> pick)) & 1;
+                            m ^= (differ << k) | (differ << pick);
+                        }
+                        *word = m;
+                    } else {
+                        fill_treated(block, t);
+                        for k in (1..b).rev() {
+                            let pick = ((uniform() * (k + 1) as f64) as usize).min(k);
+                            swap_bits(block, k, pick);
+                        }
                     }
-                    // Fisher-Yates: swap slot k with a uniform pick among 0..=k.
-                    for k in (1..b).rev() {
-                        let pick = ((uniform() * (k + 1) as f64) as usize).min(k);
-                        block.swap(k, pick);
-                    }
-                    state.position[stratum] = 0;
+                    *position = 0;
                 }
-                let arm = block[state.position[stratum] as usize];
-                state.position[stratum] += 1;
-                arm
+                let slot = *position as usize;
+                *position += 1;
+                (block[slot / 64] >> (slot % 64)) & 1 == 1
             }
         }
     }
+}
+
+/// Sets bits 0..t of the bit set and clears the rest.
+#[inline]
+fn fill_treated(block: &mut [u64], t: usize) {
+    for (w, word) in block.iter_mut().enumerate() {
+        let set = t.saturating_sub(64 * w).min(64);
+        *word = if set == 64 {
+            u64::MAX
+        } else {
+            (1u64 << set) - 1
+        };
+    }
+}
+
+/// Swaps bits `i` and `j` of the bit set (without a branch: both flip when they differ).
+#[inline]
+fn swap_bits(block: &mut [u64], i: usize, j: usize) {
+    let (wi, bi, wj, bj) = (i / 64, i % 64, j / 64, j % 64);
+    let differ = ((block[wi] >> bi) ^ (block[wj] >> bj)) & 1;
+    block[wi] ^= differ << bi;
+    block[wj] ^= differ << bj;
 }
 
 #[cfg(test)]
@@ -191,5 +241,43 @@ mod tests {
             }
         }
         assert_eq!(treated, [20, 20]);
+    }
+
+    /// Double programming: the bit-set blocks give the arms of a plain Fisher-Yates shuffle of
+    /// a `Vec<bool>` with the same draws, for block sizes on both sides of a 64-bit word.
+    #[test]
+    fn bit_set_blocks_equal_a_plain_shuffle() {
+        for (allocation, block_size) in [([1, 1], 4), ([2, 1], 6), ([1, 1], 64), ([3, 2], 130)] {
+            let r = Randomiser::new(RandomisationSpec::StratifiedBlocks, allocation, block_size);
+            let mut state = BlockState::default();
+            r.reset(&mut state, 3);
+            let draws = |seed: f64| {
+                let mut x = seed;
+                move || {
+                    x = (x * 9301.0 + 0.49297).fract();
+                    x
+                }
+            };
+            let (mut u, mut v) = (draws(0.377), draws(0.377));
+            let b = block_size as usize;
+            let t = b / (allocation[0] + allocation[1]) as usize * allocation[0] as usize;
+            let mut reference: Vec<Vec<bool>> = vec![Vec::new(); 3];
+            let mut position = [b; 3];
+            for i in 0..(5 * b) {
+                let s = (i * 7) % 3;
+                if position[s] == b {
+                    let mut block: Vec<bool> = (0..b).map(|k| k < t).collect();
+                    for k in (1..b).rev() {
+                        let pick = ((v() * (k + 1) as f64) as usize).min(k);
+                        block.swap(k, pick);
+                    }
+                    reference[s] = block;
+                    position[s] = 0;
+                }
+                let expected = reference[s][position[s]];
+                position[s] += 1;
+                assert_eq!(r.assign(&mut state, s, &mut u), expected, "patient {i}");
+            }
+        }
     }
 }

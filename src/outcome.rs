@@ -140,13 +140,21 @@ pub struct StratumOutcome {
     cumulative_at_delay: f64,
     /// 1 / hazard_ratio, precomputed.
     inverse_hr: f64,
+    /// For an exponential control hazard, its mean 1 / rate (the inversion H^{-1}(h) = h / rate
+    /// is then a product, cheaper than a division per patient); 0 otherwise.
+    exponential_mean: f64,
 }
 
 impl StratumOutcome {
     /// A stratum's model from its control hazard and effect.
     pub fn new(control: Hazard, hazard_ratio: f64, delay: f64) -> Self {
         let cumulative_at_delay = control.cumulative(delay);
+        let exponential_mean = match control {
+            Hazard::Exponential { rate } => 1.0 / rate,
+            _ => 0.0,
+        };
         StratumOutcome {
+            exponential_mean,
             control,
             hazard_ratio,
             delay,
@@ -178,8 +186,15 @@ impl StratumOutcome {
     pub fn event_time(&self, treated: bool, e: f64) -> f64 {
         let d = self.cumulative_at_delay;
         let inverse_hr = 1.0 + f64::from(u8::from(treated)) * (self.inverse_hr - 1.0);
-        let h = e.min(d) + (e - d).max(0.0) * inverse_hr;
-        self.control.inverse_cumulative(h)
+        // min and max by comparison (one instruction each; e and d are never NaN), where
+        // f64::min/max would add a NaN fix-up to a per-patient path.
+        let before = if e < d { e } else { d };
+        let after = if e > d { e - d } else { 0.0 };
+        let h = before + after * inverse_hr;
+        match self.control {
+            Hazard::Exponential { .. } => h * self.exponential_mean,
+            _ => self.control.inverse_cumulative(h),
+        }
     }
 }
 

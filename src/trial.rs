@@ -80,19 +80,20 @@ impl Cohort {
     /// Screens and randomises replicate `replicate` until the design's sample size is reached.
     pub fn simulate(&mut self, model: &Model, design: &Design, streams: &Streams, replicate: u64) {
         let n = design.sample_size as usize;
+        // Every slot below 0..n is written by the loop: size the buffers once (after the first
+        // replicate this does nothing) and write by index, rather than push to eight vectors.
         for v in [
             &mut self.entry,
             &mut self.event_time,
             &mut self.censor_time,
             &mut self.event_calendar,
         ] {
-            v.clear();
-            v.reserve(n);
+            v.resize(n, 0.0);
         }
-        self.treated.clear();
-        self.true_stratum.clear();
-        self.observed_stratum.clear();
-        self.screened_by.clear();
+        self.treated.resize(n, false);
+        self.true_stratum.resize(n, 0);
+        self.observed_stratum.resize(n, 0);
+        self.screened_by.resize(n, 0);
         design
             .randomiser
             .reset(&mut self.blocks, model.population.n_strata());
@@ -103,10 +104,22 @@ impl Cohort {
         let mut dropout = streams.rng(Purpose::Dropout, replicate);
         let biomarker = model.population.biomarker.as_ref();
         let cap = design.follow_up.unwrap_or(f64::INFINITY);
+        let has_dropout = model.dropout.rate > 0.0;
+
+        // Slices of length n, so that the index k < n needs no further bounds check.
+        let entry = &mut self.entry[..n];
+        let treated_arm = &mut self.treated[..n];
+        let true_stratum = &mut self.true_stratum[..n];
+        let observed_stratum = &mut self.observed_stratum[..n];
+        let event_times = &mut self.event_time[..n];
+        let censor_times = &mut self.censor_time[..n];
+        let event_calendar = &mut self.event_calendar[..n];
+        let screened_by = &mut self.screened_by[..n];
 
         let mut q = 0.0; // position of the screening process on its cumulative-intensity scale
         let mut screened: u32 = 0;
-        while self.entry.len() < n {
+        let mut k = 0;
+        while k < n {
             let (q_next, t) = model.screening.next(q, rng::exponential(&mut screening));
             q = q_next;
             screened += 1;
@@ -121,7 +134,7 @@ impl Cohort {
             };
             let e_event = rng::exponential(&mut outcome);
             // Without dropout the stream is not drawn from at all (it is used for nothing else).
-            let e_dropout = if model.dropout.rate > 0.0 {
+            let e_dropout = if has_dropout {
                 rng::exponential(&mut dropout)
             } else {
                 f64::INFINITY
@@ -132,20 +145,26 @@ impl Cohort {
             let treated = design.randomiser.assign(&mut self.blocks, observed_s, || {
                 rng::uniform(&mut randomisation)
             });
-            self.entry.push(t);
-            self.treated.push(treated);
-            self.true_stratum.push(true_s as u32);
-            self.observed_stratum.push(observed_s as u32);
             let event_time = model.outcomes[true_s].event_time(treated, e_event);
-            let censor_time = model.dropout.time(e_dropout).min(cap);
-            self.event_time.push(event_time);
-            self.censor_time.push(censor_time);
-            self.event_calendar.push(if event_time <= censor_time {
+            let dropout_time = model.dropout.time(e_dropout);
+            let censor_time = if dropout_time < cap {
+                dropout_time
+            } else {
+                cap
+            };
+            entry[k] = t;
+            treated_arm[k] = treated;
+            true_stratum[k] = true_s as u32;
+            observed_stratum[k] = observed_s as u32;
+            event_times[k] = event_time;
+            censor_times[k] = censor_time;
+            event_calendar[k] = if event_time <= censor_time {
                 t + event_time
             } else {
                 f64::INFINITY
-            });
-            self.screened_by.push(screened);
+            };
+            screened_by[k] = screened;
+            k += 1;
         }
     }
 
@@ -216,7 +235,15 @@ impl Cohort {
             let observed = event_at <= t;
             // min(event, censoring, cut): the event time when the event is observed (up to one
             // ulp of rounding in t - entry), else the censoring or the cut, whichever is first.
-            out.time.push(event_time.min(censor_time).min(t - entry));
+            // (min by comparison: none of these is NaN, and f64::min adds a NaN fix-up)
+            let ended = if event_time < censor_time {
+                event_time
+            } else {
+                censor_time
+            };
+            let followed = t - entry;
+            out.time
+                .push(if ended < followed { ended } else { followed });
             out.event.push(observed);
             events += u32::from(observed);
         }

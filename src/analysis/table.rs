@@ -111,7 +111,6 @@ impl Analyzer {
         self.max_time = [0.0; 2];
         self.pooled_len = 0;
         self.stratified_len = 0;
-        self.keys.clear();
 
         // Strata: a single one (the common case in the hot loop) needs no per-stratum table.
         let (mut smin, mut smax) = (u32::MAX, 0u32);
@@ -140,19 +139,29 @@ impl Analyzer {
             self.risk.resize(self.levels.len(), [0; 2]);
         }
 
-        // Pack, then sort.
-        self.keys.reserve(n);
+        // Pack, then sort. Counters and extremes live in locals (registers) and the keys are
+        // written by index: no per-patient capacity check or store back into `self`.
+        self.keys.resize(n, 0);
+        let keys = &mut self.keys[..n];
+        let (mut n1, mut ev0, mut ev1) = (0usize, 0usize, 0usize);
+        let (mut max0, mut max1) = (0.0f64, 0.0f64);
         let (mut tmin, mut tmax) = (f64::INFINITY, 0.0f64);
         for i in 0..n {
+            // Comparisons rather than f64::min/max: t is never NaN here, and a plain `<`
+            // compiles to one instruction.
             let t = if time[i] > 0.0 { time[i] } else { 0.0 };
-            let arm = usize::from(treated[i]);
-            self.n_arm[arm] += 1;
-            self.events_arm[arm] += usize::from(event[i]);
-            if t > self.max_time[arm] {
-                self.max_time[arm] = t;
-            }
-            tmin = tmin.min(t);
-            tmax = tmax.max(t);
+            let (arm, ev) = (treated[i], event[i]);
+            n1 += usize::from(arm);
+            ev1 += usize::from(ev & arm);
+            ev0 += usize::from(ev & !arm);
+            // The arm's time, and 0 for the other arm (exact: t * 1 = t, t - t = 0), with no
+            // branch on the arm (a coin toss for the branch predictor).
+            let t1 = t * f64::from(u8::from(arm));
+            let t0 = t - t1;
+            max1 = if t1 > max1 { t1 } else { max1 };
+            max0 = if t0 > max0 { t0 } else { max0 };
+            tmin = if t < tmin { t } else { tmin };
+            tmax = if t > tmax { t } else { tmax };
             let s = if single {
                 0
             } else if dense {
@@ -162,13 +171,14 @@ impl Analyzer {
                 // (callers refuse such data: see `dataset::read_csv`).
                 (self.levels.binary_search(&stratum[i]).unwrap_or(0) as u32).min(MAX_STRATA - 1)
             };
-            self.keys.push(
-                (t.to_bits() & TIME_MASK)
-                    | (u64::from(s) << 2)
-                    | (u64::from(event[i]) << 1)
-                    | u64::from(treated[i]),
-            );
+            keys[i] = (t.to_bits() & TIME_MASK)
+                | (u64::from(s) << 2)
+                | (u64::from(ev) << 1)
+                | u64::from(arm);
         }
+        self.n_arm = [n - n1, n1];
+        self.events_arm = [ev0, ev1];
+        self.max_time = [max0, max1];
         self.sort_keys(tmin, tmax);
 
         // Walk from the largest time down; risk sets grow as we go. Counters are scalars (kept
@@ -240,9 +250,10 @@ impl Analyzer {
 
     /// Sorts `keys` ascending. Bucket sort by interpolation on the time (`n` buckets spanning
     /// `[tmin, tmax]`; the bucket index `floor((t - tmin) n / (tmax - tmin))` is monotone in `t`
-    /// because IEEE rounding is), then an insertion sort (small buckets) or `sort_unstable` within each bucket on the full key: O(n)
-    /// expected for any smooth time distribution, and never worse than one `sort_unstable`
-    /// (everything in one bucket, e.g. all times equal).
+    /// because IEEE rounding is), then one insertion sort over the bucketed array on the full key
+    /// (crowded buckets are first sorted by `sort_unstable`): O(n) expected for any smooth time
+    /// distribution, and about one `sort_unstable` at worst (everything in one bucket, e.g. all
+    /// times equal).
     fn sort_keys(&mut self, tmin: f64, tmax: f64) {
         let n = self.keys.len();
         if n < 64 || tmax.is_nan() || tmax <= tmin || !(tmax - tmin).is_finite() {
@@ -254,17 +265,20 @@ impl Analyzer {
         let nb = n.min(i32::MAX as usize);
         let top = (nb - 1) as i32;
         let scale = nb as f64 / (tmax - tmin);
-        self.bucket.clear();
+        self.bucket.resize(n, 0);
         self.counts.clear();
         self.counts.resize(nb + 1, 0);
-        for &k in &self.keys {
+        for (&k, bucket) in self.keys.iter().zip(&mut self.bucket) {
             let t = f64::from_bits(k & TIME_MASK);
             let b = (((t - tmin) * scale) as i32).clamp(0, top) as usize;
-            self.bucket.push(b as u32);
+            *bucket = b as u32;
             self.counts[b + 1] += 1;
         }
-        for b in 1..=nb {
-            self.counts[b] += self.counts[b - 1];
+        // Prefix sums with the running total in a register (not re-read from memory).
+        let mut total = 0u32;
+        for c in &mut self.counts {
+            total += *c;
+            *c = total;
         }
         // counts[b] is now the start of bucket b; scatter, advancing the starts.
         // Every slot is written by the scatter: grow only, never clear.
@@ -276,19 +290,21 @@ impl Analyzer {
             self.sorted[*slot as usize] = k;
             *slot += 1;
         }
-        // After the scatter counts[b] is the end of bucket b (= start of b + 1).
+        // The keys are now in bucket order and out of order only within a bucket (about one key
+        // per bucket): one insertion sort over the whole array costs O(n + inversions), with no
+        // per-bucket branch on the bucket's size. Buckets that hold many keys (e.g. heavy ties)
+        // are sorted first so that insertion never meets a long unsorted run.
         let mut start = 0usize;
         for b in 0..nb {
             let end = self.counts[b] as usize;
-            match end - start {
-                0 | 1 => {}
-                2..=16 => insertion_sort(&mut self.sorted[start..end]),
-                _ => self.sorted[start..end].sort_unstable(),
+            if end - start > 16 {
+                self.sorted[start..end].sort_unstable();
             }
             start = end;
         }
-        self.keys.clear();
-        self.keys.extend_from_slice(&self.sorted[..n]);
+        insertion_sort(&mut self.sorted[..n]);
+        std::mem::swap(&mut self.keys, &mut self.sorted);
+        self.keys.truncate(n);
     }
 
     /// Number of patients loaded.
