@@ -151,11 +151,16 @@ pub fn simulate_one(
     let mut misclassified = 0;
     let mut true_ineligible = 0;
     let cohort = &ws.cohort;
-    for i in 0..randomised {
-        let t = cohort.true_stratum[i] as usize;
-        by_true_stratum[t] += 1;
-        misclassified += u32::from(cohort.true_stratum[i] != cohort.observed_stratum[i]);
-        true_ineligible += u32::from(!design.eligible[t]);
+    if model.population.n_strata() == 1 {
+        // One stratum: nobody is misclassified, and everyone randomised is eligible.
+        by_true_stratum[0] = randomised as u32;
+    } else {
+        for i in 0..randomised {
+            let t = cohort.true_stratum[i] as usize;
+            by_true_stratum[t] += 1;
+            misclassified += u32::from(cohort.true_stratum[i] != cohort.observed_stratum[i]);
+            true_ineligible += u32::from(!design.eligible[t]);
+        }
     }
     TrialOutcome {
         replicate,
