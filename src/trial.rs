@@ -116,6 +116,14 @@ impl Cohort {
         let event_calendar = &mut self.event_calendar[..n];
         let screened_by = &mut self.screened_by[..n];
 
+        // Three passes, one per concern; each stream is drawn from in the same order as in a
+        // single patient-by-patient loop (a stream serves one purpose only), so the numbers are
+        // the same, while each pass is a short loop without the others' dependency chains.
+
+        // 1. Screening, in calendar order, until n are eligible. Every screened patient draws
+        //    the same numbers whatever the design (common random numbers), including the unit
+        //    exponentials of their event and dropout times, which are kept in `event_times` and
+        //    `censor_times` for the eligible until pass 3 turns them into times.
         let mut q = 0.0; // position of the screening process on its cumulative-intensity scale
         let mut screened: u32 = 0;
         let mut k = 0;
@@ -142,29 +150,42 @@ impl Cohort {
             if other_failure || !design.eligible[observed_s] {
                 continue;
             }
-            let treated = design.randomiser.assign(&mut self.blocks, observed_s, || {
-                rng::uniform(&mut randomisation)
-            });
-            let event_time = model.outcomes[true_s].event_time(treated, e_event);
-            let dropout_time = model.dropout.time(e_dropout);
+            entry[k] = t;
+            true_stratum[k] = true_s as u32;
+            observed_stratum[k] = observed_s as u32;
+            event_times[k] = e_event;
+            censor_times[k] = e_dropout;
+            screened_by[k] = screened;
+            k += 1;
+        }
+
+        // 2. Randomisation, in order of entry.
+        for (arm, &observed_s) in treated_arm.iter_mut().zip(observed_stratum.iter()) {
+            *arm = design
+                .randomiser
+                .assign(&mut self.blocks, observed_s as usize, || {
+                    rng::uniform(&mut randomisation)
+                });
+        }
+
+        // 3. Event and censoring times by inversion, and the calendar time of each event that
+        //    is observed (+inf when censoring comes first).
+        for k in 0..n {
+            let event_time =
+                model.outcomes[true_stratum[k] as usize].event_time(treated_arm[k], event_times[k]);
+            let dropout_time = model.dropout.time(censor_times[k]);
             let censor_time = if dropout_time < cap {
                 dropout_time
             } else {
                 cap
             };
-            entry[k] = t;
-            treated_arm[k] = treated;
-            true_stratum[k] = true_s as u32;
-            observed_stratum[k] = observed_s as u32;
             event_times[k] = event_time;
             censor_times[k] = censor_time;
             event_calendar[k] = if event_time <= censor_time {
-                t + event_time
+                entry[k] + event_time
             } else {
                 f64::INFINITY
             };
-            screened_by[k] = screened;
-            k += 1;
         }
     }
 
