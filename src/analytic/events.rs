@@ -38,7 +38,7 @@
 //! (1) is then integrated by adaptive 16-point Gauss-Legendre quadrature on the same pieces,
 //! after the substitution y = H(v) (H the control cumulative hazard), which turns f_sa(v) dv
 //! into e^(-H_sa(v) - g v) m(v) dy with m the hazard-ratio multiplier, and removes the
-//! Weibull's singular density at v = 0 when its shape is below 1. The tolerance is 1e-11 n.
+//! Weibull's singular density at v = 0 when its shape is below 1. The tolerance is 1e-10 n.
 
 use super::numerics::{brent, integrate, phi1, phi2};
 use crate::enrolment::Screening;
@@ -133,7 +133,7 @@ impl EventCounts {
 }
 
 /// Integration tolerance, relative to n.
-const TOLERANCE: f64 = 1e-11;
+const TOLERANCE: f64 = 1e-10;
 
 impl EventModel {
     /// The model of a resolved scenario: the randomised mix of true strata, the allocation, the
@@ -410,10 +410,21 @@ impl EventModel {
 /// at the n-th. Since E[N I(N <= n - 1)] = lambda P(N <= n - 2) and P(N <= k - 1) = Q(k, lambda),
 /// E[min(N, n)] = lambda Q(n - 1, lambda) + n P(n, lambda), with P = 1 - Q the regularised
 /// lower incomplete gamma function (a smooth function of real n; exact for whole n).
+///
+/// More than 12 standard deviations sqrt(n) + 1 from n, the terms beyond min(lambda, n) are
+/// below e^-70 relative and are skipped (which also spares the incomplete gamma functions'
+/// rounding at large n).
 pub fn poisson_stopped_mean(lambda: f64, n: f64) -> f64 {
     use statrs::function::gamma::{gamma_lr, gamma_ur};
     if lambda <= 0.0 || n <= 0.0 {
         return 0.0;
+    }
+    let window = 12.0 * (n.sqrt() + 1.0);
+    if lambda < n - window {
+        return lambda;
+    }
+    if lambda > n + window {
+        return n;
     }
     let below = if n > 1.0 {
         lambda * gamma_ur(n - 1.0, lambda)

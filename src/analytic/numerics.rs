@@ -66,14 +66,20 @@ pub fn gauss_legendre<F: FnMut(f64) -> f64>(f: &mut F, a: f64, b: f64) -> f64 {
         * half
 }
 
+/// Most 16-point panels one call of [`integrate`] evaluates (a guard against an integrand whose
+/// rounding noise exceeds the tolerance, which would otherwise be bisected without end).
+const PANEL_BUDGET: usize = 4096;
+
 /// The integral of `f` over the finite interval [a, b] to absolute tolerance `tol`, by adaptive
-/// bisection of 16-point Gauss-Legendre panels (at most `2^depth` panels on any stretch).
+/// bisection of 16-point Gauss-Legendre panels, depth first, at most 50 levels deep and
+/// [`PANEL_BUDGET`] panels in all (the best estimate so far is returned when either runs out).
 pub fn integrate<F: FnMut(f64) -> f64>(f: &mut F, a: f64, b: f64, tol: f64) -> f64 {
     if b <= a {
         return 0.0;
     }
     let whole = gauss_legendre(f, a, b);
-    refine(f, a, b, whole, tol, 40)
+    let mut budget = PANEL_BUDGET;
+    refine(f, a, b, whole, tol, 50, &mut budget)
 }
 
 fn refine<F: FnMut(f64) -> f64>(
@@ -83,15 +89,18 @@ fn refine<F: FnMut(f64) -> f64>(
     whole: f64,
     tol: f64,
     depth: u32,
+    budget: &mut usize,
 ) -> f64 {
     let mid = 0.5 * (a + b);
     let left = gauss_legendre(f, a, mid);
     let right = gauss_legendre(f, mid, b);
+    *budget = budget.saturating_sub(2);
     let halves = left + right;
-    if depth == 0 || (halves - whole).abs() <= tol || !halves.is_finite() {
+    if depth == 0 || *budget == 0 || (halves - whole).abs() <= tol || !halves.is_finite() {
         return halves;
     }
-    refine(f, a, mid, left, 0.5 * tol, depth - 1) + refine(f, mid, b, right, 0.5 * tol, depth - 1)
+    refine(f, a, mid, left, 0.5 * tol, depth - 1, budget)
+        + refine(f, mid, b, right, 0.5 * tol, depth - 1, budget)
 }
 
 /// The root of `f` in [a, b], where f(a) and f(b) differ in sign, to `tol` in x (Brent 1973).

@@ -303,7 +303,12 @@ fn model_notes(
         .windows(2)
         .any(|w| em.strata[w[0]].outcome.control != em.strata[w[1]].outcome.control);
     if design.stratified {
-        if hi > lo * 1.001 && model.population.biomarker.is_some() {
+        let assay_error = model
+            .population
+            .biomarker
+            .as_ref()
+            .is_some_and(|b| b.assay_sigma > 0.0);
+        if hi > lo * 1.001 && assay_error {
             notes.push(
                 "the log-rank is stratified by the OBSERVED stratum: with assay error an \
                  observed stratum mixes true strata of different effects, which the average \
