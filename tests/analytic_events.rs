@@ -8,7 +8,9 @@
 //!   1/64-month grid, for a three-stratum scenario with assay error, exponential, Weibull and
 //!   piecewise control hazards, a delayed effect, dropout, a follow-up cap and a piecewise
 //!   screening rate, under both accrual models;
-//! - round trips (the time at which events are expected) and the average hazard ratio.
+//! - round trips (the time at which events are expected), the average hazard ratio, and the
+//!   risk-set log-rank drift against Schoenfeld's near the null (and stratification by
+//!   identical strata changing nothing).
 
 mod common;
 use common::*;
@@ -309,4 +311,34 @@ fn average_hazard_ratio_weights_events() {
     let after_t = (-l * d).exp() * (1.0 - (-hr * l * (t - d)).exp());
     let want = ((after_c + after_t) * hr.ln() / (before + after_c + after_t)).exp();
     assert_close!(average_hazard_ratio(&m, &m.events(1.0, t)), want, 1e-8);
+}
+
+#[test]
+fn risk_set_drift_reduces_to_schoenfeld_near_the_null() {
+    use enrichsim::analytic::logrank_moments;
+    // One stratum, proportional hazards, HR near 1: the risk-set drift -U / sqrt(V) is
+    // Schoenfeld's -ln(HR) sqrt(D / 4) to first order in ln HR, and V is D / 4.
+    let n = 400.0;
+    let t = 40.0;
+    for hr in [0.97, 1.0, 1.03] {
+        let m = one_stratum(0.03, hr, 0.0, 0.004, 15.0);
+        let d = m.total_events(n, t);
+        let moments = logrank_moments(&m, &[vec![1.0]], n, t);
+        assert_close!(moments.variance, d / 4.0, 1e-3);
+        let schoenfeld = -hr.ln() * (d / 4.0).sqrt();
+        assert!(
+            (moments.drift() - schoenfeld).abs() <= 0.02 * schoenfeld.abs() + 1e-9,
+            "HR {hr}: {} vs {schoenfeld}",
+            moments.drift()
+        );
+    }
+    // Two identical strata: stratifying changes nothing.
+    let mut m = one_stratum(0.03, 0.7, 0.0, 0.004, 15.0);
+    m.strata.push(m.strata[0].clone());
+    m.strata[0].share = 0.3;
+    m.strata[1].share = 0.7;
+    let pooled = logrank_moments(&m, &[vec![0.3, 0.7]], n, t);
+    let stratified = logrank_moments(&m, &[vec![0.3, 0.0], vec![0.0, 0.7]], n, t);
+    assert_close!(stratified.score, pooled.score, 1e-9);
+    assert_close!(stratified.variance, pooled.variance, 1e-9);
 }
