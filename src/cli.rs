@@ -65,6 +65,20 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Closed-form design: events, subjects, analysis times, screening, and the power of the
+    /// scenario as specified (Schoenfeld or Freedman, average hazard ratio, Lachin-Foulkes).
+    Design {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// Target power (default: the scenario's design.sequential.power, else 0.9).
+        #[arg(long, allow_hyphen_values = true)]
+        power: Option<f64>,
+        /// Required events by schoenfeld or freedman.
+        #[arg(long, default_value = "schoenfeld")]
+        method: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Group-sequential boundaries: z bounds, nominal p, alpha spent, inflation factor.
     Boundaries {
         #[command(flatten)]
@@ -196,6 +210,18 @@ pub fn execute(cli: Cli) -> Result<()> {
             let format = prepare(&output)?;
             let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
             emit(&report::render(&loaded.describe(), format), &output)
+        }
+        Command::Design {
+            scenario,
+            power,
+            method,
+            output,
+        } => {
+            let format = prepare(&output)?;
+            let method = crate::analytic::Method::parse(&method)?;
+            let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
+            let analysis = loaded.design(power, method)?;
+            emit(&report::render(&analysis, format), &output)
         }
         Command::Boundaries { design, output } => {
             let format = prepare(&output)?;

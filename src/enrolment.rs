@@ -49,6 +49,31 @@ impl Screening {
         }
     }
 
+    /// Start of each piece of the intensity (the first is 0), months.
+    pub fn starts(&self) -> &[f64] {
+        &self.starts
+    }
+
+    /// The intensity on each piece, per month.
+    pub fn rates(&self) -> &[f64] {
+        &self.rates
+    }
+
+    /// The intensity q(t) at calendar time t >= 0 (the piece starting at or before t).
+    pub fn rate_at(&self, t: f64) -> f64 {
+        self.rates[self.starts.partition_point(|&s| s <= t).saturating_sub(1)]
+    }
+
+    /// The same process with every rate multiplied by `factor` (> 0): the process thinned (or
+    /// thickened) by a constant fraction, e.g. the randomisations among the screened.
+    pub fn scaled(&self, factor: f64) -> Screening {
+        Screening {
+            starts: self.starts.clone(),
+            rates: self.rates.iter().map(|r| r * factor).collect(),
+            cumulative: self.cumulative.iter().map(|c| c * factor).collect(),
+        }
+    }
+
     /// Expected number screened by calendar time t: Q(t).
     pub fn expected_by(&self, t: f64) -> f64 {
         let j = self.starts.partition_point(|&s| s <= t).saturating_sub(1);

@@ -1,8 +1,9 @@
 //! A study: a scenario file loaded, checked and resolved, ready to simulate or describe.
 //! This is the library's front door; the CLI only parses arguments and calls it.
 
+use crate::analytic::{self, DesignAnalysis, Method};
 use crate::engine::{self, Replicates, RunOptions};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{self, Design, Model, ModelDescription};
 use crate::scenario::Scenario;
 use crate::summary::Summary;
@@ -62,11 +63,53 @@ impl Study {
             &outcomes,
         );
         summary.elapsed_s = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+        if let Some(closed) =
+            analytic::power_analysis(&self.model, &self.design, Method::Schoenfeld)
+        {
+            summary.analytic_power = Some(closed.power);
+            summary.analytic_power_logrank = Some(closed.logrank_power);
+            summary.analytic_notes = closed.notes;
+        }
         Ok(summary)
     }
 
     /// The resolved model in closed form.
     pub fn describe(&self) -> ModelDescription {
         self.model.describe(&self.scenario.name, &self.design)
+    }
+
+    /// The power a closed-form design is sized for by default: the scenario's
+    /// `design.sequential.power` if it has one, else 0.9.
+    pub fn default_design_power(&self) -> f64 {
+        self.scenario
+            .design
+            .sequential
+            .as_ref()
+            .map_or(0.9, |s| s.power)
+    }
+
+    /// The closed-form design (`enrichsim design`): events, subjects, analysis times and
+    /// screening for `power` (default: [`Study::default_design_power`]), by `method`.
+    pub fn design(&self, power: Option<f64>, method: Method) -> Result<DesignAnalysis> {
+        let power = power.unwrap_or_else(|| self.default_design_power());
+        let mut analysis = analytic::analyse_with(&self.model, &self.design, power, method)
+            .map_err(|e| match e {
+                Error::Scenario {
+                    key,
+                    problem,
+                    value,
+                    allowed,
+                    ..
+                } => Error::Scenario {
+                    file: self.file.clone(),
+                    key,
+                    problem,
+                    value,
+                    allowed,
+                },
+                other => other,
+            })?;
+        analysis.scenario = self.scenario.name.clone();
+        Ok(analysis)
     }
 }

@@ -68,6 +68,15 @@ pub struct Summary {
     pub power_lower: f64,
     /// Upper end of the 95% Wilson score interval.
     pub power_upper: f64,
+    /// The closed-form power of the same scenario (`analytic::analytic_power`: Schoenfeld's
+    /// drift at the average hazard ratio), beside the simulated one; `null` where no closed
+    /// form applies.
+    pub analytic_power: Option<f64>,
+    /// The closed-form power with the log-rank's drift integrated over the expected risk sets
+    /// (`analytic::logrank_drift`: no proportional-hazards assumption).
+    pub analytic_power_logrank: Option<f64>,
+    /// Why the closed form may differ from the simulation (non-proportional hazards, ...).
+    pub analytic_notes: Vec<String>,
     /// Mean events at the analysis.
     pub events_mean: f64,
     /// Mean patients randomised by the analysis.
@@ -192,6 +201,9 @@ impl Summary {
             power_se: (power * (1.0 - power) / n).sqrt(),
             power_lower,
             power_upper,
+            analytic_power: None,
+            analytic_power_logrank: None,
+            analytic_notes: Vec::new(),
             events_mean: mean(outcomes.iter().map(|o| o.events as f64), n),
             randomised_mean: randomised_total / n,
             screened_mean: screened_total / n,

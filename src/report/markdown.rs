@@ -19,5 +19,12 @@ pub fn render<T: Tabular>(report: &T) -> String {
             ));
         }
     }
+    let notes = report.notes();
+    if !notes.is_empty() {
+        out.push_str("\n### Notes\n\n");
+        for note in notes {
+            out.push_str(&format!("- {note}\n"));
+        }
+    }
     out
 }

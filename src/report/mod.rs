@@ -8,6 +8,7 @@
 mod analyze;
 mod boundaries;
 mod csv;
+mod design;
 mod markdown;
 mod run;
 mod text;
@@ -106,6 +107,11 @@ pub trait Tabular {
     fn title(&self) -> String;
     /// Sections of rows: (section heading, rows).
     fn sections(&self) -> Vec<(String, Vec<Row>)>;
+    /// Remarks for people, after the rows (text and Markdown; CSV has no place for them, JSON
+    /// carries them as a field of the report).
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Renders a report in the given format.

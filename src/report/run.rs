@@ -3,7 +3,35 @@
 use super::{Row, Tabular, fmt};
 use crate::summary::Summary;
 
+/// Simulated and closed-form power differ visibly when they are this many Monte Carlo SE apart.
+const VISIBLE_GAP_SE: f64 = 3.0;
+
 impl Tabular for Summary {
+    /// The closed form's caveats, shown when it and the simulation differ by more than
+    /// [`VISIBLE_GAP_SE`] Monte Carlo SE (JSON always carries them, as `analytic_notes`).
+    fn notes(&self) -> Vec<String> {
+        let Some(a) = self.analytic_power else {
+            return Vec::new();
+        };
+        let gap = self.power - a;
+        let se = self.power_se.max(1e-12);
+        if gap.is_nan() || gap.abs() <= VISIBLE_GAP_SE * se {
+            return Vec::new();
+        }
+        let mut notes = vec![format!(
+            "simulated and closed-form power differ by {gap:+.4} ({:.1} Monte Carlo SE){}",
+            gap / se,
+            if self.analytic_notes.is_empty() {
+                ": the closed form rests on the log-rank's large-sample normal approximation"
+                    .to_string()
+            } else {
+                "; the closed form's approximations:".to_string()
+            }
+        )];
+        notes.extend(self.analytic_notes.iter().cloned());
+        notes
+    }
+
     fn title(&self) -> String {
         format!(
             "{}: {} replicates, seed {}",
@@ -28,6 +56,28 @@ impl Tabular for Summary {
                     4,
                 )
             },
+            Row {
+                value: match self.analytic_power {
+                    Some(a) => format!(
+                        "{} (simulated minus closed form {:+.4})",
+                        fmt(a, 4),
+                        self.power - a
+                    ),
+                    None => "no closed form".into(),
+                },
+                ..Row::num(
+                    "analytic_power",
+                    "power, closed form (Schoenfeld, average HR)",
+                    self.analytic_power.unwrap_or(f64::NAN),
+                    4,
+                )
+            },
+            Row::num(
+                "analytic_power_logrank",
+                "power, closed form (log-rank over risk sets)",
+                self.analytic_power_logrank.unwrap_or(f64::NAN),
+                4,
+            ),
             Row::num("power_se", "power, Monte Carlo SE", self.power_se, 4),
             Row::num(
                 "power_lower",

@@ -20,5 +20,12 @@ pub fn render<T: Tabular>(report: &T) -> String {
             out.push_str(&format!("  {:<width$}  {}\n", row.label, row.value));
         }
     }
+    let notes = report.notes();
+    if !notes.is_empty() {
+        out.push_str("\nNotes\n");
+        for note in notes {
+            out.push_str(&format!("  - {note}\n"));
+        }
+    }
     out
 }
