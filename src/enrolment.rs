@@ -71,6 +71,7 @@ impl Screening {
             starts: self.starts.clone(),
             rates: self.rates.iter().map(|r| r * factor).collect(),
             cumulative: self.cumulative.iter().map(|c| c * factor).collect(),
+            single_inverse_rate: self.single_inverse_rate / factor,
         }
     }
 
