@@ -1,12 +1,13 @@
 //! A study: a scenario file loaded, checked and resolved, ready to simulate or describe.
 //! This is the library's front door; the CLI only parses arguments and calls it.
 
-use crate::engine::{self, Replicates, RunOptions};
+use crate::engine::{self, Replicates, RunOptions, TrialOutcome};
 use crate::error::Result;
 use crate::model::{self, Design, Model, ModelDescription};
 use crate::scenario::Scenario;
 use crate::summary::Summary;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 /// A checked scenario with its resolved model and design.
@@ -40,33 +41,88 @@ impl Study {
         })
     }
 
+    /// Parses scenario text with `--set` overrides, checks and resolves it; `file` names it in
+    /// messages.
+    pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Study> {
+        Self::from_scenario(Scenario::parse(text, file, overrides)?, file)
+    }
+
     /// Simulates the study and summarises it.
     pub fn run(&self, options: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<Summary> {
+        let simulation = self.simulate(options, progress, None)?;
+        Ok(self.summarise(options.seed, options.reps, &simulation))
+    }
+
+    /// Simulates the replicates of `options` (all, or a shard), stopping early when `cancel` is
+    /// raised (see [`engine::run_points`]: the replicates kept are the first ones).
+    pub fn simulate(
+        &self,
+        options: &RunOptions,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: Option<&AtomicBool>,
+    ) -> Result<Simulation> {
         options.check()?;
         let replicates = options.replicates.unwrap_or(Replicates::all(options.reps));
         let start = Instant::now();
         let outcomes = options.in_pool(|| {
-            engine::run(
-                &self.model,
-                &self.design,
+            engine::run_points(
+                &[(&self.model, &self.design)],
                 options.seed,
                 replicates,
                 progress,
+                cancel,
             )
         })?;
+        Ok(Simulation {
+            outcomes: outcomes.into_iter().next().unwrap_or_default(),
+            replicates,
+            elapsed_s: seconds_since(start),
+        })
+    }
+
+    /// The run report of simulated outcomes (in replicate order) of a run of `reps` replicates;
+    /// marked partial when fewer outcomes than that are given.
+    pub fn summarise(&self, seed: u64, reps: u64, simulation: &Simulation) -> Summary {
         let mut summary = Summary::new(
             &self.scenario.name,
-            options.seed,
+            seed,
             &self.scenario.strata,
             &self.design,
-            &outcomes,
+            &simulation.outcomes,
         );
-        summary.elapsed_s = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
-        Ok(summary)
+        summary.elapsed_s = simulation.elapsed_s;
+        if (simulation.outcomes.len() as u64) < reps {
+            summary.partial = true;
+            summary.reps_planned = Some(reps);
+        }
+        summary
     }
 
     /// The resolved model in closed form.
     pub fn describe(&self) -> ModelDescription {
         self.model.describe(&self.scenario.name, &self.design)
     }
+}
+
+/// Simulated outcomes before they are summarised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Simulation {
+    /// Outcomes in replicate order: all of `replicates`, or the first of them when stopped early.
+    pub outcomes: Vec<TrialOutcome>,
+    /// The replicates asked for.
+    pub replicates: Replicates,
+    /// Wall time, seconds, rounded to milliseconds.
+    pub elapsed_s: f64,
+}
+
+impl Simulation {
+    /// Whether every replicate asked for was simulated.
+    pub fn complete(&self) -> bool {
+        self.outcomes.len() as u64 == self.replicates.count()
+    }
+}
+
+/// Seconds since `start`, rounded to milliseconds (the form of every report's `elapsed_s`).
+pub fn seconds_since(start: Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
 }

@@ -5,8 +5,11 @@ use crate::summary::Summary;
 
 impl Tabular for Summary {
     fn title(&self) -> String {
+        let partial = self.reps_planned.map_or_else(String::new, |planned| {
+            format!(" (PARTIAL: stopped after {} of {planned})", self.reps)
+        });
         format!(
-            "{}: {} replicates, seed {}",
+            "{}: {} replicates, seed {}{partial}",
             self.scenario, self.reps, self.seed
         )
     }
@@ -211,16 +214,22 @@ impl Tabular for Summary {
                 },
             ));
         }
+        let mut run = vec![Row::num("elapsed_s", "elapsed, seconds", self.elapsed_s, 2)];
+        if let Some(planned) = self.reps_planned {
+            run.push(Row::new("partial", "partial (stopped early)", "true"));
+            run.push(Row::new(
+                "reps_planned",
+                "replicates planned",
+                planned.to_string(),
+            ));
+        }
         vec![
             ("Decision".into(), decision),
             ("Analyses".into(), stages),
             ("Size and duration".into(), size),
             ("Estimates".into(), estimates),
             ("Biomarker strata".into(), biomarker),
-            (
-                "".into(),
-                vec![Row::num("elapsed_s", "elapsed, seconds", self.elapsed_s, 2)],
-            ),
+            ("".into(), run),
         ]
     }
 }
