@@ -184,35 +184,18 @@ pub struct ReportArgs {
 }
 
 impl ReportArgs {
-    /// The format, and the output checked before any work.
-    fn prepare(&self) -> Result<Format> {
-        let format = report::format_for(self.format.as_deref(), self.output.as_deref())?;
+    /// The format, and the output checked before any work. A shard file is always JSON: no
+    /// --format with --shard.
+    fn prepare(&self, shard: bool) -> Result<Format> {
+        let format = match (&self.format, shard) {
+            (Some(format), true) => return Err(shard_format(format)),
+            (None, true) => Format::Json,
+            _ => report::format_for(self.format.as_deref(), self.output.as_deref())?,
+        };
         if let Some(path) = &self.output {
             report::check_output(path)?;
         }
         Ok(format)
-    }
-
-    /// For a shard: the output checked; no --format (a shard file is always JSON).
-    fn prepare_shard(&self) -> Result<()> {
-        if let Some(format) = &self.format {
-            return Err(Error::usage(
-                "--format",
-                format,
-                "no --format with --shard (a shard file is JSON; give --format to merge)",
-            ));
-        }
-        if let Some(path) = &self.output {
-            report::check_output(path)?;
-        }
-        Ok(())
-    }
-
-    fn as_output(&self) -> OutputArgs {
-        OutputArgs {
-            format: String::new(),
-            output: self.output.clone(),
-        }
     }
 }
 
@@ -274,7 +257,12 @@ pub struct BoundaryArgs {
 
 /// Writes a rendered report to the output file (atomically) or standard output.
 fn emit(text: &str, output: &OutputArgs) -> Result<()> {
-    match &output.output {
+    emit_to(text, output.output.as_deref())
+}
+
+/// Writes a rendered report to `path` (atomically) or, without one, standard output.
+fn emit_to(text: &str, path: Option<&Path>) -> Result<()> {
+    match path {
         Some(path) => report::write_atomic(path, text),
         None => {
             use std::io::Write;
@@ -319,11 +307,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             };
             let options = sim.options()?;
             if options.replicates.is_some() && format != Format::Text {
-                return Err(Error::usage(
-                    "--format",
-                    &output.format,
-                    "no --format with --shard (a shard file is JSON; give --format to merge)",
-                ));
+                return Err(shard_format(&output.format));
             }
             let text = read_scenario(&scenario.scenario)?;
             let file = scenario.scenario.display().to_string();
@@ -359,12 +343,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         } => {
             let options = sim.options()?;
             let sharded = options.replicates.is_some();
-            let format = if sharded {
-                output.prepare_shard()?;
-                Format::Json
-            } else {
-                output.prepare()?
-            };
+            let format = output.prepare(sharded)?;
             let text = read_scenario(&scenario.scenario)?;
             let file = scenario.scenario.display().to_string();
             let sweep = crate::sweep::Sweep::new(&text, &file, &scenario.set, &vary)?;
@@ -408,12 +387,15 @@ pub fn execute(cli: Cli) -> Result<()> {
                         .map(|(i, s)| (sweep.grid.assignments(i), s))
                         .collect(),
                 });
-                emit(&shard.to_json(), &output.as_output())?;
+                emit_to(&shard.to_json(), output.output.as_deref())?;
             } else {
                 let elapsed = simulations.first().map_or(0.0, |s| s.elapsed_s);
                 let outcomes: Vec<_> = simulations.into_iter().map(|s| s.outcomes).collect();
                 let table = sweep.report(sim.seed, sim.reps, &outcomes, target_power, elapsed);
-                emit(&report::render_table(&table, format), &output.as_output())?;
+                emit_to(
+                    &report::render_table(&table, format),
+                    output.output.as_deref(),
+                )?;
                 if let Some(path) = &plot {
                     report::plot::plot(&table, path)?;
                 }
@@ -429,12 +411,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         } => {
             let options = sim.options()?;
             let sharded = options.replicates.is_some();
-            let format = if sharded {
-                output.prepare_shard()?;
-                Format::Json
-            } else {
-                output.prepare()?
-            };
+            let format = output.prepare(sharded)?;
             let text = read_scenario(&scenario.scenario)?;
             let file = scenario.scenario.display().to_string();
             let search = crate::search::Search::new(
@@ -486,12 +463,12 @@ pub fn execute(cli: Cli) -> Result<()> {
                         .map(|(v, s)| (vec![format!("{}={v}", search.key.path())], s))
                         .collect(),
                 });
-                emit(&shard.to_json(), &output.as_output())?;
+                emit_to(&shard.to_json(), output.output.as_deref())?;
             } else {
                 let outcomes: Vec<_> = simulations.into_iter().map(|s| s.outcomes).collect();
                 let elapsed = crate::study::seconds_since(start);
                 let result = search.report(&plan, sim.seed, sim.reps, &outcomes, elapsed)?;
-                emit(&report::render(&result, format), &output.as_output())?;
+                emit_to(&report::render(&result, format), output.output.as_deref())?;
             }
             interrupted(completed, count)
         }
@@ -500,7 +477,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             plot,
             output,
         } => {
-            let format = output.prepare()?;
+            let format = output.prepare(false)?;
             if let Some(path) = &plot {
                 report::plot::check_path(path)?;
             }
@@ -513,9 +490,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             match (&plot, &merged) {
                 (None, _) => {}
                 (Some(path), crate::shard::Merged::Sweep(table)) => {
-                    report::plot::check_values(&table.keys[0], &first_values(table))?;
-                    emit(&text, &output.as_output())?;
-                    return report::plot::plot(table, path);
+                    report::plot::plot(table, path)?;
                 }
                 (Some(path), _) => {
                     return Err(Error::usage(
@@ -525,7 +500,7 @@ pub fn execute(cli: Cli) -> Result<()> {
                     ));
                 }
             }
-            emit(&text, &output.as_output())
+            emit_to(&text, output.output.as_deref())
         }
         Command::Validate { scenario, output } => {
             let format = prepare(&output)?;
@@ -592,6 +567,15 @@ fn progress_bar(total: u64) -> indicatif::ProgressBar {
     bar
 }
 
+/// The error for --format given with --shard.
+fn shard_format(format: &str) -> Error {
+    Error::usage(
+        "--format",
+        format,
+        "no --format with --shard (a shard file is JSON; give --format to merge)",
+    )
+}
+
 /// Reads a scenario file's text (it is kept in shard files).
 fn read_scenario(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
@@ -653,9 +637,4 @@ impl Bar {
             bar.finish_and_clear();
         }
     }
-}
-
-/// The first varied key's values in a sweep's table.
-fn first_values(table: &crate::sweep::SweepReport) -> Vec<String> {
-    table.points.iter().map(|p| p.values[0].1.clone()).collect()
 }

@@ -41,11 +41,10 @@ use crate::engine::{self, Replicates, RunOptions, TrialOutcome};
 use crate::error::{Error, Result};
 use crate::normal;
 use crate::scenario::AnalysisSpec;
-use crate::study::{Simulation, Study, seconds_since};
+use crate::study::{Simulation, Study};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 /// Replicates per pilot point (fewer when the search is asked for fewer).
 pub const PILOT_REPS: u64 = 2000;
@@ -155,10 +154,7 @@ impl Fit {
         if x.iter().all(|v| v.abs() < 1e-12) {
             return None;
         }
-        let y: Vec<f64> = rejects
-            .iter()
-            .map(|r| r.iter().filter(|&&b| b).count() as f64)
-            .collect();
+        let y: Vec<f64> = rejects.iter().map(|r| count(r) as f64).collect();
         // Start: least squares of the empirical probits on x.
         let z0: Vec<f64> = y
             .iter()
@@ -303,6 +299,11 @@ fn quadratic(m: &[[f64; 2]; 2], g: [f64; 2]) -> f64 {
 /// Rejection indicators of outcomes.
 fn rejects(outcomes: &[TrialOutcome]) -> Vec<bool> {
     outcomes.iter().map(|o| o.reject).collect()
+}
+
+/// Replicates rejecting.
+fn count(rejects: &[bool]) -> u64 {
+    rejects.iter().filter(|&&b| b).count() as u64
 }
 
 /// A sample-size search of one scenario.
@@ -472,8 +473,7 @@ impl Search {
             for (v, o) in missing.iter().zip(&outcomes) {
                 cache.insert(*v, rejects(o));
             }
-            let power =
-                |v: &u64| cache[v].iter().filter(|&&b| b).count() as f64 / pilot_reps as f64;
+            let power = |v: &u64| count(&cache[v]) as f64 / pilot_reps as f64;
             let (first, last) = (grid[0], grid[grid.len() - 1]);
             let pilot_points = || self.describe(&cache, pilot_reps);
             if grid.iter().all(|v| power(v) >= self.target) {
@@ -530,7 +530,7 @@ impl Search {
                     .iter()
                     .map(|(&value, r)| PointPower {
                         value,
-                        rejections: r.iter().filter(|&&b| b).count() as u64,
+                        rejections: count(r),
                         reps: pilot_reps,
                     })
                     .collect(),
@@ -546,12 +546,7 @@ impl Search {
     fn describe(&self, cache: &BTreeMap<u64, Vec<bool>>, reps: u64) -> String {
         cache
             .iter()
-            .map(|(v, r)| {
-                format!(
-                    "{v}: {:.3}",
-                    r.iter().filter(|&&b| b).count() as f64 / reps as f64
-                )
-            })
+            .map(|(v, r)| format!("{v}: {:.3}", count(r) as f64 / reps as f64))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -576,22 +571,7 @@ impl Search {
         progress: &(dyn Fn(u64) + Sync),
         cancel: Option<&AtomicBool>,
     ) -> Result<Vec<Simulation>> {
-        options.check()?;
-        let replicates = options.replicates.unwrap_or(Replicates::all(options.reps));
-        let studies = self.studies(&plan.grid)?;
-        let points: Vec<_> = studies.iter().map(|s| (&s.model, &s.design)).collect();
-        let start = Instant::now();
-        let outcomes = options
-            .in_pool(|| engine::run_points(&points, options.seed, replicates, progress, cancel))?;
-        let elapsed_s = seconds_since(start);
-        Ok(outcomes
-            .into_iter()
-            .map(|outcomes| Simulation {
-                outcomes,
-                replicates,
-                elapsed_s,
-            })
-            .collect())
+        crate::study::simulate_all(&self.studies(&plan.grid)?, options, progress, cancel)
     }
 
     /// The result from the final stage's outcomes (one vector per value of `plan.grid`, the same
@@ -623,9 +603,12 @@ impl Search {
             .iter()
             .map(|p| SizePoint::new("pilot", p.value, p.rejections, p.reps))
             .collect();
-        points.extend(plan.grid.iter().zip(&rejects).map(|(&v, r)| {
-            SizePoint::new("final", v, r.iter().filter(|&&b| b).count() as u64, done)
-        }));
+        points.extend(
+            plan.grid
+                .iter()
+                .zip(&rejects)
+                .map(|(&v, r)| SizePoint::new("final", v, count(r), done)),
+        );
         let scenario = &self.base.scenario;
         Ok(SizeReport {
             scenario: scenario.name.clone(),

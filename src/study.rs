@@ -61,23 +61,11 @@ impl Study {
         progress: &(dyn Fn(u64) + Sync),
         cancel: Option<&AtomicBool>,
     ) -> Result<Simulation> {
-        options.check()?;
-        let replicates = options.replicates.unwrap_or(Replicates::all(options.reps));
-        let start = Instant::now();
-        let outcomes = options.in_pool(|| {
-            engine::run_points(
-                &[(&self.model, &self.design)],
-                options.seed,
-                replicates,
-                progress,
-                cancel,
-            )
-        })?;
-        Ok(Simulation {
-            outcomes: outcomes.into_iter().next().unwrap_or_default(),
-            replicates,
-            elapsed_s: seconds_since(start),
-        })
+        Ok(
+            simulate_all(std::slice::from_ref(self), options, progress, cancel)?
+                .pop()
+                .expect("one simulation per study"),
+        )
     }
 
     /// The run report of simulated outcomes (in replicate order) of a run of `reps` replicates;
@@ -120,6 +108,33 @@ impl Simulation {
     pub fn complete(&self) -> bool {
         self.outcomes.len() as u64 == self.replicates.count()
     }
+}
+
+/// Simulates the replicates of `options` (all, or a shard) of several studies on the same streams
+/// (common random numbers), stopping early when `cancel` is raised: then every study keeps the
+/// same first replicates (see [`engine::run_points`]). `progress` gets the replicate-study
+/// simulations finished so far.
+pub fn simulate_all(
+    studies: &[Study],
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<Simulation>> {
+    options.check()?;
+    let replicates = options.replicates.unwrap_or(Replicates::all(options.reps));
+    let points: Vec<_> = studies.iter().map(|s| (&s.model, &s.design)).collect();
+    let start = Instant::now();
+    let outcomes = options
+        .in_pool(|| engine::run_points(&points, options.seed, replicates, progress, cancel))?;
+    let elapsed_s = seconds_since(start);
+    Ok(outcomes
+        .into_iter()
+        .map(|outcomes| Simulation {
+            outcomes,
+            replicates,
+            elapsed_s,
+        })
+        .collect())
 }
 
 /// Seconds since `start`, rounded to milliseconds (the form of every report's `elapsed_s`).

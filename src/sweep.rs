@@ -12,12 +12,11 @@
 //!
 //! The grid is the Cartesian product of the keys' values, the first key varying slowest.
 
-use crate::engine::{self, Replicates, RunOptions, TrialOutcome};
+use crate::engine::{RunOptions, TrialOutcome};
 use crate::error::{Error, Result};
-use crate::study::{Simulation, Study, seconds_since};
+use crate::study::{Simulation, Study};
 use crate::summary::Summary;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 /// Most values one `--vary` may give.
 pub const MAX_VALUES: usize = 10_000;
@@ -310,21 +309,7 @@ impl Sweep {
         progress: &(dyn Fn(u64) + Sync),
         cancel: Option<&AtomicBool>,
     ) -> Result<Vec<Simulation>> {
-        options.check()?;
-        let replicates = options.replicates.unwrap_or(Replicates::all(options.reps));
-        let points: Vec<_> = self.studies.iter().map(|s| (&s.model, &s.design)).collect();
-        let start = Instant::now();
-        let outcomes = options
-            .in_pool(|| engine::run_points(&points, options.seed, replicates, progress, cancel))?;
-        let elapsed_s = seconds_since(start);
-        Ok(outcomes
-            .into_iter()
-            .map(|outcomes| Simulation {
-                outcomes,
-                replicates,
-                elapsed_s,
-            })
-            .collect())
+        crate::study::simulate_all(&self.studies, options, progress, cancel)
     }
 
     /// The power table of simulated outcomes (one vector per point, in replicate order) of a

@@ -228,6 +228,13 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
     })
 }
 
+/// The title's note on a run stopped early: " (PARTIAL: stopped after k of n)", or nothing.
+pub fn partial_note(reps: u64, planned: Option<u64>) -> String {
+    planned.map_or_else(String::new, |planned| {
+        format!(" (PARTIAL: stopped after {reps} of {planned})")
+    })
+}
+
 /// Formats a number for people: fixed decimals, `NA` for NaN.
 pub fn fmt(x: f64, decimals: usize) -> String {
     if x.is_nan() {

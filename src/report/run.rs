@@ -5,9 +5,7 @@ use crate::summary::Summary;
 
 impl Tabular for Summary {
     fn title(&self) -> String {
-        let partial = self.reps_planned.map_or_else(String::new, |planned| {
-            format!(" (PARTIAL: stopped after {} of {planned})", self.reps)
-        });
+        let partial = super::partial_note(self.reps, self.reps_planned);
         format!(
             "{}: {} replicates, seed {}{partial}",
             self.scenario, self.reps, self.seed

@@ -5,9 +5,7 @@ use crate::search::SizeReport;
 
 impl Tabular for SizeReport {
     fn title(&self) -> String {
-        let partial = self.reps_planned.map_or_else(String::new, |planned| {
-            format!(" (PARTIAL: stopped after {} of {planned})", self.reps)
-        });
+        let partial = super::partial_note(self.reps, self.reps_planned);
         format!(
             "{}: smallest {} for power {}, seed {}{partial}",
             self.scenario,

@@ -76,9 +76,7 @@ impl Serialize for SweepReport {
 
 impl Table for SweepReport {
     fn title(&self) -> String {
-        let partial = self.reps_planned.map_or_else(String::new, |planned| {
-            format!(" (PARTIAL: stopped after {} of {planned})", self.reps)
-        });
+        let partial = super::partial_note(self.reps, self.reps_planned);
         format!(
             "{}: power over {} points, {} replicates each, seed {} (common random numbers){partial}",
             self.scenario,
