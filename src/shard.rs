@@ -343,22 +343,27 @@ impl ShardFile {
             file: path.display().to_string(),
             problem,
         };
-        // The header first, so a file of another kind gets a plain answer.
-        let head: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text)
-            .map_err(|e| bad(format!("not a shard file (not JSON: {e})")))?;
-        if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        // The format and version first (skipping the rest unread), so a file of another kind or
+        // version gets a plain answer.
+        #[derive(Deserialize)]
+        struct Head {
+            format: Option<String>,
+            version: Option<u64>,
+        }
+        let head: Head = serde_json::from_str(&text)
+            .map_err(|e| bad(format!("not a shard file (not a JSON object: {e})")))?;
+        if head.format.as_deref() != Some(FORMAT) {
             return Err(bad(format!(
                 "not a shard file (no \"format\": \"{FORMAT}\"; write one with --shard I/N)"
             )));
         }
-        let version = head.get("version").and_then(|v| v.as_u64());
-        if version != Some(u64::from(VERSION)) {
+        if head.version != Some(u64::from(VERSION)) {
             return Err(bad(format!(
                 "shard file format version {} is not the version this enrichsim reads ({VERSION})",
-                version.map_or_else(|| "(missing)".into(), |v| v.to_string())
+                head.version
+                    .map_or_else(|| "(missing)".into(), |v| v.to_string())
             )));
         }
-        drop(head);
         #[derive(Deserialize)]
         struct Whole {
             #[serde(flatten)]

@@ -46,16 +46,17 @@ mkdir -p "$work/state" "$work/spool"
 export SLURM_CONF=$work/slurm.conf
 
 cleanup() {
-    for pid in "$work/slurmd.pid" "$work/slurmctld.pid"; do
+    for pid in "$work/slurmd.pid" "$work/slurmctld.pid" "$work/munge/munged.pid"; do
         [ -s "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true
     done
 }
 trap cleanup EXIT
 
-if ! pgrep -x munged >/dev/null; then
+if ! munge -n >/dev/null 2>&1; then   # no munged answering: start ours, stopped at the end
     [ -s /etc/munge/munge.key ] || mungekey --create --force
     mkdir -p /run/munge && chown munge:munge /run/munge
-    runuser -u munge -- /usr/sbin/munged
+    chmod o+x "$work" && mkdir -p "$work/munge" && chown munge:munge "$work/munge"
+    runuser -u munge -- /usr/sbin/munged --pid-file="$work/munge/munged.pid"
 fi
 slurmctld -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF"
