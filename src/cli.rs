@@ -432,6 +432,7 @@ pub fn execute(cli: Cli) -> Result<()> {
                 return Err(Error::Interrupted {
                     completed: 0,
                     planned: count,
+                    written: false,
                 });
             };
             let offset = plan.pilot.len() as u64 * plan.pilot_reps;
@@ -604,7 +605,11 @@ fn interrupt() -> Option<&'static AtomicBool> {
 /// Ok for a complete run; [`Error::Interrupted`] (exit code 130) once a partial result is written.
 fn interrupted(completed: u64, planned: u64) -> Result<()> {
     if completed < planned {
-        Err(Error::Interrupted { completed, planned })
+        Err(Error::Interrupted {
+            completed,
+            planned,
+            written: true,
+        })
     } else {
         Ok(())
     }

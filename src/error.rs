@@ -60,15 +60,19 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
-    /// The run was stopped (Ctrl-C, or SIGTERM from a scheduler) after writing what it had.
+    /// The run was stopped (Ctrl-C, or SIGTERM from a scheduler), after writing what it had
+    /// when `written`.
     #[error(
-        "interrupted: {completed} of {planned} replicates per point were simulated; the result written is marked partial"
+        "interrupted: {completed} of {planned} replicates per point were simulated; {}",
+        if *written { "the result written is marked partial" } else { "nothing was written (stopped before the search's pilot finished)" }
     )]
     Interrupted {
         /// Replicates finished (per point).
         completed: u64,
         /// Replicates asked for (per point).
         planned: u64,
+        /// Whether a partial result was written.
+        written: bool,
     },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
@@ -91,8 +95,9 @@ impl Error {
         }
     }
 
-    /// The process exit code for this error: 130 (as for SIGINT) for an interrupted run, which
-    /// has written a partial result; 2 for everything else, which has written nothing.
+    /// The process exit code for this error: 130 (as for SIGINT) for an interrupted run (which
+    /// has written its partial result, if it had one); 2 for everything else, which has written
+    /// nothing.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Interrupted { .. } => 130,

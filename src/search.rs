@@ -37,7 +37,7 @@
 //! same in every shard) and its share of the final replicates; the merged file is fitted as the
 //! single run is.
 
-use crate::engine::{self, Replicates, RunOptions, TrialOutcome};
+use crate::engine::{Replicates, RunOptions, TrialOutcome};
 use crate::error::{Error, Result};
 use crate::normal;
 use crate::scenario::AnalysisSpec;
@@ -434,6 +434,12 @@ impl Search {
     ) -> Result<Option<Plan>> {
         options.check()?;
         let pilot_reps = options.reps.min(PILOT_REPS);
+        // The pilot runs all its replicates whatever the shard, so every shard plans the same.
+        let pilot_options = RunOptions {
+            reps: pilot_reps,
+            replicates: None,
+            ..options.clone()
+        };
         let final_count = options
             .replicates
             .unwrap_or(Replicates::all(options.reps))
@@ -455,21 +461,20 @@ impl Search {
                 .filter(|v| !cache.contains_key(v))
                 .collect();
             let studies = self.studies(&missing)?;
-            let points: Vec<_> = studies.iter().map(|s| (&s.model, &s.design)).collect();
-            let total = done + points.len() as u64 * pilot_reps + final_work;
-            let outcomes = options.in_pool(|| {
-                engine::run_points(
-                    &points,
-                    options.seed,
-                    Replicates::all(pilot_reps),
-                    &|d| progress(done + d, total),
-                    cancel,
-                )
-            })?;
-            if outcomes.iter().any(|o| (o.len() as u64) < pilot_reps) {
+            let work = studies.len() as u64 * pilot_reps;
+            let total = done + work + final_work;
+            let simulations = crate::study::simulate_all(
+                &studies,
+                &pilot_options,
+                &|d| progress(done + d, total),
+                cancel,
+            )?;
+            if simulations.iter().any(|s| !s.complete()) {
                 return Ok(None);
             }
-            done += points.len() as u64 * pilot_reps;
+            let outcomes: Vec<Vec<TrialOutcome>> =
+                simulations.into_iter().map(|s| s.outcomes).collect();
+            done += work;
             for (v, o) in missing.iter().zip(&outcomes) {
                 cache.insert(*v, rejects(o));
             }
