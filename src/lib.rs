@@ -9,7 +9,6 @@
 //! [`Study`] is the front door; `cli` only parses arguments and calls it.
 
 pub mod analysis;
-pub mod analytic;
 pub mod cli;
 pub mod dataset;
 pub mod engine;
