@@ -1,10 +1,13 @@
 //! The command line: clap definitions and the calls into the library. No statistics here.
 
+use crate::engine::RunOptions;
 use crate::error::{Error, Result};
 use crate::report::{self, Format};
+use crate::shard::{Job, ShardFile, Simulated};
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Monte Carlo simulation of Phase 3 survival trials with biomarker enrichment.
 #[derive(Parser, Debug)]
@@ -55,8 +58,58 @@ pub enum Command {
         /// No progress bar.
         #[arg(long, short = 'q')]
         quiet: bool,
+        /// Simulate only shard I of N (replicates r with r mod N == I) and write a shard file
+        /// for `enrichsim merge`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
         #[command(flatten)]
         output: OutputArgs,
+    },
+    /// Power table over a grid of scenario values, on common random numbers.
+    Sweep {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// A key and its values: KEY=V1,V2,... or KEY=START:STOP:STEP (repeatable: the grid is
+        /// the Cartesian product).
+        #[arg(long = "vary", value_name = "KEY=VALUES", required = true)]
+        vary: Vec<String>,
+        #[command(flatten)]
+        sim: SimulationArgs,
+        /// Target power: a dashed line on the plot.
+        #[arg(long)]
+        target_power: Option<f64>,
+        /// Draw the power curves (against the first varied key) to FILE.svg or FILE.png.
+        #[arg(long, value_name = "FILE")]
+        plot: Option<PathBuf>,
+        #[command(flatten)]
+        output: ReportArgs,
+    },
+    /// Smallest sample size or event count reaching a target power, by simulation.
+    Size {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// The power to reach.
+        #[arg(long)]
+        target_power: f64,
+        /// The key to search: design.sample_size or design.analysis.events (default: the events
+        /// of an event-driven analysis, otherwise the sample size).
+        #[arg(long)]
+        key: Option<String>,
+        #[command(flatten)]
+        sim: SimulationArgs,
+        #[command(flatten)]
+        output: ReportArgs,
+    },
+    /// Combine the shard files of a run, sweep or size search into the single run's result.
+    Merge {
+        /// The shard files (all N of one run, in any order).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// For a sweep: draw the power curves to FILE.svg or FILE.png.
+        #[arg(long, value_name = "FILE")]
+        plot: Option<PathBuf>,
+        #[command(flatten)]
+        output: ReportArgs,
     },
     /// Check a scenario and print the resolved model in closed form.
     Validate {
@@ -110,6 +163,71 @@ pub enum Command {
     },
 }
 
+/// How the commands that simulate run.
+#[derive(Args, Debug, Clone)]
+pub struct SimulationArgs {
+    /// Replicates (per point).
+    #[arg(long, default_value_t = 10_000)]
+    pub reps: u64,
+    /// Master seed: the same seed gives the same bytes of output, and the same replicate streams
+    /// at every point.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Simulate only shard I of N (replicates r with r mod N == I) and write a shard file for
+    /// `enrichsim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+}
+
+/// Where and how a table or search report is written.
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Output format: text, json, csv or markdown (default: from the --output extension, CSV
+    /// for other files; text on standard output).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// The format, and the output checked before any work. A shard file is always JSON: no
+    /// --format with --shard.
+    fn prepare(&self, shard: bool) -> Result<Format> {
+        let format = match (&self.format, shard) {
+            (Some(format), true) => return Err(shard_format(format)),
+            (None, true) => Format::Json,
+            _ => report::format_for(self.format.as_deref(), self.output.as_deref())?,
+        };
+        if let Some(path) = &self.output {
+            report::check_output(path)?;
+        }
+        Ok(format)
+    }
+}
+
+impl SimulationArgs {
+    fn options(&self) -> Result<RunOptions> {
+        Ok(RunOptions {
+            reps: self.reps,
+            seed: self.seed,
+            threads: self.threads,
+            replicates: self
+                .shard
+                .as_deref()
+                .map(|s| crate::shard::parse(s, self.reps))
+                .transpose()?,
+        })
+    }
+}
+
 /// Options of `enrichsim boundaries`.
 #[derive(Args, Debug, Clone)]
 pub struct BoundaryArgs {
@@ -153,7 +271,12 @@ pub struct BoundaryArgs {
 
 /// Writes a rendered report to the output file (atomically) or standard output.
 fn emit(text: &str, output: &OutputArgs) -> Result<()> {
-    match &output.output {
+    emit_to(text, output.output.as_deref())
+}
+
+/// Writes a rendered report to `path` (atomically) or, without one, standard output.
+fn emit_to(text: &str, path: Option<&Path>) -> Result<()> {
+    match path {
         Some(path) => report::write_atomic(path, text),
         None => {
             use std::io::Write;
@@ -185,26 +308,214 @@ pub fn execute(cli: Cli) -> Result<()> {
             seed,
             threads,
             quiet,
+            shard,
             output,
         } => {
             let format = prepare(&output)?;
-            let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
-            let options = crate::engine::RunOptions {
+            let sim = SimulationArgs {
                 reps,
                 seed,
                 threads,
-                replicates: None,
+                quiet,
+                shard,
             };
-            let bar = (!quiet && std::io::stderr().is_terminal()).then(|| progress_bar(reps));
-            let summary = loaded.run(&options, &|done| {
-                if let Some(bar) = &bar {
-                    bar.set_position(done);
-                }
-            })?;
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
+            let options = sim.options()?;
+            if options.replicates.is_some() && format != Format::Text {
+                return Err(shard_format(&output.format));
             }
-            emit(&report::render(&summary, format), &output)
+            let text = read_scenario(&scenario.scenario)?;
+            let file = scenario.scenario.display().to_string();
+            let loaded = crate::Study::parse(&text, &file, &scenario.set)?;
+            let count = options.replicates.map_or(reps, |r| r.count());
+            let bar = Bar::new(quiet, count);
+            let simulation = loaded.simulate(&options, &|done| bar.at(done, count), interrupt())?;
+            bar.finish();
+            if options.replicates.is_some() {
+                let shard = ShardFile::new(Simulated {
+                    job: Job::Run,
+                    scenario_file: &file,
+                    scenario_text: &text,
+                    set: &scenario.set,
+                    seed,
+                    strata: loaded.scenario.strata.len(),
+                    points: vec![(Vec::new(), &simulation)],
+                });
+                emit(&shard.to_json(), &output)?;
+            } else {
+                let summary = loaded.summarise(seed, reps, &simulation);
+                emit(&report::render(&summary, format), &output)?;
+            }
+            interrupted(simulation.outcomes.len() as u64, count)
+        }
+        Command::Sweep {
+            scenario,
+            vary,
+            sim,
+            target_power,
+            plot,
+            output,
+        } => {
+            let options = sim.options()?;
+            let sharded = options.replicates.is_some();
+            let format = output.prepare(sharded)?;
+            let text = read_scenario(&scenario.scenario)?;
+            let file = scenario.scenario.display().to_string();
+            let sweep = crate::sweep::Sweep::new(&text, &file, &scenario.set, &vary)?;
+            if let Some(path) = &plot {
+                if sharded {
+                    return Err(Error::usage(
+                        "--plot",
+                        path.display(),
+                        "no --plot with --shard (plot the merged result: enrichsim merge ... --plot FILE)",
+                    ));
+                }
+                report::plot::check_path(path)?;
+                report::plot::check_values(&sweep.grid.vary[0].key, &sweep.grid.vary[0].values)?;
+            }
+            if let Some(t) = target_power
+                && !(t > 0.0 && t < 1.0)
+            {
+                return Err(Error::usage("--target-power", t, "a power in (0, 1)"));
+            }
+            options.check()?;
+            let count = options.replicates.map_or(sim.reps, |r| r.count());
+            let total = count * sweep.studies.len() as u64;
+            let bar = Bar::new(sim.quiet, total);
+            let simulations = sweep.simulate(&options, &|done| bar.at(done, total), interrupt())?;
+            bar.finish();
+            let completed = simulations.first().map_or(0, |s| s.outcomes.len() as u64);
+            if sharded {
+                let shard = ShardFile::new(Simulated {
+                    job: Job::Sweep {
+                        vary: vary.clone(),
+                        target_power,
+                    },
+                    scenario_file: &file,
+                    scenario_text: &text,
+                    set: &scenario.set,
+                    seed: sim.seed,
+                    strata: sweep.studies[0].scenario.strata.len(),
+                    points: simulations
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| (sweep.grid.assignments(i), s))
+                        .collect(),
+                });
+                emit_to(&shard.to_json(), output.output.as_deref())?;
+            } else {
+                let elapsed = simulations.first().map_or(0.0, |s| s.elapsed_s);
+                let outcomes: Vec<_> = simulations.into_iter().map(|s| s.outcomes).collect();
+                let table = sweep.report(sim.seed, sim.reps, &outcomes, target_power, elapsed);
+                emit_to(
+                    &report::render_table(&table, format),
+                    output.output.as_deref(),
+                )?;
+                if let Some(path) = &plot {
+                    report::plot::plot(&table, path)?;
+                }
+            }
+            interrupted(completed, count)
+        }
+        Command::Size {
+            scenario,
+            target_power,
+            key,
+            sim,
+            output,
+        } => {
+            let options = sim.options()?;
+            let sharded = options.replicates.is_some();
+            let format = output.prepare(sharded)?;
+            let text = read_scenario(&scenario.scenario)?;
+            let file = scenario.scenario.display().to_string();
+            let search = crate::search::Search::new(
+                &text,
+                &file,
+                &scenario.set,
+                key.as_deref(),
+                target_power,
+            )?;
+            options.check()?;
+            let count = options.replicates.map_or(sim.reps, |r| r.count());
+            let bar = Bar::new(sim.quiet, 0);
+            let start = std::time::Instant::now();
+            let Some(plan) =
+                search.plan(&options, &|done, total| bar.at(done, total), interrupt())?
+            else {
+                bar.finish();
+                return Err(Error::Interrupted {
+                    completed: 0,
+                    planned: count,
+                    written: false,
+                });
+            };
+            let offset = plan.pilot.len() as u64 * plan.pilot_reps;
+            let total = offset + count * plan.grid.len() as u64;
+            let simulations = search.simulate(
+                &plan,
+                &options,
+                &|done| bar.at(offset + done, total),
+                interrupt(),
+            )?;
+            bar.finish();
+            let completed = simulations.first().map_or(0, |s| s.outcomes.len() as u64);
+            if sharded {
+                let shard = ShardFile::new(Simulated {
+                    job: Job::Size {
+                        key: search.key,
+                        target_power,
+                        plan: plan.clone(),
+                    },
+                    scenario_file: &file,
+                    scenario_text: &text,
+                    set: &scenario.set,
+                    seed: sim.seed,
+                    strata: search.base.scenario.strata.len(),
+                    points: plan
+                        .grid
+                        .iter()
+                        .zip(&simulations)
+                        .map(|(v, s)| (vec![format!("{}={v}", search.key.path())], s))
+                        .collect(),
+                });
+                emit_to(&shard.to_json(), output.output.as_deref())?;
+            } else {
+                let outcomes: Vec<_> = simulations.into_iter().map(|s| s.outcomes).collect();
+                let elapsed = crate::study::seconds_since(start);
+                let result = search.report(&plan, sim.seed, sim.reps, &outcomes, elapsed)?;
+                emit_to(&report::render(&result, format), output.output.as_deref())?;
+            }
+            interrupted(completed, count)
+        }
+        Command::Merge {
+            files,
+            plot,
+            output,
+        } => {
+            let format = output.prepare(false)?;
+            if let Some(path) = &plot {
+                report::plot::check_path(path)?;
+            }
+            let merged = crate::shard::merge(&files)?;
+            let text = match &merged {
+                crate::shard::Merged::Run(summary) => report::render(summary.as_ref(), format),
+                crate::shard::Merged::Sweep(table) => report::render_table(table.as_ref(), format),
+                crate::shard::Merged::Size(result) => report::render(result.as_ref(), format),
+            };
+            match (&plot, &merged) {
+                (None, _) => {}
+                (Some(path), crate::shard::Merged::Sweep(table)) => {
+                    report::plot::plot(table, path)?;
+                }
+                (Some(path), _) => {
+                    return Err(Error::usage(
+                        "--plot",
+                        path.display(),
+                        "no --plot: these shards are not of a sweep",
+                    ));
+                }
+            }
+            emit_to(&text, output.output.as_deref())
         }
         Command::Validate { scenario, output } => {
             let format = prepare(&output)?;
@@ -281,4 +592,80 @@ fn progress_bar(total: u64) -> indicatif::ProgressBar {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
+}
+
+/// The error for --format given with --shard.
+fn shard_format(format: &str) -> Error {
+    Error::usage(
+        "--format",
+        format,
+        "no --format with --shard (a shard file is JSON; give --format to merge)",
+    )
+}
+
+/// Reads a scenario file's text (it is kept in shard files).
+fn read_scenario(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
+/// The flag raised by Ctrl-C (SIGINT) or SIGTERM: the engine then finishes the replicates under
+/// way and the command writes those done, marked partial. A second signal quits at once. The
+/// handler is installed on first use; None if it cannot be.
+fn interrupt() -> Option<&'static AtomicBool> {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let installed = *INSTALLED.get_or_init(|| {
+        ctrlc::set_handler(|| {
+            if FLAG.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!(
+                "\nenrichsim: stopping: writing the replicates finished so far (again to quit at once)"
+            );
+        })
+        .is_ok()
+    });
+    installed.then_some(&FLAG)
+}
+
+/// Ok for a complete run; [`Error::Interrupted`] (exit code 130) once a partial result is written.
+fn interrupted(completed: u64, planned: u64) -> Result<()> {
+    if completed < planned {
+        Err(Error::Interrupted {
+            completed,
+            planned,
+            written: true,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// A progress bar with ETA on stderr, shown only on a terminal and without --quiet.
+struct Bar {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Bar {
+    fn new(quiet: bool, total: u64) -> Bar {
+        Bar {
+            bar: (!quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total)),
+        }
+    }
+
+    /// `done` of `total` replicate simulations finished.
+    fn at(&self, done: u64, total: u64) {
+        if let Some(bar) = &self.bar {
+            if bar.length() != Some(total) {
+                bar.set_length(total);
+            }
+            bar.set_position(done);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }

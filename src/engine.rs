@@ -11,7 +11,7 @@ use crate::scenario::{MAX_LOOKS, MAX_STRATA};
 use crate::sequential::MonitoringWorkspace;
 use crate::trial::{Cohort, Cut};
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// What one simulated trial produced.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -229,20 +229,81 @@ pub fn run(
     replicates: Replicates,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<TrialOutcome> {
+    run_points(&[(model, design)], seed, replicates, progress, None)
+        .pop()
+        .unwrap_or_default()
+}
+
+/// Replicate-point simulations per block: the cancel flag is honoured within a block, and a
+/// cancelled run keeps the replicates completed at every point before the first one missing.
+const BLOCK_ITEMS: usize = 8192;
+
+/// Runs the same replicates at several points (model and design pairs: a sweep's grid, a
+/// search's candidate sizes) on the current rayon pool. Every point uses the same streams for
+/// replicate r, so the points are compared on common random numbers.
+///
+/// Returns one outcome vector per point, in replicate order, all of the same length: all of
+/// this shard's replicates, or, when `cancel` is raised, the first k of them that were finished
+/// at every point (k replicates of a partial run are exactly those of a run of k replicates).
+/// Replicates are processed in blocks, point by point within a replicate, so a cancelled run
+/// loses at most the unfinished part of one block. `progress` is called now and then with the
+/// number of replicate-point simulations finished so far.
+pub fn run_points(
+    points: &[(&Model, &Design)],
+    seed: u64,
+    replicates: Replicates,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: Option<&AtomicBool>,
+) -> Vec<Vec<TrialOutcome>> {
     let streams = Streams::new(seed);
+    let count = replicates.count() as usize;
+    let n_points = points.len();
+    // (capacity grows with the results: a run stopped early may have asked for millions)
+    let mut outcomes: Vec<Vec<TrialOutcome>> = (0..n_points)
+        .map(|_| Vec::with_capacity(count.min(1 << 16)))
+        .collect();
+    if n_points == 0 {
+        return outcomes;
+    }
+    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let block = (BLOCK_ITEMS / n_points).max(64);
     let done = AtomicU64::new(0);
-    (0..replicates.count() as usize)
-        .into_par_iter()
-        .with_min_len(16)
-        .map_init(Workspace::default, |ws, k| {
-            let outcome = simulate_one(model, design, &streams, replicates.index(k as u64), ws);
-            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if finished.is_multiple_of(256) {
-                progress(finished);
+    let mut start = 0;
+    while start < count && !cancelled() {
+        let end = (start + block).min(count);
+        // Item i is replicate start + i / n_points at point i % n_points.
+        let results: Vec<Option<TrialOutcome>> = ((start * n_points)..(end * n_points))
+            .into_par_iter()
+            .with_min_len(16)
+            .map_init(Workspace::default, |ws, i| {
+                if cancelled() {
+                    return None;
+                }
+                let (model, design) = points[i % n_points];
+                let r = replicates.index((i / n_points) as u64);
+                let outcome = simulate_one(model, design, &streams, r, ws);
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if finished.is_multiple_of(256) {
+                    progress(finished);
+                }
+                Some(outcome)
+            })
+            .collect();
+        let complete = results
+            .chunks(n_points)
+            .take_while(|replicate| replicate.iter().all(Option::is_some))
+            .count();
+        for replicate in results.chunks(n_points).take(complete) {
+            for (point, outcome) in outcomes.iter_mut().zip(replicate) {
+                point.extend(*outcome);
             }
-            outcome
-        })
-        .collect()
+        }
+        if complete < end - start {
+            break;
+        }
+        start = end;
+    }
+    outcomes
 }
 
 /// How a run is carried out.

@@ -51,6 +51,29 @@ pub enum Error {
         /// What is allowed.
         allowed: String,
     },
+    /// A shard file that cannot be merged: not a shard file, a shard of another run, a shard
+    /// given twice or missing, a partial shard.
+    #[error("{file}: {problem}")]
+    Shard {
+        /// The shard file (or files) at fault.
+        file: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The run was stopped (Ctrl-C, or SIGTERM from a scheduler), after writing what it had
+    /// when `written`.
+    #[error(
+        "interrupted: {completed} of {planned} replicates per point were simulated; {}",
+        if *written { "the result written is marked partial" } else { "nothing was written (stopped before the search's pilot finished)" }
+    )]
+    Interrupted {
+        /// Replicates finished (per point).
+        completed: u64,
+        /// Replicates asked for (per point).
+        planned: u64,
+        /// Whether a partial result was written.
+        written: bool,
+    },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -69,6 +92,16 @@ impl Error {
             option: option.to_string(),
             value: value.to_string(),
             allowed: allowed.to_string(),
+        }
+    }
+
+    /// The process exit code for this error: 130 (as for SIGINT) for an interrupted run (which
+    /// has written its partial result, if it had one); 2 for everything else, which has written
+    /// nothing.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Interrupted { .. } => 130,
+            _ => 2,
         }
     }
 

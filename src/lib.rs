@@ -4,6 +4,8 @@
 //! `scenario` (parse, check) -> `model` (resolve: `population`, `enrolment`, `outcome`; and the
 //! design) -> `trial` (one cohort and its data cut) -> `analysis` (log-rank, Cox, Kaplan-Meier)
 //! -> `engine` (replicates, random streams from `rng`, parallelism) -> `summary` -> `report`.
+//! On top: `sweep` (power over grids), `search` (sample size for a target power), `analytic`
+//! (closed forms) and `shard` (runs split over machines, and their merge).
 //! [`Study`] is the front door; `cli` only parses arguments and calls it.
 
 pub mod analysis;
@@ -20,9 +22,12 @@ pub mod population;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod search;
 pub mod sequential;
+pub mod shard;
 pub mod study;
 pub mod summary;
+pub mod sweep;
 pub mod trial;
 
 pub use error::{Error, Result};

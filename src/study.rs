@@ -2,12 +2,13 @@
 //! This is the library's front door; the CLI only parses arguments and calls it.
 
 use crate::analytic::{self, DesignAnalysis, Method};
-use crate::engine::{self, Replicates, RunOptions};
+use crate::engine::{self, Replicates, RunOptions, TrialOutcome};
 use crate::error::{Error, Result};
 use crate::model::{self, Design, Model, ModelDescription};
 use crate::scenario::Scenario;
 use crate::summary::Summary;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 /// A checked scenario with its resolved model and design.
@@ -41,28 +42,48 @@ impl Study {
         })
     }
 
+    /// Parses scenario text with `--set` overrides, checks and resolves it; `file` names it in
+    /// messages.
+    pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Study> {
+        Self::from_scenario(Scenario::parse(text, file, overrides)?, file)
+    }
+
     /// Simulates the study and summarises it.
     pub fn run(&self, options: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<Summary> {
-        options.check()?;
-        let replicates = options.replicates.unwrap_or(Replicates::all(options.reps));
-        let start = Instant::now();
-        let outcomes = options.in_pool(|| {
-            engine::run(
-                &self.model,
-                &self.design,
-                options.seed,
-                replicates,
-                progress,
-            )
-        })?;
+        let simulation = self.simulate(options, progress, None)?;
+        Ok(self.summarise(options.seed, options.reps, &simulation))
+    }
+
+    /// Simulates the replicates of `options` (all, or a shard), stopping early when `cancel` is
+    /// raised (see [`engine::run_points`]: the replicates kept are the first ones).
+    pub fn simulate(
+        &self,
+        options: &RunOptions,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: Option<&AtomicBool>,
+    ) -> Result<Simulation> {
+        Ok(
+            simulate_all(std::slice::from_ref(self), options, progress, cancel)?
+                .pop()
+                .expect("one simulation per study"),
+        )
+    }
+
+    /// The run report of simulated outcomes (in replicate order) of a run of `reps` replicates;
+    /// marked partial when fewer outcomes than that are given.
+    pub fn summarise(&self, seed: u64, reps: u64, simulation: &Simulation) -> Summary {
         let mut summary = Summary::new(
             &self.scenario.name,
-            options.seed,
+            seed,
             &self.scenario.strata,
             &self.design,
-            &outcomes,
+            &simulation.outcomes,
         );
-        summary.elapsed_s = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+        summary.elapsed_s = simulation.elapsed_s;
+        if (simulation.outcomes.len() as u64) < reps {
+            summary.partial = true;
+            summary.reps_planned = Some(reps);
+        }
         if let Some(closed) =
             analytic::power_analysis(&self.model, &self.design, Method::Schoenfeld)
         {
@@ -70,7 +91,7 @@ impl Study {
             summary.analytic_power_logrank = Some(closed.logrank_power);
             summary.analytic_notes = closed.notes;
         }
-        Ok(summary)
+        summary
     }
 
     /// The resolved model in closed form.
@@ -112,4 +133,54 @@ impl Study {
         analysis.scenario = self.scenario.name.clone();
         Ok(analysis)
     }
+}
+
+/// Simulated outcomes before they are summarised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Simulation {
+    /// Outcomes in replicate order: all of `replicates`, or the first of them when stopped early.
+    pub outcomes: Vec<TrialOutcome>,
+    /// The replicates asked for.
+    pub replicates: Replicates,
+    /// Wall time, seconds, rounded to milliseconds.
+    pub elapsed_s: f64,
+}
+
+impl Simulation {
+    /// Whether every replicate asked for was simulated.
+    pub fn complete(&self) -> bool {
+        self.outcomes.len() as u64 == self.replicates.count()
+    }
+}
+
+/// Simulates the replicates of `options` (all, or a shard) of several studies on the same streams
+/// (common random numbers), stopping early when `cancel` is raised: then every study keeps the
+/// same first replicates (see [`engine::run_points`]). `progress` gets the replicate-study
+/// simulations finished so far.
+pub fn simulate_all(
+    studies: &[Study],
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<Simulation>> {
+    options.check()?;
+    let replicates = options.replicates.unwrap_or(Replicates::all(options.reps));
+    let points: Vec<_> = studies.iter().map(|s| (&s.model, &s.design)).collect();
+    let start = Instant::now();
+    let outcomes = options
+        .in_pool(|| engine::run_points(&points, options.seed, replicates, progress, cancel))?;
+    let elapsed_s = seconds_since(start);
+    Ok(outcomes
+        .into_iter()
+        .map(|outcomes| Simulation {
+            outcomes,
+            replicates,
+            elapsed_s,
+        })
+        .collect())
+}
+
+/// Seconds since `start`, rounded to milliseconds (the form of every report's `elapsed_s`).
+pub fn seconds_since(start: Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
 }

@@ -54,6 +54,13 @@ pub struct Summary {
     pub scenario: String,
     /// Replicates summarised.
     pub reps: u64,
+    /// True when the run was stopped (Ctrl-C) before all its replicates were simulated: the
+    /// summary is then of the first `reps` replicates (absent from complete runs).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+    /// Replicates the stopped run was asked for (absent from complete runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reps_planned: Option<u64>,
     /// Master seed.
     pub seed: u64,
     /// One-sided level.
@@ -194,6 +201,8 @@ impl Summary {
         Summary {
             scenario: scenario.to_string(),
             reps: outcomes.len() as u64,
+            partial: false,
+            reps_planned: None,
             seed,
             alpha: design.alpha,
             z_critical: design.z_critical,

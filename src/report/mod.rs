@@ -2,15 +2,19 @@
 //! atomically (to a temporary file beside the target, then renamed), so a failed run never
 //! leaves a half-written output.
 //!
-//! A report type implements [`Tabular`] (a title and labelled rows) and `serde::Serialize`;
-//! each format lives in its own file and works from those, so adding a format touches one file.
+//! A report type implements [`Tabular`] (a title and labelled rows) or [`Table`] (a title and
+//! one row of cells per record, such as a sweep's grid points) and `serde::Serialize`; each
+//! format lives in its own file and works from those, so adding a format touches one file.
 
 mod analyze;
 mod boundaries;
 mod csv;
 mod design;
 mod markdown;
+pub mod plot;
 mod run;
+mod size;
+mod sweep;
 mod text;
 mod validate;
 
@@ -128,6 +132,54 @@ pub fn render<T: Tabular + Serialize>(report: &T, format: Format) -> String {
     }
 }
 
+/// A report that is one table: a row of cells per record. Each cell is a [`Row`] whose `key`
+/// heads its column in CSV and JSON-like uses and whose `label` heads it for people; every row
+/// has the same columns.
+pub trait Table {
+    /// The report's title.
+    fn title(&self) -> String;
+    /// The rows.
+    fn rows(&self) -> Vec<Vec<Row>>;
+    /// Lines shown under the table in text and Markdown (not in CSV).
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Renders a table report in the given format.
+pub fn render_table<T: Table + Serialize>(report: &T, format: Format) -> String {
+    match format {
+        Format::Text => text::table(report),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(report).expect("reports serialise to JSON");
+            s.push('\n');
+            s
+        }
+        Format::Csv => csv::table(report),
+        Format::Markdown => markdown::table(report),
+    }
+}
+
+/// The format of a report written to `output`: `--format` when given; otherwise from the file's
+/// extension (`.json`, `.md`, `.txt`, anything else CSV); text on standard output.
+pub fn format_for(format: Option<&str>, output: Option<&Path>) -> Result<Format> {
+    if let Some(name) = format {
+        return Format::parse(name);
+    }
+    let Some(path) = output else {
+        return Ok(Format::Text);
+    };
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    Ok(match extension.as_deref() {
+        Some("json") => Format::Json,
+        Some("md" | "markdown") => Format::Markdown,
+        Some("txt" | "text") => Format::Text,
+        _ => Format::Csv,
+    })
+}
+
 /// Checks, before any work, that a report can be written to `path`: a file name (not an
 /// existing directory) in an existing directory. [`write_atomic`] still reports what fails later.
 pub fn check_output(path: &Path) -> Result<()> {
@@ -179,6 +231,13 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, e)
+    })
+}
+
+/// The title's note on a run stopped early: " (PARTIAL: stopped after k of n)", or nothing.
+pub fn partial_note(reps: u64, planned: Option<u64>) -> String {
+    planned.map_or_else(String::new, |planned| {
+        format!(" (PARTIAL: stopped after {reps} of {planned})")
     })
 }
 

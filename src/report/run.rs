@@ -33,8 +33,9 @@ impl Tabular for Summary {
     }
 
     fn title(&self) -> String {
+        let partial = super::partial_note(self.reps, self.reps_planned);
         format!(
-            "{}: {} replicates, seed {}",
+            "{}: {} replicates, seed {}{partial}",
             self.scenario, self.reps, self.seed
         )
     }
@@ -261,16 +262,22 @@ impl Tabular for Summary {
                 },
             ));
         }
+        let mut run = vec![Row::num("elapsed_s", "elapsed, seconds", self.elapsed_s, 2)];
+        if let Some(planned) = self.reps_planned {
+            run.push(Row::new("partial", "partial (stopped early)", "true"));
+            run.push(Row::new(
+                "reps_planned",
+                "replicates planned",
+                planned.to_string(),
+            ));
+        }
         vec![
             ("Decision".into(), decision),
             ("Analyses".into(), stages),
             ("Size and duration".into(), size),
             ("Estimates".into(), estimates),
             ("Biomarker strata".into(), biomarker),
-            (
-                "".into(),
-                vec![Row::num("elapsed_s", "elapsed, seconds", self.elapsed_s, 2)],
-            ),
+            ("".into(), run),
         ]
     }
 }
