@@ -1219,7 +1219,7 @@ fn analyze_test_adds_z_p_and_the_estimate() {
     let m = analyze_oracle(&["--test", "milestone(12)"]);
     assert_abs_close!(
         num(&m, "estimate"),
-        0.71028472452400115 - 0.64125068696691745,
+        0.710_284_724_524_001 - 0.641_250_686_966_917,
         1e-8
     );
     assert!(num(&m, "lower") < num(&m, "estimate") && num(&m, "estimate") < num(&m, "upper"));
