@@ -78,7 +78,7 @@ impl Tabular for ModelDescription {
                     Row::num(key("hazard_ratio"), "hazard ratio", s.hazard_ratio, 3),
                     Row::new(
                         key("hazard_ratio_schedule"),
-                        "hazard ratio from month",
+                        "hazard ratio over time (hr from month)",
                         s.hazard_ratio_schedule.clone(),
                     ),
                 ],
