@@ -47,7 +47,7 @@ impl Tabular for Summary {
                 self.z_critical,
                 4,
             ),
-            Row::num("z_mean", "log-rank z, mean", self.z_mean, 3),
+            Row::num("z_mean", format!("{} z, mean", self.test), self.z_mean, 3),
         ];
         let size = vec![
             Row::num("events_mean", "events (deaths), mean", self.events_mean, 1),
