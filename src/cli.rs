@@ -158,6 +158,11 @@ pub enum Command {
         /// Ties in the Cox model: efron or breslow.
         #[arg(long, default_value = "efron")]
         ties: String,
+        /// A further test, reported with its z, one-sided p (and estimate with 95% CI): logrank,
+        /// fh(rho,gamma), maxcombo, maxcombo(r1,g1;r2,g2;...), rmst(tau), milestone(t), or a
+        /// stratified_ form (needs --strata).
+        #[arg(long, value_name = "NAME")]
+        test: Option<String>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -560,9 +565,24 @@ pub fn execute(cli: Cli) -> Result<()> {
             arm,
             strata,
             ties,
+            test,
             output,
         } => {
             let format = prepare(&output)?;
+            let test = match &test {
+                None => None,
+                Some(name) => {
+                    let t = crate::analysis::Test::parse_option("--test", name)?;
+                    if t.stratified && strata.is_none() {
+                        return Err(Error::usage(
+                            "--test",
+                            name,
+                            "a stratified_ test together with --strata COL (or the unstratified name)",
+                        ));
+                    }
+                    Some(t)
+                }
+            };
             let ties = match ties.to_ascii_lowercase().as_str() {
                 "efron" => crate::analysis::Ties::Efron,
                 "breslow" => crate::analysis::Ties::Breslow,
@@ -576,7 +596,10 @@ pub fn execute(cli: Cli) -> Result<()> {
                 strata,
             };
             let dataset = crate::dataset::read_csv(&data, &columns)?;
-            let result = crate::analysis::analyze(&dataset, stratified, ties);
+            let result = match &test {
+                None => crate::analysis::analyze(&dataset, stratified, ties),
+                Some(t) => crate::analysis::analyze_with_test(&dataset, stratified, ties, t)?,
+            };
             emit(&report::render(&result, format), &output)
         }
     }

@@ -50,6 +50,9 @@ pub struct TrialOutcome {
     pub look_time: [f64; MAX_LOOKS],
     /// Patients randomised by each analysis performed.
     pub look_randomised: [u32; MAX_LOOKS],
+    /// Bit i set when `design.tests[i]` rejects at the analysis (fixed designs; 0 without
+    /// further tests).
+    pub tests_reject: u16,
 }
 
 /// A worker's reusable buffers: one per rayon job split, so no allocation per replicate
@@ -67,7 +70,9 @@ pub struct Workspace {
 ///
 /// At look k the data are cut at the calendar time of the look's event count and the log-rank
 /// z is compared with the efficacy bound (z_(1 - alpha) for a fixed design) and, at an interim,
-/// with the futility bound. A trial stopped at a look has randomised only the patients entered
+/// with the futility bound. A fixed design whose primary test is not the log-rank rejects when
+/// that test's one-sided p-value is at most alpha; its further tests (`design.tests`) are
+/// evaluated on the same data cut. A trial stopped at a look has randomised only the patients entered
 /// by then, and its duration is the look's time. The Cox hazard ratio is estimated on the data
 /// of the last analysis.
 pub fn simulate_one(
@@ -115,7 +120,18 @@ pub fn simulate_one(
         let cut = &ws.cut;
         ws.analyzer
             .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
-        z = ws.analyzer.logrank(design.stratified).z;
+        // The log-rank (every sequential design, and the common fixed one) decides by z against
+        // the bound; another test (fixed designs only) by its p-value against alpha.
+        let other = if design.test.is_logrank() {
+            z = ws.analyzer.logrank(design.stratified).z;
+            None
+        } else {
+            let (zt, rejects) = ws
+                .analyzer
+                .decide(&design.test, design.alpha, design.z_critical);
+            z = zt;
+            Some(rejects)
+        };
         fractions[k] = cut.events as f64 / total_events;
         look_events[k] = cut.events;
         look_time[k] = at.time;
@@ -130,7 +146,7 @@ pub fn simulate_one(
                 .efficacy_bound_at(&fractions[..=k], true, &mut ws.monitor)
                 .unwrap_or(p.efficacy[k]), // fractions are increasing and > 0 by construction
         };
-        if z >= bound {
+        if other.unwrap_or(z >= bound) {
             reject = true;
             break;
         }
@@ -143,6 +159,11 @@ pub fn simulate_one(
         }
     }
     // The analyzer holds the data of the last analysis.
+    let mut tests_reject = 0u16;
+    for (i, test) in design.tests.iter().enumerate() {
+        let (_, rejects) = ws.analyzer.decide(test, design.alpha, design.z_critical);
+        tests_reject |= u16::from(rejects) << i;
+    }
     let cox = ws.analyzer.cox(design.stratified, Ties::Efron);
     let cut = &ws.cut;
 
@@ -180,6 +201,7 @@ pub fn simulate_one(
         look_events,
         look_time,
         look_randomised,
+        tests_reject,
     }
 }
 

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod enrolment;
 pub mod error;
 pub mod model;
+pub mod mvnormal;
 pub mod normal;
 pub mod outcome;
 pub mod population;

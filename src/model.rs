@@ -42,8 +42,13 @@ pub struct Design {
     pub analysis: AnalysisSpec,
     /// Per-patient censoring this many months after randomisation.
     pub follow_up: Option<f64>,
-    /// Whether the log-rank and Cox are stratified by observed stratum.
+    /// Whether the log-rank and Cox are stratified by observed stratum (the primary test's
+    /// stratification).
     pub stratified: bool,
+    /// The primary test (its rejection is `power`).
+    pub test: TestSpec,
+    /// Further tests evaluated at the analysis of the same replicates (fixed designs only).
+    pub tests: Vec<TestSpec>,
     /// One-sided level.
     pub alpha: f64,
     /// Reject when z >= z_(1 - alpha).
@@ -163,7 +168,14 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         .control
         .iter()
         .zip(&scenario.effect.hazard_ratio)
-        .map(|(spec, &hr)| StratumOutcome::new(Hazard::from_spec(spec), hr, scenario.effect.delay))
+        .zip(&scenario.effect.schedule)
+        .map(|((spec, &hr), pieces)| {
+            if pieces.is_empty() {
+                StratumOutcome::new(Hazard::from_spec(spec), hr, scenario.effect.delay)
+            } else {
+                StratumOutcome::with_schedule(Hazard::from_spec(spec), pieces)
+            }
+        })
         .collect();
     let model = Model {
         population,
@@ -185,7 +197,9 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         allocation: d.allocation,
         analysis: d.analysis,
         follow_up: d.follow_up,
-        stratified: d.test == TestSpec::StratifiedLogrank,
+        stratified: d.test.stratified,
+        test: d.test.clone(),
+        tests: d.tests.clone(),
         alpha: d.alpha,
         z_critical: normal::quantile(1.0 - d.alpha),
         sequential: match (&d.sequential, d.analysis) {
@@ -243,8 +257,11 @@ pub struct StratumDescription {
     pub control_survival_21: f64,
     /// Treatment survival at 21 months.
     pub treatment_survival_21: f64,
-    /// Hazard ratio after the delay.
+    /// Hazard ratio after the delay (the last piece's, for a piecewise hazard ratio).
     pub hazard_ratio: f64,
+    /// The hazard ratio over time since randomisation, e.g. `0.6`, or `1 from 0, 0.6 from 3`
+    /// (months) for a delay or a piecewise hazard ratio.
+    pub hazard_ratio_schedule: String,
     /// P(observed = j | true = this stratum), j over the strata.
     pub observed_given_true: Vec<f64>,
 }
@@ -299,6 +316,19 @@ impl Model {
                     control_survival_21: o.survival(false, 21.0),
                     treatment_survival_21: o.survival(true, 21.0),
                     hazard_ratio: o.hazard_ratio,
+                    hazard_ratio_schedule: match o.schedule() {
+                        Some(s) => s
+                            .starts
+                            .iter()
+                            .zip(&s.hrs)
+                            .map(|(b, h)| format!("{h} from {b}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        None if o.delay > 0.0 => {
+                            format!("1 from 0, {} from {}", o.hazard_ratio, o.delay)
+                        }
+                        None => o.hazard_ratio.to_string(),
+                    },
                     observed_given_true: table[i].clone(),
                 }
             })

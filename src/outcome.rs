@@ -9,8 +9,14 @@
 //!
 //! The treatment multiplies the hazard by `hr` from `delay` months after randomisation:
 //! H_1(t) = H(t) for t < d and H(d) + hr (H(t) - H(d)) after, inverted piece by piece.
+//!
+//! Or by a piecewise-constant hazard ratio `hr_j` on `[b_j, b_{j+1})` (`b_0 = 0`), which covers
+//! delayed onset, waning and crossing hazards:
+//! H_1(t) = sum_j hr_j (H(min(t, b_{j+1})) - H(b_j)) over the pieces with `b_j < t`. It is
+//! inverted exactly: for E ~ Exp(1), find the piece j with H_1(b_j) <= E < H_1(b_{j+1}), then
+//! T = H^{-1}(H(b_j) + (E - H_1(b_j)) / hr_j).
 
-use crate::scenario::HazardSpec;
+use crate::scenario::{HazardSpec, HrPiece};
 
 /// A control-arm event-time distribution, built once from the scenario and sampled by inversion.
 #[derive(Clone, Debug, PartialEq)]
@@ -143,6 +149,59 @@ pub struct StratumOutcome {
     /// For an exponential control hazard, its mean 1 / rate (the inversion H^{-1}(h) = h / rate
     /// is then a product, cheaper than a division per patient); 0 otherwise.
     exponential_mean: f64,
+    /// A piecewise-constant hazard ratio, if the scenario gives one (then `delay` is 0 and
+    /// `hazard_ratio` is the last piece's).
+    schedule: Option<Box<HrSchedule>>,
+}
+
+/// A piecewise-constant hazard ratio with the cumulative hazards at its change points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HrSchedule {
+    /// Start of each piece, months after randomisation (first 0, ascending).
+    pub starts: Vec<f64>,
+    /// Hazard ratio on each piece.
+    pub hrs: Vec<f64>,
+    /// Control cumulative hazard H(starts[j]).
+    control_at: Vec<f64>,
+    /// Treated cumulative hazard H_1(starts[j]).
+    treated_at: Vec<f64>,
+}
+
+impl HrSchedule {
+    fn new(control: &Hazard, pieces: &[HrPiece]) -> Self {
+        let starts: Vec<f64> = pieces.iter().map(|p| p.from).collect();
+        let hrs: Vec<f64> = pieces.iter().map(|p| p.hr).collect();
+        let control_at: Vec<f64> = starts.iter().map(|&b| control.cumulative(b)).collect();
+        let mut treated_at = Vec::with_capacity(starts.len());
+        let mut h1 = 0.0;
+        for j in 0..starts.len() {
+            treated_at.push(h1);
+            if j + 1 < starts.len() {
+                h1 += hrs[j] * (control_at[j + 1] - control_at[j]);
+            }
+        }
+        HrSchedule {
+            starts,
+            hrs,
+            control_at,
+            treated_at,
+        }
+    }
+
+    /// Treated cumulative hazard at t, given the control's `h = H(t)`.
+    fn cumulative(&self, t: f64, h: f64) -> f64 {
+        let j = self.starts.partition_point(|&b| b <= t).saturating_sub(1);
+        self.treated_at[j] + self.hrs[j] * (h - self.control_at[j])
+    }
+
+    /// The control cumulative hazard at which the treated one reaches `e`.
+    fn control_target(&self, e: f64) -> f64 {
+        let j = self
+            .treated_at
+            .partition_point(|&c| c <= e)
+            .saturating_sub(1);
+        self.control_at[j] + (e - self.treated_at[j]) / self.hrs[j]
+    }
 }
 
 impl StratumOutcome {
@@ -160,12 +219,32 @@ impl StratumOutcome {
             delay,
             cumulative_at_delay,
             inverse_hr: 1.0 / hazard_ratio,
+            schedule: None,
         }
+    }
+
+    /// A stratum's model with a piecewise-constant hazard ratio (`pieces`: the first from 0,
+    /// strictly ascending; checked by the scenario reader). One piece is a constant hazard ratio.
+    pub fn with_schedule(control: Hazard, pieces: &[HrPiece]) -> Self {
+        let last = pieces.last().map_or(1.0, |p| p.hr);
+        let mut outcome = StratumOutcome::new(control, last, 0.0);
+        if pieces.len() > 1 {
+            outcome.schedule = Some(Box::new(HrSchedule::new(&outcome.control, pieces)));
+        }
+        outcome
+    }
+
+    /// The piecewise hazard ratio, if any.
+    pub fn schedule(&self) -> Option<&HrSchedule> {
+        self.schedule.as_deref()
     }
 
     /// Cumulative hazard of the given arm at t months after randomisation.
     pub fn cumulative(&self, treated: bool, t: f64) -> f64 {
         let h = self.control.cumulative(t);
+        if let Some(s) = &self.schedule {
+            return if treated { s.cumulative(t, h) } else { h };
+        }
         if !treated || t <= self.delay {
             h
         } else {
@@ -184,6 +263,9 @@ impl StratumOutcome {
     /// h = min(e, H(d)) + max(e - H(d), 0) / hr.
     #[inline]
     pub fn event_time(&self, treated: bool, e: f64) -> f64 {
+        if self.schedule.is_some() {
+            return self.scheduled_event_time(treated, e);
+        }
         let d = self.cumulative_at_delay;
         let inverse_hr = 1.0 + f64::from(u8::from(treated)) * (self.inverse_hr - 1.0);
         // min and max by comparison (one instruction each; e and d are never NaN), where
@@ -191,6 +273,22 @@ impl StratumOutcome {
         let before = if e < d { e } else { d };
         let after = if e > d { e - d } else { 0.0 };
         let h = before + after * inverse_hr;
+        match self.control {
+            Hazard::Exponential { .. } => h * self.exponential_mean,
+            _ => self.control.inverse_cumulative(h),
+        }
+    }
+}
+
+impl StratumOutcome {
+    /// [`StratumOutcome::event_time`] with a piecewise hazard ratio: the control arm inverts H,
+    /// the treated arm finds its piece and inverts H there (see the module documentation).
+    #[inline(never)]
+    fn scheduled_event_time(&self, treated: bool, e: f64) -> f64 {
+        let h = match (&self.schedule, treated) {
+            (Some(s), true) => s.control_target(e),
+            _ => e,
+        };
         match self.control {
             Hazard::Exponential { .. } => h * self.exponential_mean,
             _ => self.control.inverse_cumulative(h),
@@ -269,6 +367,67 @@ mod tests {
         });
         assert!(cure.inverse_cumulative(1.3).is_infinite());
         assert!((cure.inverse_cumulative(0.6) - 12.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn piecewise_hazard_ratio_inverts_exactly() {
+        let pieces = [
+            HrPiece { from: 0.0, hr: 1.0 },
+            HrPiece { from: 3.0, hr: 0.5 },
+            HrPiece {
+                from: 12.0,
+                hr: 1.4,
+            },
+        ];
+        for control in [
+            Hazard::Exponential { rate: 0.03 },
+            Hazard::from_spec(&HazardSpec::Weibull {
+                median: 12.0,
+                shape: 1.3,
+            }),
+            Hazard::from_spec(&HazardSpec::Piecewise {
+                starts: vec![0.0, 6.0],
+                rates: vec![0.02, 0.05],
+            }),
+        ] {
+            let s = StratumOutcome::with_schedule(control.clone(), &pieces);
+            // H_1(t) by its definition, piece by piece.
+            let h1 = |t: f64| {
+                let h = |x: f64| control.cumulative(x);
+                let mut total = 0.0;
+                for (j, p) in pieces.iter().enumerate() {
+                    let end = pieces.get(j + 1).map_or(f64::INFINITY, |q| q.from);
+                    if p.from < t {
+                        total += p.hr * (h(t.min(end)) - h(p.from));
+                    }
+                }
+                total
+            };
+            for &t in &[0.5, 3.0, 7.0, 12.0, 20.0, 60.0] {
+                assert!((s.cumulative(true, t) - h1(t)).abs() < 1e-13);
+                let e = h1(t);
+                assert!(
+                    (s.event_time(true, e) - t).abs() < 1e-10 * t.max(1.0),
+                    "{t}"
+                );
+                let e0 = control.cumulative(t);
+                assert!((s.event_time(false, e0) - t).abs() < 1e-10 * t.max(1.0));
+            }
+        }
+        // Equivalent to the delay form [{0, 1}, {d, hr}] (up to rounding).
+        let c = Hazard::Exponential { rate: 0.04 };
+        let delay = StratumOutcome::new(c.clone(), 0.6, 3.0);
+        let pw = StratumOutcome::with_schedule(
+            c,
+            &[
+                HrPiece { from: 0.0, hr: 1.0 },
+                HrPiece { from: 3.0, hr: 0.6 },
+            ],
+        );
+        for &e in &[0.01, 0.12, 0.5, 2.0] {
+            let (a, b) = (delay.event_time(true, e), pw.event_time(true, e));
+            assert!((a - b).abs() < 1e-12 * a, "{a} {b}");
+        }
     }
 
     #[test]

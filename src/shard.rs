@@ -13,7 +13,8 @@
 //!   `size`), its `--set` assignments and the outcome of every replicate of the shard, one JSON
 //!   array per replicate: `[r, flags, events, randomised, screened, misclassified,
 //!   true_ineligible, z, hr, by_true_stratum, look_events, look_time, look_randomised]` with
-//!   flags 1 = rejected, 2 = stopped for futility, 4 = event count reached. Floats are written
+//!   flags 1 = rejected, 2 = stopped for futility, 4 = event count reached, and bit 3 + i = the
+//!   i-th of `design.tests` rejected. Floats are written
 //!   in the shortest form that reads back to the same bits ("NaN", "inf", "-inf" as strings),
 //!   so merged summaries (means in replicate order, quantiles) are exactly the single run's.
 //!
@@ -141,7 +142,7 @@ impl<'de> Deserialize<'de> for Float {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Record(
     u64,
-    u8,
+    u32,
     u32,
     u32,
     u32,
@@ -159,7 +160,10 @@ impl Record {
     /// The record of an outcome of a scenario with `strata` strata.
     pub fn new(o: &TrialOutcome, strata: usize) -> Record {
         let looks = usize::from(o.looks).clamp(1, MAX_LOOKS);
-        let flags = u8::from(o.reject) | (u8::from(o.futility) << 1) | (u8::from(o.reached) << 2);
+        let flags = u32::from(o.reject)
+            | (u32::from(o.futility) << 1)
+            | (u32::from(o.reached) << 2)
+            | (u32::from(o.tests_reject) << 3);
         Record(
             o.replicate,
             flags,
@@ -186,7 +190,7 @@ impl Record {
                 "replicate {r}: 1 to {MAX_LOOKS} looks with events, times and randomised each"
             ));
         }
-        if by.len() > MAX_STRATA || *flags > 7 {
+        if by.len() > MAX_STRATA || *flags >> 3 > u32::from(u16::MAX) {
             return Err(format!("replicate {r}: malformed record"));
         }
         let mut o = TrialOutcome {
@@ -200,6 +204,7 @@ impl Record {
             screened: *screened,
             duration: lt[looks - 1].0,
             reached: flags & 4 != 0,
+            tests_reject: (flags >> 3) as u16,
             misclassified: *mis,
             true_ineligible: *inel,
             by_true_stratum: [0; MAX_STRATA],

@@ -47,6 +47,52 @@ pub struct StageSummary {
     pub randomised_mean: f64,
 }
 
+/// The rejection probability of one test of `design.tests`, on the same replicates as the
+/// primary test.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestPower {
+    /// The test's canonical name, e.g. `fh(0,1)`.
+    pub test: String,
+    /// Fraction of replicates in which it rejects.
+    pub power: f64,
+    /// Its Monte Carlo standard error.
+    pub power_se: f64,
+}
+
+/// The tests of `design.tests` in their order; serialised as a JSON object
+/// `{ NAME: { power, power_se }, ... }` in that order.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct TestPowers(pub Vec<TestPower>);
+
+impl TestPowers {
+    /// No further tests.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for TestPowers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[derive(Serialize)]
+        struct Entry {
+            power: f64,
+            power_se: f64,
+        }
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for t in &self.0 {
+            map.serialize_entry(
+                &t.test,
+                &Entry {
+                    power: t.power,
+                    power_se: t.power_se,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
 /// What a run reports. Field names are a contract (DESIGN.md): extend, never rename.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
@@ -67,6 +113,8 @@ pub struct Summary {
     pub alpha: f64,
     /// Critical value z_(1 - alpha).
     pub z_critical: f64,
+    /// The primary test, e.g. `stratified_logrank` or `fh(0,1)`.
+    pub test: String,
     /// Fraction of replicates rejecting the primary hypothesis.
     pub power: f64,
     /// Its Monte Carlo standard error sqrt(p (1 - p) / R).
@@ -123,6 +171,10 @@ pub struct Summary {
     /// One entry per analysis (a single one for a fixed design). The top-level means are the
     /// expected totals at stopping.
     pub stages: Vec<StageSummary>,
+    /// The further tests of `design.tests` on the same replicates (absent from the JSON when
+    /// there are none).
+    #[serde(skip_serializing_if = "TestPowers::is_empty")]
+    pub tests: TestPowers,
     /// Wall time of the simulation, seconds (the only field that varies between identical runs).
     pub elapsed_s: f64,
 }
@@ -206,6 +258,7 @@ impl Summary {
             seed,
             alpha: design.alpha,
             z_critical: design.z_critical,
+            test: design.test.to_string(),
             power,
             power_se: (power * (1.0 - power) / n).sqrt(),
             power_lower,
@@ -242,6 +295,25 @@ impl Summary {
                 .collect(),
             futility_prob: mean(outcomes.iter().map(|o| f64::from(u8::from(o.futility))), n),
             stages: stages(design, outcomes),
+            tests: TestPowers(
+                design
+                    .tests
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let x = outcomes
+                            .iter()
+                            .filter(|o| o.tests_reject >> i & 1 == 1)
+                            .count() as f64;
+                        let p = if n > 0.0 { x / n } else { f64::NAN };
+                        TestPower {
+                            test: t.to_string(),
+                            power: p,
+                            power_se: (p * (1.0 - p) / n).sqrt(),
+                        }
+                    })
+                    .collect(),
+            ),
             elapsed_s: 0.0,
         }
     }

@@ -331,6 +331,88 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nspendng = \"asOF\"",
         &["key `design.sequential.spendng`", "unknown key"],
     ),
+    bad(
+        "unknown test name",
+        "test = \"stratified_logrank\"",
+        "test = \"wilcoxon\"",
+        &[
+            "key `design.test`",
+            "\"wilcoxon\"",
+            "fh(rho,gamma)",
+            "maxcombo",
+        ],
+    ),
+    bad(
+        "FH test with one exponent",
+        "test = \"stratified_logrank\"",
+        "test = \"fh(1)\"",
+        &["key `design.test`", "\"fh(1)\"", "two numbers"],
+    ),
+    bad(
+        "RMST with a negative tau in design.tests",
+        "alpha = 0.025",
+        "alpha = 0.025\ntests = [\"logrank\", \"rmst(-1)\"]",
+        &["key `design.tests`", "rmst(-1)", "tau"],
+    ),
+    bad(
+        "a test listed twice in design.tests",
+        "alpha = 0.025",
+        "alpha = 0.025\ntests = [\"fh(0,1)\", \"fh( 0 , 1 )\"]",
+        &["key `design.tests`", "twice"],
+    ),
+    bad(
+        "weighted log-rank with interim looks",
+        "test = \"stratified_logrank\"\nalpha = 0.025",
+        "test = \"fh(0,1)\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]",
+        &[
+            "key `design.test`",
+            "group-sequential",
+            "\"fh(0,1)\"",
+            "logrank",
+        ],
+    ),
+    bad(
+        "further tests with interim looks",
+        "alpha = 0.025",
+        "alpha = 0.025\ntests = [\"maxcombo\"]\n[design.sequential]\nlooks = [0.5]",
+        &["key `design.tests`", "fixed design"],
+    ),
+    bad(
+        "piecewise hazard ratio not starting at 0",
+        "low = 0.7,",
+        "low = [{ from = 1.0, hr = 0.7 }],",
+        &["key `effect.hazard_ratio.low`", "from = 0"],
+    ),
+    bad(
+        "piecewise hazard ratio not ascending",
+        "low = 0.7,",
+        "low = [{ from = 0.0, hr = 1.0 }, { from = 3.0, hr = 0.7 }, { from = 2.0, hr = 0.5 }],",
+        &["key `effect.hazard_ratio.low`", "ascend"],
+    ),
+    bad(
+        "piecewise hazard ratio of 0",
+        "low = 0.7,",
+        "low = [{ from = 0.0, hr = 1.0 }, { from = 3.0, hr = 0.0 }],",
+        &["key `effect.hazard_ratio.low.1.hr`", "got 0.0", "> 0"],
+    ),
+    bad(
+        "piecewise hazard ratio with an unknown key",
+        "low = 0.7,",
+        "low = [{ from = 0.0, ratio = 1.0 }],",
+        &["key `effect.hazard_ratio.low.0.ratio`", "unknown key"],
+    ),
+    bad(
+        "piecewise hazard ratio piece not a table",
+        "hazard_ratio = { low = 0.7, moderate = 0.7, high = 1.0 }",
+        "hazard_ratio = [0.7, 0.5]",
+        &["key `effect.hazard_ratio.0`", "expected a table"],
+    ),
+    bad(
+        "a delay with a piecewise hazard ratio",
+        "hazard_ratio = { low = 0.7, moderate = 0.7, high = 1.0 }",
+        "hazard_ratio = [{ from = 0.0, hr = 1.0 }, { from = 3.0, hr = 0.7 }]\ndelay = 2.0",
+        &["key `effect.delay`", "piecewise", "got 2.0"],
+    ),
 ];
 
 #[test]
@@ -1057,4 +1139,169 @@ fn boundaries_command_prints_the_oracle_design() {
         "0.7,0.3",
     ]));
     assert_mentions(&line, &["0.7"], "bad timing");
+}
+
+#[test]
+fn analyze_test_adds_z_p_and_the_estimate() {
+    // Without --test the report is unchanged: no `test` field.
+    let plain = analyze_oracle(&[]);
+    assert!(plain.get("test").is_none(), "{plain}");
+    // FH(0,1): R value from tests/r/nph_oracle.R (see tests/oracle_weighted.rs).
+    let fh = analyze_oracle(&["--test", "fh(0,1)"]);
+    assert_eq!(fh["test"], "fh(0,1)");
+    assert_abs_close!(num(&fh, "z"), 1.0497670616578445, 1e-8);
+    assert_abs_close!(
+        num(&fh, "p"),
+        enrichsim::normal::sf(1.0497670616578445),
+        1e-8
+    );
+    assert_close!(
+        num(&fh, "logrank_z"),
+        plain["logrank_z"].as_f64().unwrap(),
+        1e-15
+    );
+    // Milestone and RMST: the difference with its 95% CI.
+    let m = analyze_oracle(&["--test", "milestone(12)"]);
+    assert_abs_close!(
+        num(&m, "estimate"),
+        0.710_284_724_524_001 - 0.641_250_686_966_917,
+        1e-8
+    );
+    assert!(num(&m, "lower") < num(&m, "estimate") && num(&m, "estimate") < num(&m, "upper"));
+    let r = analyze_oracle(&["--strata", "pnfh_stratum", "--test", "stratified_rmst(18)"]);
+    assert_eq!(r["test"], "stratified_rmst(18)");
+    for key in ["z", "p", "estimate", "lower", "upper"] {
+        assert!(r[key].is_number(), "{key}: {r}");
+    }
+    // MaxCombo: the components too.
+    let mc = analyze_oracle(&["--test", "maxcombo"]);
+    assert_abs_close!(num(&mc, "p"), 0.18201236609155425, 1e-8);
+    assert_eq!(mc["components"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn analyze_refuses_bad_test_names() {
+    let base = |extra: &[&str]| {
+        let mut cmd = enrichsim();
+        cmd.arg("analyze")
+            .arg(oracle("survival-dataset1.csv"))
+            .args(["--time", "months", "--event", "death", "--arm", "arm"])
+            .args(extra);
+        cmd
+    };
+    for (args, expect) in [
+        (
+            vec!["--test", "wilcoxon"],
+            vec!["--test", "wilcoxon", "fh(rho,gamma)"],
+        ),
+        (vec!["--test", "fh(0,-1)"], vec!["--test", "gamma"]),
+        (vec!["--test", "rmst(0)"], vec!["--test", "tau"]),
+        (
+            vec!["--test", "stratified_fh(0,1)"],
+            vec!["--test", "--strata"],
+        ),
+        (
+            vec!["--test", "rmst(500)"],
+            vec!["--test", "rmst(500)", "last follow-up"],
+        ),
+    ] {
+        let line = fails_with_one_line(&mut base(&args));
+        assert_mentions(&line, &expect, &args.join(" "));
+    }
+}
+
+#[test]
+fn run_reports_further_tests_side_by_side() {
+    let dir = TempDir::new().unwrap();
+    let path = write_scenario(
+        dir.path(),
+        "tests.toml",
+        "alpha = 0.025",
+        "alpha = 0.025\ntests = [\"stratified_logrank\", \"fh(0,1)\", \"maxcombo\", \"rmst(12)\"]",
+    );
+    let out = enrichsim()
+        .args(["run", "--reps", "200", "--quiet", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tests = v["tests"].as_object().expect("a tests object");
+    assert_eq!(tests.len(), 4);
+    // In the order of design.tests (serde_json's Value sorts keys, so look at the text).
+    let raw = String::from_utf8_lossy(&out.stdout);
+    let at = |name: &str| raw.find(&format!("\"{name}\": {{")).expect(name);
+    assert!(at("stratified_logrank") < at("fh(0,1)"));
+    assert!(at("fh(0,1)") < at("maxcombo") && at("maxcombo") < at("rmst(12)"));
+    // The primary test is the stratified log-rank: the same rejections.
+    assert_eq!(tests["stratified_logrank"]["power"], v["power"]);
+    for t in tests.values() {
+        assert!(t["power"].is_number() && t["power_se"].is_number(), "{t}");
+    }
+    // Text and CSV show them too (CSV columns stay numeric).
+    let text = enrichsim()
+        .args(["run", "--reps", "50", "--quiet"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("fh(0,1): rejects"), "{text}");
+    let csv = enrichsim()
+        .args(["run", "--reps", "50", "--quiet", "--format", "csv"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        csv.lines().next().unwrap().contains("test_fh_0_1_power"),
+        "{csv}"
+    );
+    // Without design.tests the JSON has no `tests` field.
+    assert!(
+        serde_json::from_str::<Value>(&run_small("json"))
+            .unwrap()
+            .get("tests")
+            .is_none()
+    );
+}
+
+#[test]
+fn piecewise_hazard_ratio_runs_and_validates() {
+    let dir = TempDir::new().unwrap();
+    let path = write_scenario(
+        dir.path(),
+        "pw.toml",
+        "hazard_ratio = { low = 0.7, moderate = 0.7, high = 1.0 }",
+        "hazard_ratio = { low = [{ from = 0.0, hr = 1.0 }, { from = 3.0, hr = 0.6 }], moderate = 0.7, high = [{ from = 0.0, hr = 0.8 }, { from = 6.0, hr = 1.5 }] }",
+    );
+    let out = enrichsim()
+        .args(["validate", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["strata"][0]["hazard_ratio_schedule"],
+        "1 from 0, 0.6 from 3"
+    );
+    assert_eq!(v["strata"][0]["hazard_ratio"], 0.6);
+    assert_eq!(v["strata"][1]["hazard_ratio_schedule"], "0.7");
+    assert_eq!(
+        v["strata"][2]["hazard_ratio_schedule"],
+        "0.8 from 0, 1.5 from 6"
+    );
+    enrichsim()
+        .args(["run", "--reps", "20", "--quiet"])
+        .arg(&path)
+        .assert()
+        .success();
 }

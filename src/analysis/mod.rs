@@ -16,15 +16,34 @@
 //! `coxph` for the Cox model, `survfit` for Kaplan-Meier medians. At a tied time, subjects
 //! censored at `t` are still at risk for the events at `t`. Times are in months.
 //!
+//! For delayed or non-proportional effects, the same table gives (one file per statistic):
+//!
+//! * the Fleming-Harrington weighted log-rank test FH(rho, gamma) (`weighted.rs`);
+//! * MaxCombo, the largest of several FH statistics with its exact multivariate normal p-value
+//!   (`maxcombo.rs`, with `crate::mvnormal`);
+//! * the difference in restricted mean survival time to `tau` (`rmst.rs`);
+//! * the difference in Kaplan-Meier survival at a milestone time (`milestone.rs`);
+//!
+//! each selected by a [`Test`] (`test.rs`: names such as `fh(0,1)`, `stratified_rmst(18)`).
+//!
 //! [`analyze`] wraps all three into an [`AnalyzeReport`] for the `enrichsim analyze` command.
 
 mod cox;
 mod km;
 mod logrank;
+mod maxcombo;
+mod milestone;
 mod report;
+mod rmst;
 mod table;
+mod test;
+mod weighted;
 
 pub use cox::{CoxFit, Ties};
 pub use logrank::LogRank;
-pub use report::{AnalyzeReport, analyze};
+pub use maxcombo::MaxCombo;
+pub use report::{AnalyzeReport, TestReport, analyze, analyze_with_test};
 pub use table::{Analyzer, EventRow, MAX_STRATA, PAYLOAD_BITS};
+pub use test::{
+    Estimate, FhWeight, MAX_COMBO, MAXCOMBO_DEFAULT, TEST_NAMES, Test, TestKind, TestResult,
+};

@@ -62,6 +62,8 @@ pub struct Analyzer {
     /// table is the stratified one).
     stratified: Vec<EventRow>,
     stratified_len: usize,
+    /// The stratum slot (index into `risk`) of each row of `stratified`.
+    stratified_stratum: Vec<u32>,
     /// Per-stratum risk counters [control, treated] during `load`.
     risk: Vec<[u32; 2]>,
     /// Sorted distinct stratum values, used only when they are too sparse to index directly.
@@ -76,6 +78,10 @@ pub struct Analyzer {
     events_arm: [usize; 2],
     /// Largest follow-up time in each arm [control, treated] (needed by the KM median rule).
     pub(crate) max_time: [f64; 2],
+    /// Patients per arm [control, treated], as one stratum slot.
+    pooled_sizes: [u32; 2],
+    /// Per-stratum scratch of the weighted and Kaplan-Meier based tests.
+    pub(crate) scratch: Vec<f64>,
 }
 
 impl Analyzer {
@@ -177,6 +183,7 @@ impl Analyzer {
                 | u64::from(arm);
         }
         self.n_arm = [n - n1, n1];
+        self.pooled_sizes = [(n - n1) as u32, n1 as u32];
         self.events_arm = [ev0, ev1];
         self.max_time = [max0, max1];
         self.sort_keys(tmin, tmax);
@@ -192,6 +199,7 @@ impl Analyzer {
         }
         if !single && self.stratified.len() < n {
             self.stratified.resize(n, EventRow::default());
+            self.stratified_stratum.resize(n, 0);
         }
         let (mut pooled_len, mut stratified_len) = (0usize, 0usize);
         let keys = &self.keys;
@@ -232,6 +240,7 @@ impl Analyzer {
                     let r = [r[0] + b0, r[1] + b1];
                     self.risk[idx] = r;
                     self.stratified[stratified_len] = row(t, r, [f0, f1]);
+                    self.stratified_stratum[stratified_len] = s;
                     stratified_len += usize::from(f0 + f1 > 0);
                     a0 += b0;
                     a1 += b1;
@@ -339,6 +348,52 @@ impl Analyzer {
             &self.stratified[..self.stratified_len]
         } else {
             &self.pooled[..self.pooled_len]
+        }
+    }
+}
+
+/// The event-time table with, when stratified, each row's stratum slot; for the statistics
+/// that need per-stratum state (weighted log-rank, Kaplan-Meier based tests).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StrataRows<'a> {
+    /// Rows in decreasing time within each stratum (pooled: decreasing time).
+    pub rows: &'a [EventRow],
+    /// Stratum slot of each row, `None` for the pooled table (one slot, 0).
+    pub slot: Option<&'a [u32]>,
+    /// Patients per slot `[control, treated]` (pooled: one slot).
+    pub sizes: &'a [[u32; 2]],
+}
+
+impl StrataRows<'_> {
+    /// Number of stratum slots (some may be empty when the stratum values are sparse).
+    pub fn slots(&self) -> usize {
+        self.sizes.len()
+    }
+
+    /// The slot of row `i`.
+    #[inline]
+    pub fn slot_of(&self, i: usize) -> usize {
+        self.slot.map_or(0, |s| s[i] as usize)
+    }
+}
+
+impl Analyzer {
+    /// The table with stratum slots: per stratum when `stratified` and more than one stratum
+    /// was loaded, else pooled.
+    pub(crate) fn strata_rows(&self, stratified: bool) -> StrataRows<'_> {
+        if stratified && self.n_strata > 1 {
+            StrataRows {
+                rows: &self.stratified[..self.stratified_len],
+                slot: Some(&self.stratified_stratum[..self.stratified_len]),
+                // After `load` the risk counters hold each stratum's totals.
+                sizes: &self.risk,
+            }
+        } else {
+            StrataRows {
+                rows: &self.pooled[..self.pooled_len],
+                slot: None,
+                sizes: std::slice::from_ref(&self.pooled_sizes),
+            }
         }
     }
 }

@@ -69,7 +69,43 @@ impl Tabular for AnalyzeReport {
         } else {
             " (NOT converged)"
         };
-        vec![
+        let mut test_section = Vec::new();
+        if let Some(t) = &self.test {
+            let mut rows = vec![
+                Row::num("z", "z (> 0 favours treatment)", t.z, 4),
+                Row {
+                    value: p_value(t.p),
+                    ..Row::num("p", "p, one-sided", t.p, 6)
+                },
+            ];
+            let opt = |key: &str, label: &str, x: Option<f64>| {
+                x.map(|v| Row::num(key.to_string(), label.to_string(), v, 4))
+            };
+            rows.extend(
+                [
+                    opt("estimate_treatment", "treatment", t.estimate_treatment),
+                    opt("estimate_control", "control", t.estimate_control),
+                    opt("estimate", "difference, treatment - control", t.estimate),
+                    opt("se", "standard error of the difference", t.se),
+                    opt("lower", "95% CI, lower", t.lower),
+                    opt("upper", "95% CI, upper", t.upper),
+                ]
+                .into_iter()
+                .flatten(),
+            );
+            if let Some(components) = &t.components {
+                for (i, c) in components.iter().enumerate() {
+                    rows.push(Row::num(
+                        format!("component{}_z", i + 1),
+                        format!("{}: z", c.test),
+                        c.z.unwrap_or(f64::NAN),
+                        4,
+                    ));
+                }
+            }
+            test_section.push((format!("Test {}", t.test), rows));
+        }
+        let mut sections = vec![
             ("Arms".into(), arms),
             (
                 "Log-rank test".into(),
@@ -119,6 +155,8 @@ impl Tabular for AnalyzeReport {
                     Row::num("cox_loglik", "log partial likelihood", self.cox_loglik, 4),
                 ],
             ),
-        ]
+        ];
+        sections.extend(test_section);
+        sections
     }
 }

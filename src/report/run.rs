@@ -98,7 +98,7 @@ impl Tabular for Summary {
                 self.z_critical,
                 4,
             ),
-            Row::num("z_mean", "log-rank z, mean", self.z_mean, 3),
+            Row::num("z_mean", format!("{} z, mean", self.test), self.z_mean, 3),
         ];
         let size = vec![
             Row::num("events_mean", "events (deaths), mean", self.events_mean, 1),
@@ -271,8 +271,25 @@ impl Tabular for Summary {
                 planned.to_string(),
             ));
         }
+        let tests: Vec<Row> = self
+            .tests
+            .0
+            .iter()
+            .map(|t| Row {
+                value: format!("{} (SE {})", fmt(t.power, 4), fmt(t.power_se, 4)),
+                ..Row::num(
+                    format!("test_{}_power", column_name(&t.test)),
+                    format!("{}: rejects", t.test),
+                    t.power,
+                    4,
+                )
+            })
+            .collect();
+        let mut decision = decision;
+        decision[0].label = format!("power (one-sided alpha {}, {})", self.alpha, self.test);
         vec![
             ("Decision".into(), decision),
+            ("Tests on the same replicates".into(), tests),
             ("Analyses".into(), stages),
             ("Size and duration".into(), size),
             ("Estimates".into(), estimates),
@@ -280,4 +297,19 @@ impl Tabular for Summary {
             ("".into(), run),
         ]
     }
+}
+
+/// A test name as a CSV column fragment: `fh(0,1)` -> `fh_0_1`, `rmst(18.5)` -> `rmst_18.5`.
+fn column_name(test: &str) -> String {
+    let mapped: String = test
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    mapped.trim_end_matches('_').replace("__", "_")
 }

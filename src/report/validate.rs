@@ -76,6 +76,11 @@ impl Tabular for ModelDescription {
                         4,
                     ),
                     Row::num(key("hazard_ratio"), "hazard ratio", s.hazard_ratio, 3),
+                    Row::new(
+                        key("hazard_ratio_schedule"),
+                        "hazard ratio over time (hr from month)",
+                        s.hazard_ratio_schedule.clone(),
+                    ),
                 ],
             ));
         }

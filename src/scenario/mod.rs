@@ -83,13 +83,36 @@ pub enum HazardSpec {
     },
 }
 
-/// `[effect]`: the treatment's hazard ratio per TRUE stratum, from `delay` months on.
+/// One piece of a piecewise-constant hazard ratio: `hr` from `from` months after randomisation
+/// until the next piece.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HrPiece {
+    /// Start of the piece, months after randomisation (the first piece starts at 0).
+    pub from: f64,
+    /// Hazard ratio treatment / control on the piece (> 0).
+    pub hr: f64,
+}
+
+/// Most pieces a piecewise hazard ratio may have.
+pub const MAX_HR_PIECES: usize = 32;
+
+/// `[effect]`: the treatment's hazard ratio per TRUE stratum, from `delay` months on, or as a
+/// piecewise-constant function of the time since randomisation.
+///
+/// `hazard_ratio` is a number (every stratum), a list of `{ from, hr }` pieces (every stratum),
+/// or a table with one number or list per stratum. A list describes delayed onset
+/// (`[{ from = 0.0, hr = 1.0 }, { from = 3.0, hr = 0.6 }]`), waning or crossing hazards.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EffectSpec {
-    /// Hazard ratio (treatment / control) per stratum, in `strata` order.
+    /// Hazard ratio (treatment / control) per stratum, in `strata` order: the constant hazard
+    /// ratio, or the last piece's for a piecewise one.
     pub hazard_ratio: Vec<f64>,
-    /// Months after randomisation before the effect starts (hazard ratio 1 before).
+    /// Months after randomisation before the effect starts (hazard ratio 1 before); 0 with a
+    /// piecewise hazard ratio (which may not be combined with a delay).
     pub delay: f64,
+    /// Per stratum: the piecewise hazard ratio (at least two pieces, the first from 0,
+    /// strictly ascending), or empty for a constant one.
+    pub schedule: Vec<Vec<HrPiece>>,
 }
 
 /// One piece of the screening rate: from `from` months on, `per_month` patients screened per month.
@@ -137,14 +160,14 @@ pub enum AnalysisSpec {
     AfterLast(f64),
 }
 
-/// `design.test`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TestSpec {
-    /// Unstratified log-rank; Cox without strata.
-    Logrank,
-    /// Log-rank stratified by observed stratum; Cox with a baseline hazard per stratum.
-    StratifiedLogrank,
-}
+/// `design.test` and the entries of `design.tests`: a test by name (`logrank`,
+/// `stratified_logrank`, `fh(rho,gamma)`, `maxcombo`, `rmst(tau)`, `milestone(t)`, and the
+/// `stratified_` forms; see [`crate::analysis::Test`]). A stratified primary test also
+/// stratifies the Cox model.
+pub type TestSpec = crate::analysis::Test;
+
+/// Most tests `design.tests` may list.
+pub const MAX_TESTS: usize = 16;
 
 /// Most analyses (interims plus the final) a sequential design may have.
 pub const MAX_LOOKS: usize = 10;
@@ -195,8 +218,11 @@ pub struct DesignSpec {
     pub analysis: AnalysisSpec,
     /// Each patient censored this many months after randomisation, if given.
     pub follow_up: Option<f64>,
-    /// The primary test.
+    /// The primary test (decides `power`).
     pub test: TestSpec,
+    /// Further tests evaluated on the same replicates at the (single) analysis, reported side
+    /// by side (`design.tests`); empty when absent.
+    pub tests: Vec<TestSpec>,
     /// One-sided significance level.
     pub alpha: f64,
     /// Interim analyses, if any (`[design.sequential]`).
@@ -503,7 +529,8 @@ fn read_hazard(node: &Node) -> Result<HazardSpec> {
 
 fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
     node.only(&["hazard_ratio", "delay"])?;
-    let hr_allowed = "a number > 0, or a table with a number > 0 per stratum";
+    let hr_allowed = "a number > 0, a list of { from, hr } pieces starting at from = 0, or a table with one of those per stratum";
+    let mut schedule = vec![Vec::new(); strata.len()];
     let hazard_ratio = match node.raw("hazard_ratio") {
         None => {
             return Err(node.error(
@@ -517,20 +544,40 @@ fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
             let t = node.table("hazard_ratio")?.expect("checked to be a table");
             let allowed: Vec<&str> = strata.iter().map(String::as_str).collect();
             t.only(&allowed)?;
-            strata
-                .iter()
-                .map(|s| {
-                    t.f64_where(s, "a hazard ratio > 0", |x| x > 0.0)?
+            let mut hrs = Vec::with_capacity(strata.len());
+            for (j, s) in strata.iter().enumerate() {
+                match t.raw(s) {
+                    Some(Value::Array(_)) => {
+                        let pieces = read_hr_pieces(&t, s)?;
+                        hrs.push(pieces.last().map_or(1.0, |p| p.hr));
+                        if pieces.len() > 1 {
+                            schedule[j] = pieces;
+                        }
+                    }
+                    _ => hrs.push(
+                        t.f64_where(s, "a hazard ratio > 0, or a list of { from, hr }", |x| {
+                            x > 0.0
+                        })?
                         .ok_or_else(|| {
                             t.error(
                                 s,
                                 "no hazard ratio for this stratum",
                                 "(missing)",
-                                "a hazard ratio > 0",
+                                "a hazard ratio > 0, or a list of { from, hr }",
                             )
-                        })
-                })
-                .collect::<Result<Vec<f64>>>()?
+                        })?,
+                    ),
+                }
+            }
+            hrs
+        }
+        Some(Value::Array(_)) => {
+            let pieces = read_hr_pieces(node, "hazard_ratio")?;
+            let last = pieces.last().map_or(1.0, |p| p.hr);
+            if pieces.len() > 1 {
+                schedule = vec![pieces; strata.len()];
+            }
+            vec![last; strata.len()]
         }
         Some(_) => {
             let hr = node.req_f64_where("hazard_ratio", hr_allowed, |x| x > 0.0)?;
@@ -540,10 +587,58 @@ fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
     let delay = node
         .f64_where("delay", "months >= 0", |x| x >= 0.0)?
         .unwrap_or(0.0);
+    if delay > 0.0 && schedule.iter().any(|p| !p.is_empty()) {
+        return Err(node.bad_value(
+            "delay",
+            "a delay cannot be combined with a piecewise hazard_ratio",
+            "delay = 0 (or no delay key); write the delay as a first piece { from = 0.0, hr = 1.0 }",
+        ));
+    }
     Ok(EffectSpec {
         hazard_ratio,
         delay,
+        schedule,
     })
+}
+
+/// Reads a list of `{ from, hr }` pieces at key `k` of `node`: the first from 0, strictly
+/// ascending, every `hr > 0`, at most [`MAX_HR_PIECES`].
+fn read_hr_pieces(node: &Node, k: &str) -> Result<Vec<HrPiece>> {
+    let allowed = "a list of { from = months, hr = hazard ratio > 0 }, the first from = 0.0, strictly ascending";
+    let Some(Value::Array(items)) = node.raw(k) else {
+        return Err(node.bad_value(k, "expected a list of pieces", allowed));
+    };
+    if items.is_empty() || items.len() > MAX_HR_PIECES {
+        return Err(node.bad_value(
+            k,
+            "wrong number of pieces",
+            format!("1 to {MAX_HR_PIECES} pieces: {allowed}"),
+        ));
+    }
+    let mut pieces = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let Value::Table(t) = item else {
+            return Err(node.error(
+                &format!("{k}.{i}"),
+                "expected a table",
+                show(item),
+                "{ from = months, hr = hazard ratio }",
+            ));
+        };
+        let piece = node.child(node.key(&format!("{k}.{i}")), t);
+        piece.only(&["from", "hr"])?;
+        let from = piece.req_f64_where("from", "months >= 0", |x| x >= 0.0 && x.is_finite())?;
+        let hr = piece.req_f64_where("hr", "a hazard ratio > 0", |x| x > 0.0 && x.is_finite())?;
+        pieces.push(HrPiece { from, hr });
+    }
+    if pieces[0].from != 0.0 || pieces.windows(2).any(|w| w[1].from <= w[0].from) {
+        return Err(node.bad_value(
+            k,
+            "pieces must start at from = 0 and ascend strictly in `from`",
+            allowed,
+        ));
+    }
+    Ok(pieces)
 }
 
 fn read_enrolment(node: &Node) -> Result<EnrolmentSpec> {
@@ -620,6 +715,7 @@ const DESIGN_KEYS: &[&str] = &[
     "analysis",
     "follow_up",
     "test",
+    "tests",
     "alpha",
     "sequential",
 ];
@@ -767,16 +863,45 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
     };
     let follow_up = node.f64_where("follow_up", "months > 0", |x| x > 0.0)?;
     let test = match node.str("test")? {
-        None | Some("stratified_logrank") => TestSpec::StratifiedLogrank,
-        Some("logrank") => TestSpec::Logrank,
-        Some(_) => {
-            return Err(node.bad_value(
+        None => TestSpec::stratified_logrank(),
+        Some(name) => TestSpec::parse(name).map_err(|problem| {
+            node.bad_value(
                 "test",
-                "unknown test",
-                "\"logrank\" or \"stratified_logrank\"",
+                &format!("unknown or malformed test ({problem})"),
+                crate::analysis::TEST_NAMES,
+            )
+        })?,
+    };
+    let mut tests = Vec::new();
+    if let Some(names) = node.str_array("tests")? {
+        if names.is_empty() || names.len() > MAX_TESTS {
+            return Err(node.bad_value(
+                "tests",
+                "wrong number of tests",
+                format!(
+                    "1 to {MAX_TESTS} test names: {}",
+                    crate::analysis::TEST_NAMES
+                ),
             ));
         }
-    };
+        for name in &names {
+            let t = TestSpec::parse(name).map_err(|problem| {
+                node.bad_value(
+                    "tests",
+                    &format!("unknown or malformed test ({problem})"),
+                    crate::analysis::TEST_NAMES,
+                )
+            })?;
+            if tests.contains(&t) {
+                return Err(node.bad_value(
+                    "tests",
+                    &format!("test {name:?} listed twice"),
+                    "distinct test names",
+                ));
+            }
+            tests.push(t);
+        }
+    }
     let alpha = node
         .f64_where("alpha", "a one-sided level in (0, 0.5)", |x| {
             x > 0.0 && x < 0.5
@@ -786,7 +911,22 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
         None => None,
         Some(seq) => Some(read_sequential(&seq, &analysis)?),
     };
+    if sequential.is_some() && !test.is_logrank() {
+        return Err(node.bad_value(
+            "test",
+            "group-sequential monitoring is implemented for the log-rank test only (interim looks at a weighted log-rank, MaxCombo, RMST or milestone statistic need spending on each statistic's own observed information, which enrichsim does not do)",
+            "\"logrank\" or \"stratified_logrank\" with [design.sequential], or a fixed design (no [design.sequential]) for other tests",
+        ));
+    }
+    if sequential.is_some() && !tests.is_empty() {
+        return Err(node.bad_value(
+            "tests",
+            "further tests are evaluated at a single final analysis, so they need a fixed design",
+            "no design.tests with [design.sequential]",
+        ));
+    }
     Ok(DesignSpec {
+        tests,
         sequential,
         eligible,
         sample_size,
