@@ -296,6 +296,10 @@ impl Tabular for Summary {
             ("Biomarker strata".into(), biomarker),
             ("".into(), run),
         ]
+        .into_iter()
+        // A section with nothing to show (no extra tests, no biomarker) is left out.
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect()
     }
 }
 
