@@ -6,13 +6,16 @@
 //! -> `engine` (replicates, random streams from `rng`, parallelism) -> `summary` -> `report`.
 //! [`Study`] is the front door; `cli` only parses arguments and calls it.
 
+pub mod adaptive;
 pub mod analysis;
 pub mod cli;
 pub mod dataset;
 pub mod engine;
 pub mod enrolment;
 pub mod error;
+pub mod hypotheses;
 pub mod model;
+pub mod multiplicity;
 pub mod normal;
 pub mod outcome;
 pub mod population;

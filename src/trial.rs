@@ -66,6 +66,39 @@ pub struct Cut {
     pub events: u32,
 }
 
+/// A change of eligibility during screening: from `time` on only the observed strata of the bit
+/// set `strata` (within the design's eligible strata) are randomised.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EligibilitySwitch {
+    /// Calendar time of the change, months (patients screened after it follow the new rule).
+    pub time: f64,
+    /// Observed strata admitted afterwards (bit j: stratum j).
+    pub strata: u32,
+}
+
+impl Cut {
+    /// The rows of `self` whose stratum is in the bit set `strata`, written to `out` (its
+    /// buffers reused): the data of one population. `screened` is copied unchanged.
+    pub fn restrict(&self, strata: u32, out: &mut Cut) {
+        out.time.clear();
+        out.event.clear();
+        out.treated.clear();
+        out.stratum.clear();
+        let mut events = 0;
+        for (i, &s) in self.stratum.iter().enumerate() {
+            if strata >> s & 1 == 1 {
+                out.time.push(self.time[i]);
+                out.event.push(self.event[i]);
+                out.treated.push(self.treated[i]);
+                out.stratum.push(s);
+                events += u32::from(self.event[i]);
+            }
+        }
+        out.screened = self.screened;
+        out.events = events;
+    }
+}
+
 impl Cohort {
     /// Number randomised.
     pub fn len(&self) -> usize {
@@ -79,6 +112,39 @@ impl Cohort {
 
     /// Screens and randomises replicate `replicate` until the design's sample size is reached.
     pub fn simulate(&mut self, model: &Model, design: &Design, streams: &Streams, replicate: u64) {
+        self.simulate_with(model, design, streams, replicate, |_, s| design.eligible[s]);
+    }
+
+    /// As [`Cohort::simulate`], but from calendar time `switch.time` on (patients screened
+    /// strictly after it) only the observed strata in the bit set `switch.strata` are admitted:
+    /// the change of eligibility of an adaptive enrichment design at its selection look.
+    /// Screening goes on until the sample size is randomised. Every screened patient draws the
+    /// same numbers as under [`Cohort::simulate`] (common random numbers), so the patients
+    /// randomised by the switch, their arms and their fates are the same bits.
+    pub fn simulate_switching(
+        &mut self,
+        model: &Model,
+        design: &Design,
+        streams: &Streams,
+        replicate: u64,
+        switch: EligibilitySwitch,
+    ) {
+        self.simulate_with(model, design, streams, replicate, |t, s| {
+            design.eligible[s] && (t <= switch.time || switch.strata >> s & 1 == 1)
+        });
+    }
+
+    /// The work of [`Cohort::simulate`]: `eligible(t, s)` says whether a patient screened at
+    /// calendar time t with observed stratum s may be randomised (inlined per caller).
+    #[inline(always)]
+    fn simulate_with(
+        &mut self,
+        model: &Model,
+        design: &Design,
+        streams: &Streams,
+        replicate: u64,
+        eligible: impl Fn(f64, usize) -> bool,
+    ) {
         let n = design.sample_size as usize;
         // Every slot below 0..n is written by the loop: size the buffers once (after the first
         // replicate this does nothing) and write by index, rather than push to eight vectors.
@@ -147,7 +213,7 @@ impl Cohort {
             } else {
                 f64::INFINITY
             };
-            if other_failure || !design.eligible[observed_s] {
+            if other_failure || !eligible(t, observed_s) {
                 continue;
             }
             entry[k] = t;
@@ -230,6 +296,39 @@ impl Cohort {
                 .fold(self.entry.last().copied().unwrap_or(0.0), f64::max);
             AnalysisTime {
                 time: last,
+                reached: false,
+            }
+        };
+        self.scratch = keys;
+        result
+    }
+
+    /// The calendar time of the k-th event (k >= 1) observed strictly after calendar time
+    /// `after` among patients whose observed stratum is in the bit set `strata`, or, if fewer
+    /// than k such events will ever be observed, the time of the last one (or `after` when there
+    /// is none), with `reached = false`: the end of an adaptive design's second stage.
+    pub fn time_of_event_in(&mut self, strata: u32, after: f64, k: usize) -> AnalysisTime {
+        let mut keys = std::mem::take(&mut self.scratch);
+        keys.clear();
+        keys.extend(
+            self.event_calendar
+                .iter()
+                .zip(&self.observed_stratum)
+                .filter(|&(&t, &s)| t.is_finite() && t > after && strata >> s & 1 == 1)
+                .map(|(t, _)| t.to_bits()),
+        );
+        let result = if k >= 1 && keys.len() >= k {
+            let (_, kth, _) = keys.select_nth_unstable(k - 1);
+            AnalysisTime {
+                time: f64::from_bits(*kth),
+                reached: true,
+            }
+        } else {
+            AnalysisTime {
+                time: keys
+                    .iter()
+                    .map(|&b| f64::from_bits(b))
+                    .fold(after, f64::max),
                 reached: false,
             }
         };

@@ -211,8 +211,44 @@ impl Tabular for Summary {
                 },
             ));
         }
-        vec![
-            ("Decision".into(), decision),
+        let mut hypotheses = Vec::new();
+        if self.has_hypotheses {
+            let adaptive = self.hypotheses.iter().any(|h| h.selected_prob < 1.0);
+            for h in &self.hypotheses {
+                let strata = h.strata.join(", ");
+                let primary = if h.primary { ", primary" } else { "" };
+                hypotheses.push(Row {
+                    value: format!("{} (SE {})", fmt(h.reject_prob, 4), fmt(h.reject_se, 4)),
+                    ..Row::num(
+                        format!("reject_{}", h.name),
+                        format!("{} ({strata}{primary}): rejected", h.name),
+                        h.reject_prob,
+                        4,
+                    )
+                });
+                if adaptive {
+                    hypotheses.push(Row::num(
+                        format!("selected_{}", h.name),
+                        format!("{}: selected for stage 2", h.name),
+                        h.selected_prob,
+                        4,
+                    ));
+                }
+            }
+            hypotheses.push(Row {
+                value: format!(
+                    "{} (SE {})",
+                    fmt(self.reject_any, 4),
+                    fmt(self.reject_any_se, 4)
+                ),
+                ..Row::num("reject_any", "at least one rejected", self.reject_any, 4)
+            });
+        }
+        let mut sections = vec![("Decision".into(), decision)];
+        if !hypotheses.is_empty() {
+            sections.push(("Hypotheses".into(), hypotheses));
+        }
+        sections.extend([
             ("Analyses".into(), stages),
             ("Size and duration".into(), size),
             ("Estimates".into(), estimates),
@@ -221,6 +257,7 @@ impl Tabular for Summary {
                 "".into(),
                 vec![Row::num("elapsed_s", "elapsed, seconds", self.elapsed_s, 2)],
             ),
-        ]
+        ]);
+        sections
     }
 }
