@@ -45,7 +45,9 @@
 //!   `efficacy = "none"` (rpact's "noEarlyEfficacy": c_1 = +inf, c_2 = z_(1 - alpha)) or a
 //!   spending function or Wang-Tsiatis shape (early efficacy stopping at the interim). The trial
 //!   stops at the interim when every hypothesis is rejected (rpact's successCriterion "all").
-//!   There is no futility bound at the interim besides an empty selection.
+//! * Futility: there is no futility bound; the trial stops at the interim when no population is
+//!   selected, or when nothing can be rejected any more (the global intersection's stage-1
+//!   adjusted p-value is 1, as with Bonferroni when every z <= 0: rpact stops these too).
 
 use crate::hypotheses::PopulationStats;
 use crate::multiplicity::{MAX_HYPOTHESES, max_test_p};
@@ -166,6 +168,16 @@ impl ClosedTest {
                 max_test_p(z[0].max(z[1]), rho)
             }
         })
+    }
+
+    /// Whether, after stage 1, no hypothesis can be rejected any more: the global
+    /// intersection's stage-1 adjusted p-value is 1, so its inverse normal combination is -inf
+    /// whatever stage 2 brings (Bonferroni when every z <= 0). rpact's simulation stops such a
+    /// trial for futility (its overall adjusted statistic -inf is below the default futility
+    /// bound -6); so does this one.
+    pub fn hopeless(&self, stage1: &StageData) -> bool {
+        self.intersection_p((1u32 << self.m) - 1, stage1)
+            .is_some_and(|p| p >= 1.0)
     }
 
     /// The rejections after stage 1 and after stage 2 (bit i: H_i), from the stage data
@@ -446,6 +458,17 @@ mod tests {
         assert_eq!(t.decide(&[s1]), [0b11, 0b11]);
         let s1b = stage([3.0, 2.4], [40.0, 60.0], 0b11);
         assert_eq!(t.decide(&[s1b]), [0b01, 0b01]);
+    }
+
+    #[test]
+    fn hopeless_when_the_global_intersection_has_p_one() {
+        let bonf = test(IntersectionTest::Bonferroni);
+        let simes = test(IntersectionTest::Simes);
+        // Both z <= 0: Bonferroni's 2 min p >= 1.
+        let s1 = stage([-0.1, -0.3], [40.0, 60.0], 0b11);
+        assert!(bonf.hopeless(&s1));
+        assert!(!simes.hopeless(&s1));
+        assert!(!bonf.hopeless(&stage([0.1, -0.3], [40.0, 60.0], 0b11)));
     }
 
     fn plan(selection: Selection, measure: EffectMeasure, threshold: Option<f64>) -> AdaptivePlan {

@@ -9,6 +9,7 @@
 pub mod adaptive;
 pub mod analysis;
 pub mod cli;
+pub mod compare;
 pub mod dataset;
 pub mod engine;
 pub mod enrolment;

@@ -327,6 +327,10 @@ pub struct SequentialFamily {
     designs: Vec<GroupSequentialDesign>,
 }
 
+/// Grid parameter of the per-replicate bound recursions: r = 16 is about four times faster than
+/// the default 32, and its bounds differ by about 2e-6 in z (tests/closed_form_boundaries.rs).
+const MONITORING_GRID_R: usize = 16;
+
 /// Per-worker monitoring buffers of a [`SequentialFamily`]: one per (hypothesis, design), so
 /// each keeps its recursion cached across the looks of a replicate.
 #[derive(Clone, Debug, Default)]
@@ -381,10 +385,10 @@ impl SequentialFamily {
         };
         let slot = i * self.designs.len() + d;
         if ws.monitors.len() <= slot {
-            ws.monitors.resize_with(
-                MAX_HYPOTHESES * self.designs.len(),
-                MonitoringWorkspace::default,
-            );
+            ws.monitors
+                .resize_with(MAX_HYPOTHESES * self.designs.len(), || {
+                    MonitoringWorkspace::with_grid(MONITORING_GRID_R)
+                });
         }
         let design = &self.designs[d];
         design

@@ -4,7 +4,8 @@
 //! 2. Interim at the calendar time of the `interim` events (whole trial): each population's
 //!    log-rank (score U = E - O, variance V, z = U / sqrt(V)) gives the stage-1 statistics; the
 //!    closed test decides early efficacy (when c_1 is finite); the trial stops there when every
-//!    hypothesis is rejected, or when no population is selected.
+//!    hypothesis is rejected, when nothing can be rejected any more
+//!    ([`crate::adaptive::ClosedTest::hopeless`]), or when no population is selected.
 //! 3. Selection. If the selected populations do not cover every eligible stratum, the cohort is
 //!    screened again with the eligibility switching at the interim time
 //!    ([`crate::trial::Cohort::simulate_switching`]): the same patients up to the interim (same
@@ -60,7 +61,8 @@ pub(super) fn simulate_one(
     let mut looks = 1;
     let mut reached = interim.reached;
     let mut z = first.z[h.primary];
-    if interim.reached && early != all {
+    let hopeless = plan.test.hopeless(&stage1);
+    if interim.reached && early != all && !hopeless {
         let complement = match plan.selection {
             Selection::Complement => {
                 let mask = h.populations[1].mask & !h.populations[0].mask;

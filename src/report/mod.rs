@@ -7,6 +7,7 @@
 
 mod analyze;
 mod boundaries;
+mod compare;
 mod csv;
 mod markdown;
 mod run;
@@ -14,6 +15,7 @@ mod text;
 mod validate;
 
 pub use boundaries::render_boundaries;
+pub use compare::render_compare;
 
 use crate::error::{Error, Result};
 use serde::Serialize;

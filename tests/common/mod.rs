@@ -124,3 +124,18 @@ alpha = 0.025
 "#
     )
 }
+
+/// The replicate outcomes of a study (`reps` replicates, `seed`), in replicate order.
+pub fn outcomes(
+    study: &enrichsim::Study,
+    reps: u64,
+    seed: u64,
+) -> Vec<enrichsim::engine::TrialOutcome> {
+    enrichsim::engine::run(
+        &study.model,
+        &study.design,
+        seed,
+        enrichsim::engine::Replicates::all(reps),
+        &|_| {},
+    )
+}
