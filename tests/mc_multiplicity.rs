@@ -7,6 +7,7 @@
 //! * S null, complement effective (HR 0.6 in the true high stratum only): H_S true;
 //! * F null: an effect in S (HR 0.8) and harm in the complement calibrated so that the
 //!   stratified log-rank of F has mean 0 (checked here on the replicates): H_F true;
+//!
 //! each without assay error and with a misclassifying assay (CV 0.15). With misclassification
 //! the "S null" configuration defines S as the low stratum alone: a patient whose true pNFH is
 //! high (above 3700 pg/mL) cannot be measured below 750 pg/mL (10 assay SDs away), so H_S is
