@@ -168,14 +168,14 @@ fn check(reps: u64) {
             for o in &out {
                 let s = stages(o);
                 let r = test.decide(&s)[1];
-                for i in 0..2 {
-                    rej[i] += f64::from((r >> i & 1) as u8);
+                for (i, count) in rej.iter_mut().enumerate() {
+                    *count += f64::from((r >> i & 1) as u8);
                 }
                 any += f64::from(u8::from(r != 0));
                 // Reached stage 2 with this intersection test (Bonferroni stops hopeless trials).
                 if o.looks == 2 && !test.hopeless(&s[0]) {
-                    for i in 0..2 {
-                        sel[i] += f64::from(o.selected >> i & 1);
+                    for (i, count) in sel.iter_mut().enumerate() {
+                        *count += f64::from(o.selected >> i & 1);
                     }
                 }
             }
