@@ -4,6 +4,10 @@
 //! `scenario` (parse, check) -> `model` (resolve: `population`, `enrolment`, `outcome`; and the
 //! design) -> `trial` (one cohort and its data cut) -> `analysis` (log-rank, Cox, Kaplan-Meier)
 //! -> `engine` (replicates, random streams from `rng`, parallelism) -> `summary` -> `report`.
+//! Designs with several hypotheses name their populations (`hypotheses`), control the
+//! family-wise error with `multiplicity` (with `sequential` bounds at each local level) or, for
+//! adaptive enrichment, with `adaptive` (selection, inverse normal combination, closed test);
+//! `compare` runs several designs on the same replicates.
 //! [`Study`] is the front door; `cli` only parses arguments and calls it.
 
 pub mod adaptive;

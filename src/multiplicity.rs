@@ -164,7 +164,10 @@ impl Graph {
             }
             let sum: f64 = row.iter().sum();
             if sum > 1.0 + SUM_TOLERANCE {
-                return Err(format!("row {i}: transition weights sum to {sum} > 1"));
+                return Err(format!(
+                    "row {i}: transition weights sum to {} > 1",
+                    shown(sum)
+                ));
             }
         }
         Ok(Graph {
@@ -223,9 +226,14 @@ pub fn check_weights(weights: &[f64]) -> std::result::Result<(), String> {
     }
     let sum: f64 = weights.iter().sum();
     if sum > 1.0 + SUM_TOLERANCE {
-        return Err(format!("the weights sum to {sum} > 1"));
+        return Err(format!("the weights sum to {} > 1", shown(sum)));
     }
     Ok(())
+}
+
+/// A sum for messages: rounded to 1e-9, so 0.8 + 0.4 shows as 1.2.
+fn shown(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
 }
 
 /// The sequentially rejective loop at one analysis: while some remaining H_i with a positive

@@ -71,47 +71,9 @@ fn write_scenario(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
     path
 }
 
-/// Runs `cmd` and checks it failed as a user error: exit code 2, nothing on stdout, one line
-/// `enrichsim: error: ...` on stderr and no panic. Returns that line, or what went wrong.
-fn error_line(cmd: &mut Command) -> Result<String, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run enrichsim: {e}"))?;
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    if stderr.contains("panicked") {
-        return Err(format!("panic: {stderr}"));
-    }
-    if out.status.code() != Some(2) {
-        return Err(format!(
-            "exit {:?}, not 2; stderr: {stderr}",
-            out.status.code()
-        ));
-    }
-    if !stderr.starts_with("enrichsim: error: ") || !stderr.ends_with('\n') {
-        return Err(format!("not an `enrichsim: error:` line: {stderr:?}"));
-    }
-    if stderr.trim_end().lines().count() != 1 {
-        return Err(format!("more than one line: {stderr:?}"));
-    }
-    if !out.stdout.is_empty() {
-        return Err("stdout not empty on error".to_string());
-    }
-    Ok(stderr.trim_end().to_string())
-}
-
 /// [`error_line`], panicking on failure.
 fn fails_with_one_line(cmd: &mut Command) -> String {
     error_line(cmd).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The substrings of `expected` missing from `line`, as an error.
-fn mentions(line: &str, expected: &[&str]) -> Result<(), String> {
-    let missing: Vec<&&str> = expected.iter().filter(|e| !line.contains(**e)).collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("message lacks {missing:?}: {line}"))
-    }
 }
 
 fn assert_mentions(line: &str, expected: &[&str], what: &str) {

@@ -312,7 +312,13 @@ fn read_procedure(node: &Node, name: &str, populations: &[Population]) -> Result
             }
             Graph::new(weights, g)
                 .map(Procedure::Graphical)
-                .map_err(|problem| node.bad_value("transitions", &problem, allowed))
+                .map_err(|problem| {
+                    // Graph::new numbers the rows; name them.
+                    let named = names.iter().enumerate().fold(problem, |p, (i, n)| {
+                        p.replace(&format!("row {i}:"), &format!("from {n}:"))
+                    });
+                    node.bad_value("transitions", &named, allowed)
+                })
         }
         _ => Err(node.bad_value("multiplicity", "unknown procedure", PROCEDURES)),
     }
