@@ -373,3 +373,113 @@ impl Cohort {
         out.events = events;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    const SCENARIO: &str = r#"
+name = "switch"
+[biomarker]
+median = 2000.0
+gsd = 2.1
+assay_cv = 0.1
+cutpoints = [750.0, 3700.0]
+strata = ["low", "moderate", "high"]
+[control]
+low = { median = 30.0 }
+moderate = { median = 30.0 }
+high = { median = 12.0 }
+[effect]
+hazard_ratio = 0.8
+[enrolment]
+rate = 10.0
+[dropout]
+per_year = 0.05
+[design]
+sample_size = 300
+analysis = { events = 150 }
+"#;
+
+    #[test]
+    fn switching_keeps_the_patients_before_and_admits_only_the_new_strata_after() {
+        let scenario = Scenario::parse(SCENARIO, "test.toml", &[]).unwrap();
+        let (model, design) = crate::model::resolve(&scenario, "test.toml").unwrap();
+        let streams = Streams::new(11);
+        let (mut all, mut switched) = (Cohort::default(), Cohort::default());
+        all.simulate(&model, &design, &streams, 5);
+        let time = 12.0;
+        switched.simulate_switching(
+            &model,
+            &design,
+            &streams,
+            5,
+            EligibilitySwitch {
+                time,
+                strata: 0b011,
+            },
+        );
+        let before = all.entry.partition_point(|&e| e <= time);
+        assert!(before > 50 && before < 300, "{before}");
+        assert_eq!(switched.entry.partition_point(|&e| e <= time), before);
+        // The same patients, arms and fates (bit for bit) up to the switch.
+        assert_eq!(all.entry[..before], switched.entry[..before]);
+        assert_eq!(all.treated[..before], switched.treated[..before]);
+        assert_eq!(all.event_time[..before], switched.event_time[..before]);
+        assert_eq!(all.censor_time[..before], switched.censor_time[..before]);
+        assert_eq!(
+            all.observed_stratum[..before],
+            switched.observed_stratum[..before]
+        );
+        // Afterwards only low and moderate, until the sample size.
+        assert_eq!(switched.len(), 300);
+        assert!(switched.observed_stratum[before..].iter().all(|&s| s < 2));
+        assert!(all.observed_stratum[before..].contains(&2));
+        // Screening runs longer to find them.
+        assert!(switched.screened_by[299] > all.screened_by[299]);
+    }
+
+    #[test]
+    fn events_after_a_time_in_some_strata() {
+        let scenario = Scenario::parse(SCENARIO, "test.toml", &[]).unwrap();
+        let (model, design) = crate::model::resolve(&scenario, "test.toml").unwrap();
+        let mut c = Cohort::default();
+        c.simulate(&model, &design, &Streams::new(3), 0);
+        let after = 20.0;
+        let mut times: Vec<f64> = c
+            .event_calendar
+            .iter()
+            .zip(&c.observed_stratum)
+            .filter(|&(&t, &s)| t.is_finite() && t > after && s != 2)
+            .map(|(&t, _)| t)
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let at = c.time_of_event_in(0b011, after, 40);
+        assert!(at.reached);
+        assert_eq!(at.time, times[39]);
+        let never = c.time_of_event_in(0b011, after, times.len() + 1);
+        assert!(!never.reached);
+        assert_eq!(never.time, *times.last().unwrap());
+        // A cut restricted to strata: the rows of those strata, in order.
+        let mut cut = Cut::default();
+        c.cut(40.0, &mut cut);
+        let mut sub = Cut::default();
+        cut.restrict(0b100, &mut sub);
+        let rows: Vec<usize> = (0..cut.time.len())
+            .filter(|&i| cut.stratum[i] == 2)
+            .collect();
+        assert_eq!(
+            sub.time,
+            rows.iter().map(|&i| cut.time[i]).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            sub.treated,
+            rows.iter().map(|&i| cut.treated[i]).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            sub.events as usize,
+            rows.iter().filter(|&&i| cut.event[i]).count()
+        );
+    }
+}
