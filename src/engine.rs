@@ -97,9 +97,7 @@ impl Workspace {
             .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
         self.analyzer.logrank(stratified)
     }
-}
 
-impl Workspace {
     /// Each population's log-rank statistics on the current cut, with their scores U = E - O.
     fn population_stats(
         &mut self,

@@ -204,6 +204,12 @@ impl Summary {
         durations.sort_by(f64::total_cmp);
         let randomised_total: f64 = outcomes.iter().map(|o| o.randomised as f64).sum();
         let screened_total: f64 = outcomes.iter().map(|o| o.screened as f64).sum();
+        let reject_any = mean(
+            outcomes
+                .iter()
+                .map(|o| f64::from(u8::from(o.rejected != 0))),
+            n,
+        );
         let share = |count: f64| {
             if randomised_total > 0.0 {
                 count / randomised_total
@@ -251,21 +257,8 @@ impl Summary {
             futility_prob: mean(outcomes.iter().map(|o| f64::from(u8::from(o.futility))), n),
             stages: stages(design, outcomes),
             hypotheses: hypotheses(strata, design, outcomes),
-            reject_any: mean(
-                outcomes
-                    .iter()
-                    .map(|o| f64::from(u8::from(o.rejected != 0))),
-                n,
-            ),
-            reject_any_se: {
-                let p = mean(
-                    outcomes
-                        .iter()
-                        .map(|o| f64::from(u8::from(o.rejected != 0))),
-                    n,
-                );
-                (p * (1.0 - p) / n).sqrt()
-            },
+            reject_any,
+            reject_any_se: (reject_any * (1.0 - reject_any) / n).sqrt(),
             has_hypotheses: design.hypotheses.is_some(),
             elapsed_s: 0.0,
         }

@@ -820,8 +820,10 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
             )?)
         }
     };
+    // Hypotheses other than a single one on every eligible stratum go through the multiple
+    // testing path, whose futility rule is the primary's, non-binding.
     if let (Some(seq), Some(h)) = (&sequential, &hypotheses)
-        && h.populations.len() > 1
+        && (h.populations.len() > 1 || h.populations[0].strata != eligible)
     {
         let seq_node = node.table("sequential")?.expect("present");
         if h.procedure == Some(crate::multiplicity::Procedure::SpiessensDebois) {
