@@ -65,6 +65,30 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Several designs side by side on the same replicates (common random numbers): power per
+    /// hypothesis and for at least one, selection, screened, randomised, deaths, duration.
+    Compare {
+        /// The scenario files (TOML), two or more.
+        #[arg(required = true, num_args = 2..)]
+        scenarios: Vec<PathBuf>,
+        /// Override one value in every scenario: KEY.PATH=VALUE (TOML syntax), repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Number of replicates per design.
+        #[arg(long, default_value_t = 10_000)]
+        reps: u64,
+        /// Master seed, the same for every design.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: all cores). The result does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// No progress bar.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Power table over a grid of scenario values, on common random numbers.
     Sweep {
         #[command(flatten)]
@@ -351,6 +375,38 @@ pub fn execute(cli: Cli) -> Result<()> {
                 emit(&report::render(&summary, format), &output)?;
             }
             interrupted(simulation.outcomes.len() as u64, count)
+        }
+        Command::Compare {
+            scenarios,
+            set,
+            reps,
+            seed,
+            threads,
+            quiet,
+            output,
+        } => {
+            let format = prepare(&output)?;
+            let studies = scenarios
+                .iter()
+                .map(|path| crate::Study::load(path, &set))
+                .collect::<Result<Vec<_>>>()?;
+            let options = crate::engine::RunOptions {
+                reps,
+                seed,
+                threads,
+                replicates: None,
+            };
+            let total = reps * studies.len() as u64;
+            let bar = (!quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total));
+            let comparison = crate::compare::compare(&studies, &options, &|design, done| {
+                if let Some(bar) = &bar {
+                    bar.set_position(design as u64 * reps + done);
+                }
+            })?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            emit(&report::render_compare(&comparison, format), &output)
         }
         Command::Sweep {
             scenario,

@@ -4,8 +4,13 @@
 //! thread runs it, and outcomes are collected in replicate order and reduced serially by
 //! `summary`, so the output is byte-identical for any thread count and any sharding.
 
-use crate::analysis::{Analyzer, Ties};
+mod adaptive;
+mod multiple;
+
+use crate::analysis::{Analyzer, LogRank, Ties};
+use crate::hypotheses::{HypothesisPlan, PopulationStats};
 use crate::model::{Design, Model};
+use crate::multiplicity::{FamilyWorkspace, MAX_HYPOTHESES};
 use crate::rng::Streams;
 use crate::scenario::{MAX_LOOKS, MAX_STRATA};
 use crate::sequential::MonitoringWorkspace;
@@ -53,6 +58,17 @@ pub struct TrialOutcome {
     /// Bit i set when `design.tests[i]` rejects at the analysis (fixed designs; 0 without
     /// further tests).
     pub tests_reject: u16,
+    /// Hypotheses rejected at some look (bit i: hypothesis i; bit 0 alone for a design without
+    /// `[design.hypotheses]`).
+    pub rejected: u8,
+    /// Populations tested at the last analysis: every hypothesis of a non-adaptive design; for
+    /// an adaptive design, those selected at the interim for the second stage (0 when the trial
+    /// stopped at the interim).
+    pub selected: u8,
+    /// With hypotheses, the per-population log-rank statistics: of the last analysis in
+    /// `[0]`; for an adaptive design, of stage 1 in `[0]` and of the stage-2 increment in `[1]`
+    /// (zeros for populations not tested there). Zeros without hypotheses.
+    pub populations: [PopulationStats; 2],
 }
 
 /// A worker's reusable buffers: one per rayon job split, so no allocation per replicate
@@ -63,6 +79,71 @@ pub struct Workspace {
     cut: Cut,
     analyzer: Analyzer,
     monitor: MonitoringWorkspace,
+    /// One population's rows of the cut.
+    sub_cut: Cut,
+    /// Bounds at the local levels of a multiple test procedure.
+    family: FamilyWorkspace,
+}
+
+impl Workspace {
+    /// The (stratified) log-rank of the current cut restricted to the observed strata of the
+    /// bit set `strata` (None: the whole cut); the analyzer then holds those data.
+    fn logrank_in(&mut self, strata: Option<u32>, stratified: bool) -> LogRank {
+        let cut = match strata {
+            None => &self.cut,
+            Some(mask) => {
+                self.cut.restrict(mask, &mut self.sub_cut);
+                &self.sub_cut
+            }
+        };
+        self.analyzer
+            .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
+        self.analyzer.logrank(stratified)
+    }
+
+    /// Each population's log-rank statistics on the current cut, with their scores U = E - O.
+    fn population_stats(
+        &mut self,
+        h: &HypothesisPlan,
+        stratified: bool,
+    ) -> (PopulationStats, [f64; MAX_HYPOTHESES]) {
+        let mut stats = PopulationStats::default();
+        let mut scores = [0.0; MAX_HYPOTHESES];
+        for (i, score) in scores.iter_mut().enumerate().take(h.len()) {
+            let strata = (!h.whole[i]).then_some(h.populations[i].mask);
+            let lr = self.logrank_in(strata, stratified);
+            stats.z[i] = lr.z;
+            stats.variance[i] = lr.variance;
+            stats.events[i] = lr.events as u32;
+            *score = lr.expected - lr.observed;
+        }
+        (stats, scores)
+    }
+}
+
+/// Tallies of the randomised: per true stratum, misclassified (observed stratum not the true
+/// one) and truly ineligible (true stratum not among the design's eligible strata).
+fn tally(
+    model: &Model,
+    design: &Design,
+    cohort: &Cohort,
+    randomised: usize,
+) -> ([u32; MAX_STRATA], u32, u32) {
+    let mut by_true_stratum = [0u32; MAX_STRATA];
+    let mut misclassified = 0;
+    let mut true_ineligible = 0;
+    if model.population.n_strata() == 1 {
+        // One stratum: nobody is misclassified, and everyone randomised is eligible.
+        by_true_stratum[0] = randomised as u32;
+    } else {
+        for i in 0..randomised {
+            let t = cohort.true_stratum[i] as usize;
+            by_true_stratum[t] += 1;
+            misclassified += u32::from(cohort.true_stratum[i] != cohort.observed_stratum[i]);
+            true_ineligible += u32::from(!design.eligible[t]);
+        }
+    }
+    (by_true_stratum, misclassified, true_ineligible)
 }
 
 /// Simulates replicate `replicate`: screen and randomise, then analyse at each look (one for a
@@ -82,6 +163,17 @@ pub fn simulate_one(
     replicate: u64,
     ws: &mut Workspace,
 ) -> TrialOutcome {
+    // Several hypotheses, or adaptive enrichment: their own paths; the single hypothesis on
+    // all eligible strata goes on here.
+    match (&design.adaptive, &design.hypotheses) {
+        (Some(plan), Some(h)) => {
+            return adaptive::simulate_one(model, design, h, plan, streams, replicate, ws);
+        }
+        (None, Some(h)) if !h.is_single_whole() => {
+            return multiple::simulate_one(model, design, h, streams, replicate, ws);
+        }
+        _ => {}
+    }
     ws.cohort.simulate(model, design, streams, replicate);
     let plan = design.sequential.as_ref();
     let n_looks = plan.map_or(1, |p| p.events.len());
@@ -168,21 +260,8 @@ pub fn simulate_one(
     let cut = &ws.cut;
 
     let randomised = cut.time.len();
-    let mut by_true_stratum = [0u32; MAX_STRATA];
-    let mut misclassified = 0;
-    let mut true_ineligible = 0;
-    let cohort = &ws.cohort;
-    if model.population.n_strata() == 1 {
-        // One stratum: nobody is misclassified, and everyone randomised is eligible.
-        by_true_stratum[0] = randomised as u32;
-    } else {
-        for i in 0..randomised {
-            let t = cohort.true_stratum[i] as usize;
-            by_true_stratum[t] += 1;
-            misclassified += u32::from(cohort.true_stratum[i] != cohort.observed_stratum[i]);
-            true_ineligible += u32::from(!design.eligible[t]);
-        }
-    }
+    let (by_true_stratum, misclassified, true_ineligible) =
+        tally(model, design, &ws.cohort, randomised);
     TrialOutcome {
         replicate,
         reject,
@@ -202,6 +281,9 @@ pub fn simulate_one(
         look_time,
         look_randomised,
         tests_reject,
+        rejected: u8::from(reject),
+        selected: 1,
+        populations: [PopulationStats::default(); 2],
     }
 }
 

@@ -6,16 +6,24 @@
 //! -> `engine` (replicates, random streams from `rng`, parallelism) -> `summary` -> `report`.
 //! On top: `sweep` (power over grids), `search` (sample size for a target power), `analytic`
 //! (closed forms) and `shard` (runs split over machines, and their merge).
+//! Designs with several hypotheses name their populations (`hypotheses`), control the
+//! family-wise error with `multiplicity` (with `sequential` bounds at each local level) or, for
+//! adaptive enrichment, with `adaptive` (selection, inverse normal combination, closed test);
+//! `compare` runs several designs on the same replicates.
 //! [`Study`] is the front door; `cli` only parses arguments and calls it.
 
+pub mod adaptive;
 pub mod analysis;
 pub mod analytic;
 pub mod cli;
+pub mod compare;
 pub mod dataset;
 pub mod engine;
 pub mod enrolment;
 pub mod error;
+pub mod hypotheses;
 pub mod model;
+pub mod multiplicity;
 pub mod mvnormal;
 pub mod normal;
 pub mod outcome;

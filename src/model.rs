@@ -2,8 +2,11 @@
 //! the [`Model`] (who is screened and what happens to them) and the [`Design`] (who is
 //! randomised, when and how the data are analysed, what is decided).
 
+use crate::adaptive::AdaptivePlan;
 use crate::enrolment::{Randomiser, Screening};
 use crate::error::{Error, Result};
+use crate::hypotheses::{DEFAULT_NAME, HypothesisPlan, Population as HypothesisPopulation};
+use crate::multiplicity::{MAX_HYPOTHESES, Multiplicity, Procedure, SequentialFamily};
 use crate::normal;
 use crate::outcome::{Dropout, Hazard, StratumOutcome};
 use crate::population::{Biomarker, Population};
@@ -55,6 +58,26 @@ pub struct Design {
     pub z_critical: f64,
     /// The group-sequential plan (None: one analysis).
     pub sequential: Option<SequentialPlan>,
+    /// Hypotheses on populations (None: one hypothesis on all eligible strata).
+    pub hypotheses: Option<HypothesisPlan>,
+    /// Two-stage adaptive enrichment (with `hypotheses`).
+    pub adaptive: Option<AdaptivePlan>,
+}
+
+impl Design {
+    /// The names of the hypotheses, in order ([`DEFAULT_NAME`] for a design without
+    /// `[design.hypotheses]`).
+    pub fn hypothesis_names(&self) -> Vec<String> {
+        match &self.hypotheses {
+            Some(h) => h.populations.iter().map(|p| p.name.clone()).collect(),
+            None => vec![DEFAULT_NAME.to_string()],
+        }
+    }
+
+    /// The index of the primary hypothesis.
+    pub fn primary(&self) -> usize {
+        self.hypotheses.as_ref().map_or(0, |h| h.primary)
+    }
 }
 
 /// Interim analyses at event counts, with their bounds.
@@ -212,7 +235,28 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
             )?),
             _ => None,
         },
+        hypotheses: None,
+        adaptive: None,
     };
+    let mut design = design;
+    design.hypotheses = resolve_hypotheses(&design, d.hypotheses.as_ref(), file)?;
+    if let (Some(spec), Some(h)) = (&d.adaptive, &design.hypotheses)
+        && let AnalysisSpec::Events(total) = d.analysis
+    {
+        design.adaptive = Some(AdaptivePlan::new(
+            h.len(),
+            spec.interim,
+            total,
+            spec.selection,
+            spec.measure,
+            spec.threshold,
+            spec.intersection,
+            spec.weights,
+            spec.efficacy,
+            d.alpha,
+            file,
+        )?);
+    }
     let expected = model.expected_screened(&design);
     if expected.is_nan() || expected > MAX_EXPECTED_SCREENED {
         let names: Vec<&str> = d
@@ -234,6 +278,58 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         });
     }
     Ok((model, design))
+}
+
+/// Resolves `[design.hypotheses]`: the procedure's local-level table and, with interim looks,
+/// the sequential designs at every local level.
+fn resolve_hypotheses(
+    design: &Design,
+    spec: Option<&crate::scenario::HypothesesSpec>,
+    file: &str,
+) -> Result<Option<HypothesisPlan>> {
+    let Some(spec) = spec else {
+        return Ok(None);
+    };
+    let eligible = HypothesisPopulation::new("eligible", &design.eligible_strata);
+    let mut whole = [false; MAX_HYPOTHESES];
+    for (i, p) in spec.populations.iter().enumerate() {
+        whole[i] = p.mask == eligible.mask;
+    }
+    let m = spec.populations.len();
+    // A single population that is not all the eligible strata is tested alone at full alpha
+    // (Bonferroni with weight 1), through the same machinery as several.
+    let procedure = match (&spec.procedure, m) {
+        (Some(p), _) => Some(p.clone()),
+        (None, 1) => Some(Procedure::Bonferroni { weights: vec![1.0] }),
+        (None, _) => None,
+    };
+    let multiplicity = procedure.map(|p| Multiplicity::new(p, m));
+    let sequential = match (&multiplicity, &design.sequential) {
+        (Some(mult), Some(plan)) if !mult.table.is_empty() => Some(
+            SequentialFamily::new(
+                mult,
+                plan.design.spec().kind,
+                plan.design.timing(),
+                design.alpha,
+            )
+            .map_err(|e| Error::Scenario {
+                file: file.to_string(),
+                key: "design.hypotheses".into(),
+                problem: "the group-sequential bounds at the local levels cannot be computed"
+                    .into(),
+                value: mult.procedure.name().into(),
+                allowed: e.to_string(),
+            })?,
+        ),
+        _ => None,
+    };
+    Ok(Some(HypothesisPlan {
+        populations: spec.populations.clone(),
+        primary: spec.primary,
+        multiplicity,
+        sequential,
+        whole,
+    }))
 }
 
 /// One stratum in the resolved model, as `enrichsim validate` prints it.

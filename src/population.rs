@@ -11,7 +11,7 @@
 //! over ln x in stratum i of phi((ln x - mu)/s)/s [Phi((l_{j+1} - ln x)/se) - Phi((l_j - ln x)/se)],
 //! computed by composite Gauss-Legendre quadrature.
 
-use crate::normal;
+use crate::normal::{self, GL_NODES, GL_WEIGHTS};
 use crate::scenario::BiomarkerSpec;
 
 /// A resolved biomarker on the log scale.
@@ -145,29 +145,6 @@ impl Biomarker {
         joint
     }
 }
-
-/// 8-point Gauss-Legendre nodes on [-1, 1] (Abramowitz and Stegun, table 25.4).
-const GL_NODES: [f64; 8] = [
-    -0.960_289_856_497_536_3,
-    -0.796_666_477_413_626_7,
-    -0.525_532_409_916_329,
-    -0.183_434_642_495_649_8,
-    0.183_434_642_495_649_8,
-    0.525_532_409_916_329,
-    0.796_666_477_413_626_7,
-    0.960_289_856_497_536_3,
-];
-/// 8-point Gauss-Legendre weights (sum 2).
-const GL_WEIGHTS: [f64; 8] = [
-    0.101_228_536_290_376_3,
-    0.222_381_034_453_374_5,
-    0.313_706_645_877_887_3,
-    0.362_683_783_378_362,
-    0.362_683_783_378_362,
-    0.313_706_645_877_887_3,
-    0.222_381_034_453_374_5,
-    0.101_228_536_290_376_3,
-];
 
 impl Population {
     /// Number of strata.

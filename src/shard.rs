@@ -13,8 +13,9 @@
 //!   `size`), its `--set` assignments and the outcome of every replicate of the shard, one JSON
 //!   array per replicate: `[r, flags, events, randomised, screened, misclassified,
 //!   true_ineligible, z, hr, by_true_stratum, look_events, look_time, look_randomised]` with
-//!   flags 1 = rejected, 2 = stopped for futility, 4 = event count reached, and bit 3 + i = the
-//!   i-th of `design.tests` rejected. Floats are written
+//!   flags 1 = rejected, 2 = stopped for futility, 4 = event count reached, bit 3 + i = the
+//!   i-th of `design.tests` rejected, bit 19 + h = hypothesis h rejected and bit 27 + h =
+//!   population h selected (`[design.hypotheses]`). Floats are written
 //!   in the shortest form that reads back to the same bits ("NaN", "inf", "-inf" as strings),
 //!   so merged summaries (means in replicate order, quantiles) are exactly the single run's.
 //!
@@ -142,7 +143,7 @@ impl<'de> Deserialize<'de> for Float {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Record(
     u64,
-    u32,
+    u64,
     u32,
     u32,
     u32,
@@ -160,10 +161,12 @@ impl Record {
     /// The record of an outcome of a scenario with `strata` strata.
     pub fn new(o: &TrialOutcome, strata: usize) -> Record {
         let looks = usize::from(o.looks).clamp(1, MAX_LOOKS);
-        let flags = u32::from(o.reject)
-            | (u32::from(o.futility) << 1)
-            | (u32::from(o.reached) << 2)
-            | (u32::from(o.tests_reject) << 3);
+        let flags = u64::from(o.reject)
+            | (u64::from(o.futility) << 1)
+            | (u64::from(o.reached) << 2)
+            | (u64::from(o.tests_reject) << 3)
+            | (u64::from(o.rejected) << 19)
+            | (u64::from(o.selected) << 27);
         Record(
             o.replicate,
             flags,
@@ -190,7 +193,7 @@ impl Record {
                 "replicate {r}: 1 to {MAX_LOOKS} looks with events, times and randomised each"
             ));
         }
-        if by.len() > MAX_STRATA || *flags >> 3 > u32::from(u16::MAX) {
+        if by.len() > MAX_STRATA || *flags >> 35 != 0 {
             return Err(format!("replicate {r}: malformed record"));
         }
         let mut o = TrialOutcome {
@@ -205,6 +208,9 @@ impl Record {
             duration: lt[looks - 1].0,
             reached: flags & 4 != 0,
             tests_reject: (flags >> 3) as u16,
+            rejected: (flags >> 19) as u8,
+            selected: (flags >> 27) as u8,
+            populations: Default::default(),
             misclassified: *mis,
             true_ineligible: *inel,
             by_true_stratum: [0; MAX_STRATA],

@@ -47,6 +47,25 @@ pub struct StageSummary {
     pub randomised_mean: f64,
 }
 
+/// One hypothesis (population) across replicates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HypothesisSummary {
+    /// Population name ("primary" for a design without `[design.hypotheses]`).
+    pub name: String,
+    /// Its observed strata.
+    pub strata: Vec<String>,
+    /// Whether it is the primary hypothesis.
+    pub primary: bool,
+    /// Fraction of replicates rejecting it (at any look).
+    pub reject_prob: f64,
+    /// Monte Carlo SE of that fraction.
+    pub reject_se: f64,
+    /// Fraction of replicates in which the population is tested at the last analysis: 1 for a
+    /// non-adaptive design; for an adaptive design, the fraction selected at the interim for
+    /// the second stage (as rpact's `selectedPopulations` at stage 2).
+    pub selected_prob: f64,
+}
+
 /// The rejection probability of one test of `design.tests`, on the same replicates as the
 /// primary test.
 #[derive(Clone, Debug, PartialEq)]
@@ -175,6 +194,16 @@ pub struct Summary {
     /// there are none).
     #[serde(skip_serializing_if = "TestPowers::is_empty")]
     pub tests: TestPowers,
+    /// Per hypothesis (a single "primary" without `[design.hypotheses]`).
+    pub hypotheses: Vec<HypothesisSummary>,
+    /// Fraction of replicates rejecting at least one hypothesis.
+    pub reject_any: f64,
+    /// Its Monte Carlo SE.
+    pub reject_any_se: f64,
+    /// Whether the design has `[design.hypotheses]` (the text, CSV and Markdown reports then
+    /// show the hypotheses).
+    #[serde(skip)]
+    pub has_hypotheses: bool,
     /// Wall time of the simulation, seconds (the only field that varies between identical runs).
     pub elapsed_s: f64,
 }
@@ -243,6 +272,12 @@ impl Summary {
         durations.sort_by(f64::total_cmp);
         let randomised_total: f64 = outcomes.iter().map(|o| o.randomised as f64).sum();
         let screened_total: f64 = outcomes.iter().map(|o| o.screened as f64).sum();
+        let reject_any = mean(
+            outcomes
+                .iter()
+                .map(|o| f64::from(u8::from(o.rejected != 0))),
+            n,
+        );
         let share = |count: f64| {
             if randomised_total > 0.0 {
                 count / randomised_total
@@ -314,16 +349,66 @@ impl Summary {
                     })
                     .collect(),
             ),
+            hypotheses: hypotheses(strata, design, outcomes),
+            reject_any,
+            reject_any_se: (reject_any * (1.0 - reject_any) / n).sqrt(),
+            has_hypotheses: design.hypotheses.is_some(),
             elapsed_s: 0.0,
         }
     }
+}
+
+/// Per-hypothesis rejection and selection fractions.
+fn hypotheses(
+    strata: &[String],
+    design: &Design,
+    outcomes: &[TrialOutcome],
+) -> Vec<HypothesisSummary> {
+    let n = outcomes.len() as f64;
+    let names = design.hypothesis_names();
+    let primary = design.primary();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let population: Vec<String> = match &design.hypotheses {
+                Some(h) => h.populations[i]
+                    .strata
+                    .iter()
+                    .map(|&j| strata[j].clone())
+                    .collect(),
+                None => design
+                    .eligible_strata
+                    .iter()
+                    .map(|&j| strata[j].clone())
+                    .collect(),
+            };
+            let share = |bits: fn(&TrialOutcome) -> u8| {
+                mean(outcomes.iter().map(|o| f64::from(bits(o) >> i & 1)), n)
+            };
+            let p = share(|o| o.rejected);
+            HypothesisSummary {
+                name,
+                strata: population,
+                primary: i == primary,
+                reject_prob: p,
+                reject_se: (p * (1.0 - p) / n).sqrt(),
+                selected_prob: share(|o| o.selected),
+            }
+        })
+        .collect()
 }
 
 /// Per-look summaries.
 fn stages(design: &Design, outcomes: &[TrialOutcome]) -> Vec<StageSummary> {
     let n = outcomes.len() as f64;
     let plan = design.sequential.as_ref();
-    let looks = plan.map_or(1, |p| p.events.len());
+    let adaptive = design.adaptive.as_ref();
+    let looks = match (plan, adaptive) {
+        (Some(p), _) => p.events.len(),
+        (None, Some(_)) => 2,
+        (None, None) => 1,
+    };
     (0..looks)
         .map(|k| {
             let here: Vec<&TrialOutcome> =
@@ -332,14 +417,19 @@ fn stages(design: &Design, outcomes: &[TrialOutcome]) -> Vec<StageSummary> {
             let stopped_here = |o: &&&TrialOutcome| o.looks as usize == k + 1;
             StageSummary {
                 look: k + 1,
-                planned_events: match plan {
-                    Some(p) => Some(p.events[k]),
-                    None => match design.analysis {
+                planned_events: match (plan, adaptive) {
+                    (Some(p), _) => Some(p.events[k]),
+                    (None, Some(a)) => Some([a.interim_events, a.final_events][k]),
+                    (None, None) => match design.analysis {
                         crate::scenario::AnalysisSpec::Events(e) => Some(e),
                         _ => None,
                     },
                 },
-                efficacy_bound: plan.map_or(design.z_critical, |p| p.efficacy[k]),
+                efficacy_bound: match (plan, adaptive) {
+                    (Some(p), _) => p.efficacy[k],
+                    (None, Some(a)) => a.test.critical[k],
+                    (None, None) => design.z_critical,
+                },
                 futility_bound: plan.map(|p| p.futility[k]).filter(|f| f.is_finite()),
                 reached_prob: m / n,
                 efficacy_prob: here

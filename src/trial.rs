@@ -66,6 +66,39 @@ pub struct Cut {
     pub events: u32,
 }
 
+/// A change of eligibility during screening: from `time` on only the observed strata of the bit
+/// set `strata` (within the design's eligible strata) are randomised.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EligibilitySwitch {
+    /// Calendar time of the change, months (patients screened after it follow the new rule).
+    pub time: f64,
+    /// Observed strata admitted afterwards (bit j: stratum j).
+    pub strata: u32,
+}
+
+impl Cut {
+    /// The rows of `self` whose stratum is in the bit set `strata`, written to `out` (its
+    /// buffers reused): the data of one population. `screened` is copied unchanged.
+    pub fn restrict(&self, strata: u32, out: &mut Cut) {
+        out.time.clear();
+        out.event.clear();
+        out.treated.clear();
+        out.stratum.clear();
+        let mut events = 0;
+        for (i, &s) in self.stratum.iter().enumerate() {
+            if strata >> s & 1 == 1 {
+                out.time.push(self.time[i]);
+                out.event.push(self.event[i]);
+                out.treated.push(self.treated[i]);
+                out.stratum.push(s);
+                events += u32::from(self.event[i]);
+            }
+        }
+        out.screened = self.screened;
+        out.events = events;
+    }
+}
+
 impl Cohort {
     /// Number randomised.
     pub fn len(&self) -> usize {
@@ -79,6 +112,39 @@ impl Cohort {
 
     /// Screens and randomises replicate `replicate` until the design's sample size is reached.
     pub fn simulate(&mut self, model: &Model, design: &Design, streams: &Streams, replicate: u64) {
+        self.simulate_with(model, design, streams, replicate, |_, s| design.eligible[s]);
+    }
+
+    /// As [`Cohort::simulate`], but from calendar time `switch.time` on (patients screened
+    /// strictly after it) only the observed strata in the bit set `switch.strata` are admitted:
+    /// the change of eligibility of an adaptive enrichment design at its selection look.
+    /// Screening goes on until the sample size is randomised. Every screened patient draws the
+    /// same numbers as under [`Cohort::simulate`] (common random numbers), so the patients
+    /// randomised by the switch, their arms and their fates are the same bits.
+    pub fn simulate_switching(
+        &mut self,
+        model: &Model,
+        design: &Design,
+        streams: &Streams,
+        replicate: u64,
+        switch: EligibilitySwitch,
+    ) {
+        self.simulate_with(model, design, streams, replicate, |t, s| {
+            design.eligible[s] && (t <= switch.time || switch.strata >> s & 1 == 1)
+        });
+    }
+
+    /// The work of [`Cohort::simulate`]: `eligible(t, s)` says whether a patient screened at
+    /// calendar time t with observed stratum s may be randomised (inlined per caller).
+    #[inline(always)]
+    fn simulate_with(
+        &mut self,
+        model: &Model,
+        design: &Design,
+        streams: &Streams,
+        replicate: u64,
+        eligible: impl Fn(f64, usize) -> bool,
+    ) {
         let n = design.sample_size as usize;
         // Every slot below 0..n is written by the loop: size the buffers once (after the first
         // replicate this does nothing) and write by index, rather than push to eight vectors.
@@ -147,7 +213,7 @@ impl Cohort {
             } else {
                 f64::INFINITY
             };
-            if other_failure || !design.eligible[observed_s] {
+            if other_failure || !eligible(t, observed_s) {
                 continue;
             }
             entry[k] = t;
@@ -237,6 +303,39 @@ impl Cohort {
         result
     }
 
+    /// The calendar time of the k-th event (k >= 1) observed strictly after calendar time
+    /// `after` among patients whose observed stratum is in the bit set `strata`, or, if fewer
+    /// than k such events will ever be observed, the time of the last one (or `after` when there
+    /// is none), with `reached = false`: the end of an adaptive design's second stage.
+    pub fn time_of_event_in(&mut self, strata: u32, after: f64, k: usize) -> AnalysisTime {
+        let mut keys = std::mem::take(&mut self.scratch);
+        keys.clear();
+        keys.extend(
+            self.event_calendar
+                .iter()
+                .zip(&self.observed_stratum)
+                .filter(|&(&t, &s)| t.is_finite() && t > after && strata >> s & 1 == 1)
+                .map(|(t, _)| t.to_bits()),
+        );
+        let result = if k >= 1 && keys.len() >= k {
+            let (_, kth, _) = keys.select_nth_unstable(k - 1);
+            AnalysisTime {
+                time: f64::from_bits(*kth),
+                reached: true,
+            }
+        } else {
+            AnalysisTime {
+                time: keys
+                    .iter()
+                    .map(|&b| f64::from_bits(b))
+                    .fold(after, f64::max),
+                reached: false,
+            }
+        };
+        self.scratch = keys;
+        result
+    }
+
     /// The data as observed at calendar time `t`: patients randomised by t, each followed until
     /// their event, their censoring or t, whichever comes first. An event at exactly t is observed.
     pub fn cut(&self, t: f64, out: &mut Cut) {
@@ -272,5 +371,115 @@ impl Cohort {
         out.stratum.extend_from_slice(&self.observed_stratum[..m]);
         out.screened = if m > 0 { self.screened_by[m - 1] } else { 0 };
         out.events = events;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    const SCENARIO: &str = r#"
+name = "switch"
+[biomarker]
+median = 2000.0
+gsd = 2.1
+assay_cv = 0.1
+cutpoints = [750.0, 3700.0]
+strata = ["low", "moderate", "high"]
+[control]
+low = { median = 30.0 }
+moderate = { median = 30.0 }
+high = { median = 12.0 }
+[effect]
+hazard_ratio = 0.8
+[enrolment]
+rate = 10.0
+[dropout]
+per_year = 0.05
+[design]
+sample_size = 300
+analysis = { events = 150 }
+"#;
+
+    #[test]
+    fn switching_keeps_the_patients_before_and_admits_only_the_new_strata_after() {
+        let scenario = Scenario::parse(SCENARIO, "test.toml", &[]).unwrap();
+        let (model, design) = crate::model::resolve(&scenario, "test.toml").unwrap();
+        let streams = Streams::new(11);
+        let (mut all, mut switched) = (Cohort::default(), Cohort::default());
+        all.simulate(&model, &design, &streams, 5);
+        let time = 12.0;
+        switched.simulate_switching(
+            &model,
+            &design,
+            &streams,
+            5,
+            EligibilitySwitch {
+                time,
+                strata: 0b011,
+            },
+        );
+        let before = all.entry.partition_point(|&e| e <= time);
+        assert!(before > 50 && before < 300, "{before}");
+        assert_eq!(switched.entry.partition_point(|&e| e <= time), before);
+        // The same patients, arms and fates (bit for bit) up to the switch.
+        assert_eq!(all.entry[..before], switched.entry[..before]);
+        assert_eq!(all.treated[..before], switched.treated[..before]);
+        assert_eq!(all.event_time[..before], switched.event_time[..before]);
+        assert_eq!(all.censor_time[..before], switched.censor_time[..before]);
+        assert_eq!(
+            all.observed_stratum[..before],
+            switched.observed_stratum[..before]
+        );
+        // Afterwards only low and moderate, until the sample size.
+        assert_eq!(switched.len(), 300);
+        assert!(switched.observed_stratum[before..].iter().all(|&s| s < 2));
+        assert!(all.observed_stratum[before..].contains(&2));
+        // Screening runs longer to find them.
+        assert!(switched.screened_by[299] > all.screened_by[299]);
+    }
+
+    #[test]
+    fn events_after_a_time_in_some_strata() {
+        let scenario = Scenario::parse(SCENARIO, "test.toml", &[]).unwrap();
+        let (model, design) = crate::model::resolve(&scenario, "test.toml").unwrap();
+        let mut c = Cohort::default();
+        c.simulate(&model, &design, &Streams::new(3), 0);
+        let after = 20.0;
+        let mut times: Vec<f64> = c
+            .event_calendar
+            .iter()
+            .zip(&c.observed_stratum)
+            .filter(|&(&t, &s)| t.is_finite() && t > after && s != 2)
+            .map(|(&t, _)| t)
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let at = c.time_of_event_in(0b011, after, 40);
+        assert!(at.reached);
+        assert_eq!(at.time, times[39]);
+        let never = c.time_of_event_in(0b011, after, times.len() + 1);
+        assert!(!never.reached);
+        assert_eq!(never.time, *times.last().unwrap());
+        // A cut restricted to strata: the rows of those strata, in order.
+        let mut cut = Cut::default();
+        c.cut(40.0, &mut cut);
+        let mut sub = Cut::default();
+        cut.restrict(0b100, &mut sub);
+        let rows: Vec<usize> = (0..cut.time.len())
+            .filter(|&i| cut.stratum[i] == 2)
+            .collect();
+        assert_eq!(
+            sub.time,
+            rows.iter().map(|&i| cut.time[i]).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            sub.treated,
+            rows.iter().map(|&i| cut.treated[i]).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            sub.events as usize,
+            rows.iter().filter(|&&i| cut.event[i]).count()
+        );
     }
 }

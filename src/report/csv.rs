@@ -2,7 +2,8 @@
 
 use super::{Table, Tabular};
 
-fn quote(field: &str) -> String {
+/// RFC 4180 quoting of one field.
+pub(super) fn quote(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

@@ -8,6 +8,7 @@
 
 mod analyze;
 mod boundaries;
+mod compare;
 mod csv;
 mod design;
 mod markdown;
@@ -19,6 +20,7 @@ mod text;
 mod validate;
 
 pub use boundaries::render_boundaries;
+pub use compare::render_compare;
 
 use crate::error::{Error, Result};
 use serde::Serialize;

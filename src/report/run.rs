@@ -287,8 +287,42 @@ impl Tabular for Summary {
             .collect();
         let mut decision = decision;
         decision[0].label = format!("power (one-sided alpha {}, {})", self.alpha, self.test);
+        let mut hypotheses = Vec::new();
+        if self.has_hypotheses {
+            let adaptive = self.hypotheses.iter().any(|h| h.selected_prob < 1.0);
+            for h in &self.hypotheses {
+                let strata = h.strata.join(", ");
+                let primary = if h.primary { ", primary" } else { "" };
+                hypotheses.push(Row {
+                    value: format!("{} (SE {})", fmt(h.reject_prob, 4), fmt(h.reject_se, 4)),
+                    ..Row::num(
+                        format!("reject_{}", h.name),
+                        format!("{} ({strata}{primary}): rejected", h.name),
+                        h.reject_prob,
+                        4,
+                    )
+                });
+                if adaptive {
+                    hypotheses.push(Row::num(
+                        format!("selected_{}", h.name),
+                        format!("{}: selected for stage 2", h.name),
+                        h.selected_prob,
+                        4,
+                    ));
+                }
+            }
+            hypotheses.push(Row {
+                value: format!(
+                    "{} (SE {})",
+                    fmt(self.reject_any, 4),
+                    fmt(self.reject_any_se, 4)
+                ),
+                ..Row::num("reject_any", "at least one rejected", self.reject_any, 4)
+            });
+        }
         vec![
             ("Decision".into(), decision),
+            ("Hypotheses".into(), hypotheses),
             ("Tests on the same replicates".into(), tests),
             ("Analyses".into(), stages),
             ("Size and duration".into(), size),

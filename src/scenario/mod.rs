@@ -6,6 +6,7 @@
 //! exist, more events than patients) are made here too, so a `Scenario` that exists is valid.
 //! Times are in months, rates per month unless the key says otherwise.
 
+mod hypotheses;
 mod overrides;
 mod reader;
 
@@ -14,6 +15,7 @@ use reader::{Node, show};
 use std::path::Path;
 use toml::{Table, Value};
 
+pub use hypotheses::{AdaptiveSpec, HypothesesSpec};
 pub use overrides::apply as apply_override;
 
 /// The name of the single stratum of a scenario without a `[biomarker]` table.
@@ -227,6 +229,10 @@ pub struct DesignSpec {
     pub alpha: f64,
     /// Interim analyses, if any (`[design.sequential]`).
     pub sequential: Option<SequentialSpec>,
+    /// Hypotheses on populations, if any (`[design.hypotheses]`).
+    pub hypotheses: Option<HypothesesSpec>,
+    /// Adaptive enrichment, if any (`[design.adaptive]`).
+    pub adaptive: Option<AdaptiveSpec>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -718,6 +724,8 @@ const DESIGN_KEYS: &[&str] = &[
     "tests",
     "alpha",
     "sequential",
+    "hypotheses",
+    "adaptive",
 ];
 
 fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
@@ -925,8 +933,66 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
             "no design.tests with [design.sequential]",
         ));
     }
+    if (node.has("hypotheses") || node.has("adaptive")) && (!test.is_logrank() || !tests.is_empty())
+    {
+        return Err(node.bad_value(
+            "test",
+            "several hypotheses and adaptive enrichment are tested by the (stratified) log-rank in each population",
+            "\"logrank\" or \"stratified_logrank\", and no design.tests, with [design.hypotheses] or [design.adaptive]",
+        ));
+    }
+    let hypotheses = match node.table("hypotheses")? {
+        None => None,
+        Some(h) => Some(hypotheses::read_hypotheses(
+            &h,
+            strata,
+            &eligible,
+            node.has("adaptive"),
+        )?),
+    };
+    let adaptive = match node.table("adaptive")? {
+        None => None,
+        Some(a) => {
+            if node.has("sequential") {
+                return Err(a.bad_self(
+                    "adaptive enrichment has its own two stages",
+                    "either [design.adaptive] or [design.sequential], not both",
+                ));
+            }
+            Some(hypotheses::read_adaptive(
+                &a,
+                &analysis,
+                hypotheses.as_ref(),
+                &eligible,
+            )?)
+        }
+    };
+    // Hypotheses other than a single one on every eligible stratum go through the multiple
+    // testing path, whose futility rule is the primary's, non-binding.
+    if let (Some(seq), Some(h)) = (&sequential, &hypotheses)
+        && (h.populations.len() > 1 || h.populations[0].strata != eligible)
+    {
+        let seq_node = node.table("sequential")?.expect("present");
+        if h.procedure == Some(crate::multiplicity::Procedure::SpiessensDebois) {
+            return Err(node.error(
+                "hypotheses.multiplicity",
+                "Spiessens-Debois is implemented for a single analysis only",
+                "\"spiessens_debois\" with [design.sequential]",
+                "fixed_sequence, bonferroni, holm or graphical with interim looks",
+            ));
+        }
+        if seq.binding_futility {
+            return Err(seq_node.bad_value(
+                "binding_futility",
+                "futility with several hypotheses is applied to the primary only, non-binding",
+                "false (or no futility rule)",
+            ));
+        }
+    }
     Ok(DesignSpec {
         tests,
+        hypotheses,
+        adaptive,
         sequential,
         eligible,
         sample_size,

@@ -122,6 +122,11 @@ impl<'a> Node<'a> {
         Ok(())
     }
 
+    /// The keys of this table, in the table's order.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.table.keys().cloned()
+    }
+
     /// Whether key `k` is present.
     pub(crate) fn has(&self, k: &str) -> bool {
         self.table.contains_key(k)

@@ -14,7 +14,7 @@ pub mod boundaries;
 pub mod integration;
 pub mod monitoring;
 pub mod report;
-mod roots;
+pub(crate) mod roots;
 pub mod scale;
 pub mod spending;
 

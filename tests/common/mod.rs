@@ -131,6 +131,21 @@ pub fn enrichsim() -> Command {
     Command::cargo_bin("enrichsim").expect("the enrichsim binary is built")
 }
 
+/// The replicate outcomes of a study (`reps` replicates, `seed`), in replicate order.
+pub fn outcomes(
+    study: &enrichsim::Study,
+    reps: u64,
+    seed: u64,
+) -> Vec<enrichsim::engine::TrialOutcome> {
+    enrichsim::engine::run(
+        &study.model,
+        &study.design,
+        seed,
+        enrichsim::engine::Replicates::all(reps),
+        &|_| {},
+    )
+}
+
 /// Runs `cmd` and checks it failed as a user error: exit code 2, nothing on stdout, one line
 /// `enrichsim: error: ...` on stderr and no panic. Returns that line, or what went wrong.
 pub fn error_line(cmd: &mut Command) -> Result<String, String> {
