@@ -52,7 +52,8 @@
 use crate::hypotheses::PopulationStats;
 use crate::multiplicity::{MAX_HYPOTHESES, max_test_p};
 use crate::normal;
-use crate::sequential::{DesignKind, DesignSpec, GroupSequentialDesign};
+use crate::scenario::AdaptiveSpec;
+use crate::sequential::{DesignSpec, GroupSequentialDesign};
 use crate::{Error, Result};
 
 /// The selection rule at the interim.
@@ -245,23 +246,27 @@ pub struct AdaptivePlan {
 }
 
 impl AdaptivePlan {
-    /// Builds the plan: `interim` fraction of `final_events`, inverse normal `weights` (None:
-    /// sqrt(t), sqrt(1 - t) with t the realised interim fraction), early `efficacy` (None: no
-    /// early efficacy). `file` names the scenario in errors.
-    #[allow(clippy::too_many_arguments)]
+    /// Builds the plan from `[design.adaptive]` for m populations, `final_events` in all and
+    /// one-sided `alpha`: the interim at the `interim` fraction of the events, inverse normal
+    /// weights as given (normalised) or sqrt(t), sqrt(1 - t) for the realised interim fraction
+    /// t, critical values from the early `efficacy` design (none: c_1 = +inf). `file` names the
+    /// scenario in errors.
     pub fn new(
+        spec: &AdaptiveSpec,
         m: usize,
-        interim: f64,
         final_events: u32,
-        selection: Selection,
-        measure: EffectMeasure,
-        threshold: Option<f64>,
-        intersection: IntersectionTest,
-        weights: Option<[f64; 2]>,
-        efficacy: Option<DesignKind>,
         alpha: f64,
         file: &str,
     ) -> Result<AdaptivePlan> {
+        let AdaptiveSpec {
+            interim,
+            selection,
+            measure,
+            threshold,
+            intersection,
+            weights,
+            efficacy,
+        } = *spec;
         let interim_events = (interim * final_events as f64).round() as u32;
         let t = interim_events as f64 / final_events as f64;
         let weights = match weights {
@@ -371,6 +376,7 @@ impl AdaptivePlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sequential::DesignKind;
 
     fn stage(z: [f64; 2], v: [f64; 2], tested: u32) -> StageData {
         let mut stats = PopulationStats::default();
@@ -471,17 +477,23 @@ mod tests {
         assert!(!bonf.hopeless(&stage([0.1, -0.3], [40.0, 60.0], 0b11)));
     }
 
-    fn plan(selection: Selection, measure: EffectMeasure, threshold: Option<f64>) -> AdaptivePlan {
-        AdaptivePlan::new(
-            2,
-            0.5,
-            300,
+    fn spec(selection: Selection, measure: EffectMeasure, threshold: Option<f64>) -> AdaptiveSpec {
+        AdaptiveSpec {
+            interim: 0.5,
             selection,
             measure,
             threshold,
-            IntersectionTest::Simes,
-            None,
-            None,
+            intersection: IntersectionTest::Simes,
+            weights: None,
+            efficacy: None,
+        }
+    }
+
+    fn plan(selection: Selection, measure: EffectMeasure, threshold: Option<f64>) -> AdaptivePlan {
+        AdaptivePlan::new(
+            &spec(selection, measure, threshold),
+            2,
+            300,
             0.025,
             "test.toml",
         )
@@ -534,22 +546,11 @@ mod tests {
         assert!((p.test.critical[1] - 1.959_963_984_540_054).abs() < 1e-12);
         // rpact 3.3.4: getDesignInverseNormal(kMax = 2, typeOfDesign = "asOF",
         // informationRates = c(0.5, 1), alpha = 0.025)$criticalValues = 2.962588 1.968596
-        let of = AdaptivePlan::new(
-            2,
-            0.5,
-            300,
-            Selection::All,
-            EffectMeasure::Z,
-            None,
-            IntersectionTest::Simes,
-            None,
-            Some(DesignKind::Spending(
-                crate::sequential::SpendingFunction::LanDeMetsObf,
-            )),
-            0.025,
-            "test.toml",
-        )
-        .unwrap();
+        let mut asof = spec(Selection::All, EffectMeasure::Z, None);
+        asof.efficacy = Some(DesignKind::Spending(
+            crate::sequential::SpendingFunction::LanDeMetsObf,
+        ));
+        let of = AdaptivePlan::new(&asof, 2, 300, 0.025, "test.toml").unwrap();
         assert!((of.test.critical[0] - 2.962588).abs() < 1e-5);
         assert!((of.test.critical[1] - 1.968596).abs() < 1e-5);
     }

@@ -243,19 +243,7 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
     if let (Some(spec), Some(h)) = (&d.adaptive, &design.hypotheses)
         && let AnalysisSpec::Events(total) = d.analysis
     {
-        design.adaptive = Some(AdaptivePlan::new(
-            h.len(),
-            spec.interim,
-            total,
-            spec.selection,
-            spec.measure,
-            spec.threshold,
-            spec.intersection,
-            spec.weights,
-            spec.efficacy,
-            d.alpha,
-            file,
-        )?);
+        design.adaptive = Some(AdaptivePlan::new(spec, h.len(), total, d.alpha, file)?);
     }
     let expected = model.expected_screened(&design);
     if expected.is_nan() || expected > MAX_EXPECTED_SCREENED {

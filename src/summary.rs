@@ -204,6 +204,9 @@ pub struct Summary {
     /// show the hypotheses).
     #[serde(skip)]
     pub has_hypotheses: bool,
+    /// Whether the design is adaptive (the reports then show the selection fractions).
+    #[serde(skip)]
+    pub adaptive: bool,
     /// Wall time of the simulation, seconds (the only field that varies between identical runs).
     pub elapsed_s: f64,
 }
@@ -353,6 +356,7 @@ impl Summary {
             reject_any,
             reject_any_se: (reject_any * (1.0 - reject_any) / n).sqrt(),
             has_hypotheses: design.hypotheses.is_some(),
+            adaptive: design.adaptive.is_some(),
             elapsed_s: 0.0,
         }
     }

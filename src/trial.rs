@@ -76,6 +76,36 @@ pub struct EligibilitySwitch {
     pub strata: u32,
 }
 
+/// The k-th smallest (k >= 1) of `times` (finite, >= 0), or, when there are fewer than k, the
+/// largest of them and `floor` with `reached = false`. `scratch` is reused for the keys.
+#[inline]
+fn kth_time(
+    scratch: &mut Vec<u64>,
+    times: impl Iterator<Item = f64>,
+    k: usize,
+    floor: f64,
+) -> AnalysisTime {
+    // The bit patterns of non-negative floats order as the values do, so select on u64 keys
+    // (much cheaper than a float comparator).
+    scratch.clear();
+    scratch.extend(times.map(f64::to_bits));
+    if scratch.len() >= k {
+        let (_, kth, _) = scratch.select_nth_unstable(k - 1);
+        AnalysisTime {
+            time: f64::from_bits(*kth),
+            reached: true,
+        }
+    } else {
+        AnalysisTime {
+            time: scratch
+                .iter()
+                .map(|&b| f64::from_bits(b))
+                .fold(floor, f64::max),
+            reached: false,
+        }
+    }
+}
+
 impl Cut {
     /// The rows of `self` whose stratum is in the bit set `strata`, written to `out` (its
     /// buffers reused): the data of one population. `screened` is copied unchanged.
@@ -273,34 +303,13 @@ impl Cohort {
     /// The calendar time of the k-th observed event (k >= 1), or, if fewer than k events will
     /// ever be observed, the time of the last one (`reached = false`).
     pub fn time_of_event(&mut self, k: usize) -> AnalysisTime {
-        // Calendar event times are >= 0, and the bit patterns of non-negative floats order as
-        // the values do, so select on u64 keys (much cheaper than a float comparator).
-        let mut keys = std::mem::take(&mut self.scratch);
-        keys.clear();
-        keys.extend(
-            self.event_calendar
-                .iter()
-                .filter(|t| t.is_finite())
-                .map(|t| t.to_bits()),
-        );
-        let result = if keys.len() >= k {
-            let (_, kth, _) = keys.select_nth_unstable(k - 1);
-            AnalysisTime {
-                time: f64::from_bits(*kth),
-                reached: true,
-            }
-        } else {
-            let last = keys
-                .iter()
-                .map(|&b| f64::from_bits(b))
-                .fold(self.entry.last().copied().unwrap_or(0.0), f64::max);
-            AnalysisTime {
-                time: last,
-                reached: false,
-            }
-        };
-        self.scratch = keys;
-        result
+        let floor = self.entry.last().copied().unwrap_or(0.0);
+        let times = self
+            .event_calendar
+            .iter()
+            .copied()
+            .filter(|t| t.is_finite());
+        kth_time(&mut self.scratch, times, k, floor)
     }
 
     /// The calendar time of the k-th event (k >= 1) observed strictly after calendar time
@@ -308,32 +317,13 @@ impl Cohort {
     /// than k such events will ever be observed, the time of the last one (or `after` when there
     /// is none), with `reached = false`: the end of an adaptive design's second stage.
     pub fn time_of_event_in(&mut self, strata: u32, after: f64, k: usize) -> AnalysisTime {
-        let mut keys = std::mem::take(&mut self.scratch);
-        keys.clear();
-        keys.extend(
-            self.event_calendar
-                .iter()
-                .zip(&self.observed_stratum)
-                .filter(|&(&t, &s)| t.is_finite() && t > after && strata >> s & 1 == 1)
-                .map(|(t, _)| t.to_bits()),
-        );
-        let result = if k >= 1 && keys.len() >= k {
-            let (_, kth, _) = keys.select_nth_unstable(k - 1);
-            AnalysisTime {
-                time: f64::from_bits(*kth),
-                reached: true,
-            }
-        } else {
-            AnalysisTime {
-                time: keys
-                    .iter()
-                    .map(|&b| f64::from_bits(b))
-                    .fold(after, f64::max),
-                reached: false,
-            }
-        };
-        self.scratch = keys;
-        result
+        let times = self
+            .event_calendar
+            .iter()
+            .zip(&self.observed_stratum)
+            .filter(|&(&t, &s)| t.is_finite() && t > after && strata >> s & 1 == 1)
+            .map(|(&t, _)| t);
+        kth_time(&mut self.scratch, times, k.max(1), after)
     }
 
     /// The data as observed at calendar time `t`: patients randomised by t, each followed until

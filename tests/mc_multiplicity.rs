@@ -12,7 +12,9 @@
 //! the "S null" configuration defines S as the low stratum alone: a patient whose true pNFH is
 //! high (above 3700 pg/mL) cannot be measured below 750 pg/mL (10 assay SDs away), so H_S is
 //! exactly true for the measured population, while "low and moderate" would hold some
-//! effective true-high patients and H_S would be false.
+//! effective true-high patients and H_S would be false. That configuration spreads the
+//! biomarker wider (see [`WIDE`]) so that S = low has enough deaths for the log-rank's normal
+//! approximation.
 //!
 //! The FWER of each procedure (the fraction of replicates rejecting at least one true
 //! hypothesis) must be at most alpha + 3 Monte Carlo SE, sqrt(alpha (1 - alpha) / R). For the
@@ -42,6 +44,8 @@ struct Config {
     hr: [f64; 3],
     /// Observed strata of S.
     s: &'static str,
+    /// The biomarker's median and geometric SD.
+    biomarker: (f64, f64),
     /// Which hypotheses are true: bit 0 H_S, bit 1 H_F.
     true_nulls: u32,
 }
@@ -55,12 +59,22 @@ struct Config {
 const F_NULL_HR_HIGH: f64 = 1.732;
 const F_NULL_HR_HIGH_CV15: f64 = 2.028;
 
+/// MIROCALS' CSF pNFH: median 2000 pg/mL, geometric SD 2.1 (about 9% low, 21% high).
+const MIROCALS: (f64, f64) = (2000.0, 2.1);
+/// A wider spread (median 1200, geometric SD 2.6: about 31% low, 12% high) for S = low alone,
+/// so that S has about 80 deaths rather than about 25: with so few, the log-rank test itself
+/// rejects a little more often than alpha (0.0258 at 27 deaths in a one-stratum trial, 400,000
+/// replicates; 0.0267 for S = low under MIROCALS' prevalences, 100,000), which says nothing
+/// about the multiple test procedures.
+const WIDE: (f64, f64) = (1200.0, 2.6);
+
 const CONFIGS: [Config; 6] = [
     Config {
         name: "global null",
         cv: 0.0,
         hr: [1.0, 1.0, 1.0],
         s: r#"["low", "moderate"]"#,
+        biomarker: MIROCALS,
         true_nulls: 0b11,
     },
     Config {
@@ -68,6 +82,7 @@ const CONFIGS: [Config; 6] = [
         cv: 0.0,
         hr: [1.0, 1.0, 0.6],
         s: r#"["low", "moderate"]"#,
+        biomarker: MIROCALS,
         true_nulls: 0b01,
     },
     Config {
@@ -75,6 +90,7 @@ const CONFIGS: [Config; 6] = [
         cv: 0.0,
         hr: [0.8, 0.8, F_NULL_HR_HIGH],
         s: r#"["low", "moderate"]"#,
+        biomarker: MIROCALS,
         true_nulls: 0b10,
     },
     Config {
@@ -82,13 +98,15 @@ const CONFIGS: [Config; 6] = [
         cv: 0.15,
         hr: [1.0, 1.0, 1.0],
         s: r#"["low", "moderate"]"#,
+        biomarker: MIROCALS,
         true_nulls: 0b11,
     },
     Config {
-        name: "S = low null, high HR 0.6, assay CV 0.15",
+        name: "S = low null, high HR 0.6, assay CV 0.15, wide biomarker",
         cv: 0.15,
         hr: [1.0, 1.0, 0.6],
         s: r#"["low"]"#,
+        biomarker: WIDE,
         true_nulls: 0b01,
     },
     Config {
@@ -96,6 +114,7 @@ const CONFIGS: [Config; 6] = [
         cv: 0.15,
         hr: [0.8, 0.8, F_NULL_HR_HIGH_CV15],
         s: r#"["low", "moderate"]"#,
+        biomarker: MIROCALS,
         true_nulls: 0b10,
     },
 ];
@@ -107,8 +126,8 @@ fn scenario(c: &Config, design: &str) -> String {
         r#"
 name = "FWER check: {name}"
 [biomarker]
-median = 2000.0
-gsd = 2.1
+median = {median}
+gsd = {gsd}
 assay_cv = {cv}
 cutpoints = [750.0, 3700.0]
 strata = ["low", "moderate", "high"]
@@ -135,6 +154,8 @@ primary = "S"
 {design}
 "#,
         name = c.name,
+        median = c.biomarker.0,
+        gsd = c.biomarker.1,
         cv = c.cv,
         h0 = c.hr[0],
         h1 = c.hr[1],
@@ -366,6 +387,7 @@ fn calibrate_f_null() {
                 cv,
                 hr: [0.8, 0.8, h],
                 s: r#"["low", "moderate"]"#,
+                biomarker: MIROCALS,
                 true_nulls: 0b10,
             };
             let study = study(&scenario(&c, "multiplicity = \"holm\""));

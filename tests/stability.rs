@@ -110,3 +110,83 @@ fn check(scenario: &str, seed: u64, golden: &[Golden]) {
     }
     assert_eq!(got, golden, "the random stream or the model changed");
 }
+
+/// Adaptive enrichment (the shipped scenario's design on a fixed copy): the interim, the
+/// selection, the re-screening after the switch of eligibility and the second stage.
+const PINNED_ADAPTIVE: &str = r#"
+name = "pinned, adaptive enrichment"
+[biomarker]
+median = 2000.0
+gsd = 2.1
+assay_cv = 0.10
+cutpoints = [750.0, 3700.0]
+strata = ["low", "moderate", "high"]
+[control]
+low      = { median = 30.6 }
+moderate = { median = 30.6 }
+high     = { median = 12.2 }
+[effect]
+hazard_ratio = { low = 0.65, moderate = 0.65, high = 1.0 }
+[enrolment]
+rate = [ { from = 0.0, per_month = 10.0 }, { from = 6.0, per_month = 25.0 } ]
+screen_failure = 0.10
+[dropout]
+per_year = 0.05
+[design]
+sample_size = 600
+analysis = { events = 360 }
+[design.hypotheses]
+S = ["low", "moderate"]
+F = ["low", "moderate", "high"]
+primary = "S"
+[design.adaptive]
+interim = 0.35
+selection = "complement"
+threshold = 1.0
+intersection_test = "simes"
+"#;
+
+/// (replicate, events, randomised, screened, duration bits, z bits, rejected, selected)
+type AdaptiveGolden = (u64, u32, u32, u32, u64, u64, u8, u8);
+
+#[rustfmt::skip]
+const GOLDEN_ADAPTIVE: &[AdaptiveGolden] = &[
+    // Replicates 1 and 3 enrich for S at the interim (selected = 1) and screen more.
+    (0, 360, 600, 657, 4634721629152307241, 4615773068879894288, 3, 3),
+    (1, 422, 600, 680, 4636056535994892005, 4616164120400597656, 1, 1),
+    (2, 360, 600, 655, 4634176911984378922, 4615107672292626576, 3, 3),
+    (3, 413, 600, 659, 4635800146065586729, 4616249558238277828, 1, 1),
+    (1000003, 360, 600, 675, 4634521319893953679, 4616587078332102126, 3, 3),
+];
+
+#[test]
+fn adaptive_replicates_are_pinned() {
+    let study = study(PINNED_ADAPTIVE);
+    let streams = Streams::new(99);
+    let mut ws = Workspace::default();
+    let got: Vec<AdaptiveGolden> = [0u64, 1, 2, 3, 1_000_003]
+        .iter()
+        .map(|&r| {
+            let o = simulate_one(&study.model, &study.design, &streams, r, &mut ws);
+            (
+                r,
+                o.events,
+                o.randomised,
+                o.screened,
+                o.duration.to_bits(),
+                o.z.to_bits(),
+                o.rejected,
+                o.selected,
+            )
+        })
+        .collect();
+    if std::env::var_os("PRINT_GOLDEN").is_some() {
+        for g in &got {
+            println!("    {g:?},");
+        }
+    }
+    assert_eq!(
+        got, GOLDEN_ADAPTIVE,
+        "the random stream or the model changed"
+    );
+}

@@ -289,7 +289,6 @@ impl Tabular for Summary {
         decision[0].label = format!("power (one-sided alpha {}, {})", self.alpha, self.test);
         let mut hypotheses = Vec::new();
         if self.has_hypotheses {
-            let adaptive = self.hypotheses.iter().any(|h| h.selected_prob < 1.0);
             for h in &self.hypotheses {
                 let strata = h.strata.join(", ");
                 let primary = if h.primary { ", primary" } else { "" };
@@ -302,7 +301,7 @@ impl Tabular for Summary {
                         4,
                     )
                 });
-                if adaptive {
+                if self.adaptive {
                     hypotheses.push(Row::num(
                         format!("selected_{}", h.name),
                         format!("{}: selected for stage 2", h.name),

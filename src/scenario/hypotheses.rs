@@ -21,7 +21,7 @@
 //! ```
 
 use super::reader::{Node, show};
-use super::{AnalysisSpec, usage_allowed};
+use super::{AnalysisSpec, stratum_indices, usage_allowed};
 use crate::adaptive::{EffectMeasure, IntersectionTest, Selection};
 use crate::error::Result;
 use crate::hypotheses::{self, Population};
@@ -94,26 +94,13 @@ pub(super) fn read_hypotheses(
         if names.is_empty() {
             return Err(node.bad_value(&key, "empty population", population_allowed.as_str()));
         }
-        let mut idx = Vec::with_capacity(names.len());
-        for n in &names {
-            match strata.iter().position(|s| s == n) {
-                Some(i) if !idx.contains(&i) => idx.push(i),
-                Some(_) => {
-                    return Err(node.bad_value(
-                        &key,
-                        &format!("stratum {n:?} named twice"),
-                        population_allowed.as_str(),
-                    ));
-                }
-                None => {
-                    return Err(node.bad_value(
-                        &key,
-                        &format!("unknown stratum {n:?}"),
-                        population_allowed.as_str(),
-                    ));
-                }
-            }
-        }
+        let idx = stratum_indices(
+            node,
+            &key,
+            &names,
+            strata,
+            [population_allowed.as_str(), population_allowed.as_str()],
+        )?;
         populations.push(Population::new(&key, &idx));
     }
     if populations.is_empty() {

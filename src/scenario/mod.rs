@@ -740,26 +740,16 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
                     format!("a non-empty subset of {}", strata.join(", ")),
                 ));
             }
-            let mut idx = Vec::with_capacity(names.len());
-            for n in &names {
-                match strata.iter().position(|s| s == n) {
-                    Some(i) if !idx.contains(&i) => idx.push(i),
-                    Some(_) => {
-                        return Err(node.bad_value(
-                            "eligible",
-                            &format!("stratum {n:?} named twice"),
-                            "distinct stratum names",
-                        ));
-                    }
-                    None => {
-                        return Err(node.bad_value(
-                            "eligible",
-                            &format!("unknown stratum {n:?}"),
-                            format!("strata of the biomarker: {}", strata.join(", ")),
-                        ));
-                    }
-                }
-            }
+            let mut idx = stratum_indices(
+                node,
+                "eligible",
+                &names,
+                strata,
+                [
+                    "distinct stratum names",
+                    &format!("strata of the biomarker: {}", strata.join(", ")),
+                ],
+            )?;
             idx.sort_unstable();
             idx
         }
@@ -1004,6 +994,31 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
         test,
         alpha,
     })
+}
+
+/// The indices of the stratum `names` given at key `key` of `node`, in the order given; an
+/// error for a name given twice or unknown, saying what is allowed (`allowed`: for a repeated
+/// name, for an unknown one).
+fn stratum_indices(
+    node: &Node,
+    key: &str,
+    names: &[String],
+    strata: &[String],
+    allowed: [&str; 2],
+) -> Result<Vec<usize>> {
+    let mut idx = Vec::with_capacity(names.len());
+    for n in names {
+        match strata.iter().position(|s| s == n) {
+            Some(i) if !idx.contains(&i) => idx.push(i),
+            Some(_) => {
+                return Err(node.bad_value(key, &format!("stratum {n:?} named twice"), allowed[0]));
+            }
+            None => {
+                return Err(node.bad_value(key, &format!("unknown stratum {n:?}"), allowed[1]));
+            }
+        }
+    }
+    Ok(idx)
 }
 
 const SEQUENTIAL_KEYS: &[&str] = &[
