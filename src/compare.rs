@@ -48,6 +48,11 @@ pub struct DesignColumn {
     pub duration_mean: f64,
     /// Screened per randomised (ratio of means).
     pub screened_per_randomised: f64,
+    /// Rejection fraction of each analysis evaluated on the design's replicates, by name: the
+    /// primary test (`design.test`, which decides `power`) and the further `design.tests`.
+    pub tests: BTreeMap<String, f64>,
+    /// Monte Carlo SE per analysis.
+    pub tests_se: BTreeMap<String, f64>,
     /// The full run summary of the design.
     #[serde(skip)]
     pub summary: Summary,
@@ -96,6 +101,12 @@ impl DesignColumn {
             events_mean: summary.events_mean,
             duration_mean: summary.duration_mean,
             screened_per_randomised: summary.screened_per_randomised,
+            tests: std::iter::once((summary.test.clone(), summary.power))
+                .chain(summary.tests.0.iter().map(|t| (t.test.clone(), t.power)))
+                .collect(),
+            tests_se: std::iter::once((summary.test.clone(), summary.power_se))
+                .chain(summary.tests.0.iter().map(|t| (t.test.clone(), t.power_se)))
+                .collect(),
             summary,
         }
     }

@@ -52,6 +52,21 @@ fn hypothesis_names(c: &Comparison) -> Vec<String> {
     names
 }
 
+/// Analysis names over all designs (primary tests and `design.tests`), in first appearance.
+fn test_names(c: &Comparison) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for d in &c.designs {
+        let listed =
+            std::iter::once(&d.summary.test).chain(d.summary.tests.0.iter().map(|t| &t.test));
+        for name in listed {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
 /// A row of means: key, label, the field, decimals.
 type MeanRow = (&'static str, &'static str, fn(&DesignColumn) -> f64, usize);
 
@@ -97,6 +112,20 @@ fn lines(c: &Comparison) -> Vec<Line> {
                     .map_or(Cell::Missing, |&p| Cell::Number(p, 4, None))
             }),
         });
+    }
+    // The analyses side by side, when the designs evaluate more than one between them.
+    let tests = test_names(c);
+    if tests.len() > 1 {
+        for name in &tests {
+            out.push(Line {
+                key: format!("test_{name}"),
+                label: format!("{name}: rejects"),
+                cells: each(&|d| match (d.tests.get(name), d.tests_se.get(name)) {
+                    (Some(&p), se) => Cell::Number(p, 4, se.copied()),
+                    _ => Cell::Missing,
+                }),
+            });
+        }
     }
     let means: [MeanRow; 5] = [
         ("screened_mean", "screened, mean", |d| d.screened_mean, 1),
