@@ -112,7 +112,8 @@ fn check(scenario: &str, seed: u64, golden: &[Golden]) {
 }
 
 /// Adaptive enrichment (the shipped scenario's design on a fixed copy): the interim, the
-/// selection, the re-screening after the switch of eligibility and the second stage.
+/// selection, the re-screening after the switch of eligibility and the second stage. Pinned
+/// under both the x86-64-v3 and the generic x86-64 targets (same bits).
 const PINNED_ADAPTIVE: &str = r#"
 name = "pinned, adaptive enrichment"
 [biomarker]
