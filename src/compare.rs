@@ -27,6 +27,13 @@ pub struct DesignColumn {
     pub power: f64,
     /// Its Monte Carlo SE.
     pub power_se: f64,
+    /// With `[prior]`: the assurance (the probability of success averaged over the prior,
+    /// which `power` then also is); absent without a prior.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assurance: Option<f64>,
+    /// Its Monte Carlo SE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assurance_se: Option<f64>,
     /// Fraction rejecting at least one hypothesis.
     pub reject_any: f64,
     /// Its Monte Carlo SE.
@@ -91,6 +98,8 @@ impl DesignColumn {
                 .map_or_else(String::new, |h| h.name.clone()),
             power: summary.power,
             power_se: summary.power_se,
+            assurance: summary.assurance,
+            assurance_se: summary.assurance_se,
             reject_any: summary.reject_any,
             reject_any_se: summary.reject_any_se,
             hypotheses: by_name(|h| h.reject_prob),

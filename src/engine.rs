@@ -69,6 +69,9 @@ pub struct TrialOutcome {
     /// `[0]`; for an adaptive design, of stage 1 in `[0]` and of the stage-2 increment in `[1]`
     /// (zeros for populations not tested there). Zeros without hypotheses.
     pub populations: [PopulationStats; 2],
+    /// With an effect prior (`[prior]`), the hazard ratio drawn for the prior's binning entry
+    /// in this replicate; NaN without a prior.
+    pub true_hr: f64,
 }
 
 /// A worker's reusable buffers: one per rayon job split, so no allocation per replicate
@@ -156,7 +159,30 @@ fn tally(
 /// evaluated on the same data cut. A trial stopped at a look has randomised only the patients entered
 /// by then, and its duration is the look's time. The Cox hazard ratio is estimated on the data
 /// of the last analysis.
+///
+/// With an effect prior, the true hazard ratios are drawn first from their own stream
+/// ([`crate::prior::EffectPrior::draw`]) and the replicate is simulated under them.
 pub fn simulate_one(
+    model: &Model,
+    design: &Design,
+    streams: &Streams,
+    replicate: u64,
+    ws: &mut Workspace,
+) -> TrialOutcome {
+    match &model.prior {
+        None => simulate_given(model, design, streams, replicate, ws),
+        Some(prior) => {
+            let hrs = prior.draw(streams, replicate);
+            let drawn = prior.apply(model, &hrs[..prior.entries.len()]);
+            let mut outcome = simulate_given(&drawn, design, streams, replicate, ws);
+            outcome.true_hr = hrs[prior.bin_by];
+            outcome
+        }
+    }
+}
+
+/// [`simulate_one`] under the model's fixed hazard ratios.
+fn simulate_given(
     model: &Model,
     design: &Design,
     streams: &Streams,
@@ -284,6 +310,7 @@ pub fn simulate_one(
         rejected: u8::from(reject),
         selected: 1,
         populations: [PopulationStats::default(); 2],
+        true_hr: f64::NAN,
     }
 }
 

@@ -28,6 +28,7 @@ pub mod mvnormal;
 pub mod normal;
 pub mod outcome;
 pub mod population;
+pub mod prior;
 pub mod report;
 pub mod rng;
 pub mod scenario;

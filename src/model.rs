@@ -10,6 +10,7 @@ use crate::multiplicity::{MAX_HYPOTHESES, Multiplicity, Procedure, SequentialFam
 use crate::normal;
 use crate::outcome::{Dropout, Hazard, StratumOutcome};
 use crate::population::{Biomarker, Population};
+use crate::prior::EffectPrior;
 use crate::scenario::{AnalysisSpec, FutilitySpec, Scenario, SequentialSpec, TestSpec};
 use crate::sequential::{self, GroupSequentialDesign};
 
@@ -26,6 +27,8 @@ pub struct Model {
     pub outcomes: Vec<StratumOutcome>,
     /// Loss to follow-up.
     pub dropout: Dropout,
+    /// The prior of the true hazard ratios, drawn once per replicate (None: fixed).
+    pub prior: Option<EffectPrior>,
 }
 
 /// The trial's choices: eligibility, size, randomisation, analysis time and test.
@@ -206,6 +209,7 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         screen_failure: scenario.enrolment.screen_failure,
         outcomes,
         dropout: Dropout::from_per_year(scenario.dropout.per_year),
+        prior: None,
     };
     let d = &scenario.design;
     let mut eligible = vec![false; scenario.strata.len()];
@@ -264,6 +268,11 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
                 "strata whose observed prevalence needs at most {MAX_EXPECTED_SCREENED:.0e} screened"
             ),
         });
+    }
+    let mut model = model;
+    if let Some(spec) = &scenario.prior {
+        let shares = model.population.randomised_mix(&design.eligible_strata);
+        model.prior = Some(EffectPrior::new(spec, &shares));
     }
     Ok((model, design))
 }

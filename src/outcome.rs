@@ -234,6 +234,12 @@ impl StratumOutcome {
         outcome
     }
 
+    /// The same stratum with a constant hazard ratio `hazard_ratio` from the same delay (as
+    /// [`StratumOutcome::new`] builds it, so an unchanged value gives an identical model).
+    pub fn with_hazard_ratio(&self, hazard_ratio: f64) -> Self {
+        StratumOutcome::new(self.control.clone(), hazard_ratio, self.delay)
+    }
+
     /// The piecewise hazard ratio, if any.
     pub fn schedule(&self) -> Option<&HrSchedule> {
         self.schedule.as_deref()

@@ -34,6 +34,8 @@ pub enum Purpose {
     Outcome = 3,
     /// Dropout times.
     Dropout = 4,
+    /// The true hazard ratios drawn from an effect prior (`[prior]`).
+    Prior = 5,
 }
 
 /// SplitMix64's output function applied to a state advanced by the golden gamma.
@@ -55,7 +57,7 @@ pub fn key(seed: u64, purpose: Purpose) -> u64 {
 /// The keys of all purposes for one master seed, computed once per run.
 #[derive(Clone, Debug)]
 pub struct Streams {
-    keys: [u64; 4],
+    keys: [u64; 5],
 }
 
 impl Streams {
@@ -67,6 +69,7 @@ impl Streams {
                 key(seed, Purpose::Randomisation),
                 key(seed, Purpose::Outcome),
                 key(seed, Purpose::Dropout),
+                key(seed, Purpose::Prior),
             ],
         }
     }

@@ -12,7 +12,8 @@
 //! - for each point (one for `run`, one per grid point for `sweep`, one per final value for
 //!   `size`), its `--set` assignments and the outcome of every replicate of the shard, one JSON
 //!   array per replicate: `[r, flags, events, randomised, screened, misclassified,
-//!   true_ineligible, z, hr, by_true_stratum, look_events, look_time, look_randomised]` with
+//!   true_ineligible, z, hr, by_true_stratum, look_events, look_time, look_randomised,
+//!   true_hr]` (true_hr: the hazard ratio drawn from `[prior]`, NaN without one) with
 //!   flags 1 = rejected, 2 = stopped for futility, 4 = event count reached, bit 3 + i = the
 //!   i-th of `design.tests` rejected, bit 19 + h = hypothesis h rejected and bit 27 + h =
 //!   population h selected (`[design.hypotheses]`). Floats are written
@@ -39,7 +40,7 @@ use std::path::{Path, PathBuf};
 /// The `format` field of a shard file.
 pub const FORMAT: &str = "enrichsim-shard";
 /// The version of the shard file format.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Most shards a run may be split into.
 pub const MAX_SHARDS: u64 = 1 << 20;
@@ -155,6 +156,7 @@ pub struct Record(
     Vec<u32>,
     Vec<Float>,
     Vec<u32>,
+    Float,
 );
 
 impl Record {
@@ -181,12 +183,28 @@ impl Record {
             o.look_events[..looks].to_vec(),
             o.look_time[..looks].iter().map(|&t| Float(t)).collect(),
             o.look_randomised[..looks].to_vec(),
+            Float(o.true_hr),
         )
     }
 
     /// The outcome back, or what is wrong with the record.
     pub fn outcome(&self) -> std::result::Result<TrialOutcome, String> {
-        let Record(r, flags, events, randomised, screened, mis, inel, z, hr, by, le, lt, lr) = self;
+        let Record(
+            r,
+            flags,
+            events,
+            randomised,
+            screened,
+            mis,
+            inel,
+            z,
+            hr,
+            by,
+            le,
+            lt,
+            lr,
+            true_hr,
+        ) = self;
         let looks = le.len();
         if looks == 0 || looks > MAX_LOOKS || lt.len() != looks || lr.len() != looks {
             return Err(format!(
@@ -218,6 +236,7 @@ impl Record {
             look_events: [0; MAX_LOOKS],
             look_time: [0.0; MAX_LOOKS],
             look_randomised: [0; MAX_LOOKS],
+            true_hr: true_hr.0,
         };
         o.by_true_stratum[..by.len()].copy_from_slice(by);
         o.look_events[..looks].copy_from_slice(le);

@@ -79,6 +79,12 @@ impl Study {
             &self.design,
             &simulation.outcomes,
         );
+        if let Some(prior) = &self.model.prior {
+            summary = summary.with_prior(prior, &self.scenario.strata, &simulation.outcomes);
+            if let Some(p) = summary.prior.as_mut() {
+                p.analytic_assurance = crate::prior::analytic_assurance(&self.model, &self.design);
+            }
+        }
         summary.elapsed_s = simulation.elapsed_s;
         if (simulation.outcomes.len() as u64) < reps {
             summary.partial = true;

@@ -142,6 +142,18 @@ pub struct Summary {
     pub power_lower: f64,
     /// Upper end of the 95% Wilson score interval.
     pub power_upper: f64,
+    /// With `[prior]`: the assurance, the probability of success averaged over the prior (the
+    /// fraction of replicates rejecting the primary hypothesis, each under its own drawn hazard
+    /// ratios, which is also what `power` then holds). Absent without a prior.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assurance: Option<f64>,
+    /// Its Monte Carlo SE sqrt(a (1 - a) / R).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assurance_se: Option<f64>,
+    /// With `[prior]`: the prior, the closed-form assurance and the power conditional on the
+    /// drawn hazard ratio by bin. Absent without a prior.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prior: Option<crate::prior::PriorSummary>,
     /// The closed-form power of the same scenario (`analytic::analytic_power`: Schoenfeld's
     /// drift at the average hazard ratio), beside the simulated one; `null` where no closed
     /// form applies.
@@ -301,6 +313,9 @@ impl Summary {
             power_se: (power * (1.0 - power) / n).sqrt(),
             power_lower,
             power_upper,
+            assurance: None,
+            assurance_se: None,
+            prior: None,
             analytic_power: None,
             analytic_power_logrank: None,
             analytic_notes: Vec::new(),
@@ -359,6 +374,20 @@ impl Summary {
             adaptive: design.adaptive.is_some(),
             elapsed_s: 0.0,
         }
+    }
+
+    /// Adds the prior's report: the assurance (the power over the prior's draws) and the
+    /// power by drawn hazard ratio.
+    pub fn with_prior(
+        mut self,
+        prior: &crate::prior::EffectPrior,
+        strata: &[String],
+        outcomes: &[TrialOutcome],
+    ) -> Summary {
+        self.assurance = Some(self.power);
+        self.assurance_se = Some(self.power_se);
+        self.prior = Some(prior.summarise(strata, outcomes));
+        self
     }
 }
 

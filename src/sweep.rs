@@ -353,6 +353,11 @@ impl Sweep {
                     screened_mean: s.screened_mean,
                     duration_mean: s.duration_mean,
                     analytic_power: crate::analytic::analytic_power(&study.model, &study.design),
+                    assurance: study.model.prior.as_ref().map(|_| (s.power, s.power_se)),
+                    analytic_assurance: crate::prior::analytic_assurance(
+                        &study.model,
+                        &study.design,
+                    ),
                     reps: s.reps,
                 }
             })
@@ -398,8 +403,15 @@ pub struct SweepPoint {
     pub screened_mean: f64,
     /// Mean calendar time of the analysis, months.
     pub duration_mean: f64,
-    /// Closed-form power where it applies (`analytic::analytic_power`).
+    /// Closed-form power where it applies (`analytic::analytic_power`; with a prior, at
+    /// `[effect]`'s fixed hazard ratios).
     pub analytic_power: Option<f64>,
+    /// With `[prior]`: the assurance and its Monte Carlo SE (the same numbers as `power` and
+    /// `power_se`, which are then averaged over the prior); None without a prior.
+    pub assurance: Option<(f64, f64)>,
+    /// With `[prior]`: the closed-form assurance where it applies
+    /// ([`crate::prior::analytic_assurance`]).
+    pub analytic_assurance: Option<f64>,
     /// Replicates simulated at this point.
     pub reps: u64,
 }

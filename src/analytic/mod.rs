@@ -23,7 +23,7 @@ pub mod average_hr;
 pub mod design;
 pub mod events;
 pub mod logrank_drift;
-mod numerics;
+pub mod numerics;
 pub mod power;
 pub mod sample_size;
 

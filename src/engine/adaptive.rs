@@ -149,5 +149,6 @@ pub(super) fn simulate_one(
         rejected: rejected as u8,
         selected: selected as u8,
         populations: [first, second],
+        true_hr: f64::NAN,
     }
 }

@@ -158,5 +158,6 @@ pub(super) fn simulate_one(
         rejected: rejected as u8,
         selected: ((1u32 << m) - 1) as u8,
         populations: [stats, PopulationStats::default()],
+        true_hr: f64::NAN,
     }
 }

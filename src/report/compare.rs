@@ -84,6 +84,16 @@ fn lines(c: &Comparison) -> Vec<Line> {
             cells: each(&|d| Cell::Number(d.power, 4, Some(d.power_se))),
         },
     ];
+    if c.designs.iter().any(|d| d.assurance.is_some()) {
+        out.push(Line {
+            key: "assurance".into(),
+            label: "assurance (success over the prior)".into(),
+            cells: each(&|d| match (d.assurance, d.assurance_se) {
+                (Some(a), se) => Cell::Number(a, 4, se),
+                _ => Cell::Missing,
+            }),
+        });
+    }
     let names = hypothesis_names(c);
     for name in &names {
         out.push(Line {

@@ -169,6 +169,8 @@ fn curves(report: &SweepReport) -> Result<Vec<Curve>> {
                 .map(|(k, v)| format!("{} = {v}", short_label(k)))
                 .collect::<Vec<_>>()
                 .join(", ")
+        } else if p.assurance.is_some() {
+            "simulated assurance".to_string()
         } else {
             "simulated power".to_string()
         };
@@ -285,7 +287,12 @@ fn draw<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(axis_label(&report.keys[0]))
         .y_desc(format!(
-            "Power (probability of rejecting, one-sided α = {})",
+            "{} (one-sided α = {})",
+            if report.points.iter().any(|p| p.assurance.is_some()) {
+                "Assurance (probability of success over the prior)"
+            } else {
+                "Power (probability of rejecting)"
+            },
             fmt(alpha, 3).trim_end_matches('0')
         ))
         .axis_desc_style((FAMILY, 16.0 * s))

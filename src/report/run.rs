@@ -13,6 +13,10 @@ impl Tabular for Summary {
         let Some(a) = self.analytic_power else {
             return Vec::new();
         };
+        if self.prior.is_some() {
+            // The closed form is at [effect]'s fixed hazard ratios, not over the prior.
+            return Vec::new();
+        }
         let gap = self.power - a;
         let se = self.power_se.max(1e-12);
         if gap.is_nan() || gap.abs() <= VISIBLE_GAP_SE * se {
@@ -287,6 +291,26 @@ impl Tabular for Summary {
             .collect();
         let mut decision = decision;
         decision[0].label = format!("power (one-sided alpha {}, {})", self.alpha, self.test);
+        let (prior, bins, bins_title) = self.prior_rows();
+        if let (Some(a), Some(se)) = (self.assurance, self.assurance_se) {
+            decision[0].label = format!(
+                "power over the prior (one-sided alpha {}, {})",
+                self.alpha, self.test
+            );
+            decision.insert(
+                0,
+                Row {
+                    value: format!("{} (SE {})", fmt(a, 4), fmt(se, 4)),
+                    ..Row::num(
+                        "assurance",
+                        "assurance: probability of success averaged over the prior",
+                        a,
+                        4,
+                    )
+                },
+            );
+            decision[2].label = "power at [effect]'s hazard ratios, closed form".into();
+        }
         let mut hypotheses = Vec::new();
         if self.has_hypotheses {
             for h in &self.hypotheses {
@@ -321,6 +345,8 @@ impl Tabular for Summary {
         }
         vec![
             ("Decision".into(), decision),
+            ("Prior of the true hazard ratios".into(), prior),
+            (bins_title, bins),
             ("Hypotheses".into(), hypotheses),
             ("Tests on the same replicates".into(), tests),
             ("Analyses".into(), stages),
@@ -333,6 +359,108 @@ impl Tabular for Summary {
         // A section with nothing to show (no extra tests, no biomarker) is left out.
         .filter(|(_, rows)| !rows.is_empty())
         .collect()
+    }
+}
+
+impl Summary {
+    /// The prior's rows (empty without a prior): its entries, and the power by drawn hazard
+    /// ratio with that section's title.
+    fn prior_rows(&self) -> (Vec<Row>, Vec<Row>, String) {
+        let Some(p) = &self.prior else {
+            return (Vec::new(), Vec::new(), String::new());
+        };
+        let mut rows: Vec<Row> = p
+            .entries
+            .iter()
+            .map(|e| {
+                Row::new(
+                    format!("prior_{}", column_name(&e.name)),
+                    format!("{} ({})", e.name, e.strata.join(", ")),
+                    format!(
+                        "reported {} ({}% interval {} to {}); drawn median {}, 95% range {} to {}",
+                        fmt(e.estimate, 3),
+                        fmt(100.0 * p.level, 0),
+                        fmt(e.lower, 3),
+                        fmt(e.upper, 3),
+                        fmt(e.median, 3),
+                        fmt(e.hr_lower, 3),
+                        fmt(e.hr_upper, 3)
+                    ),
+                )
+            })
+            .collect();
+        rows.push(Row::num(
+            "prior_discount",
+            "discount (factor on the log hazard ratio)",
+            p.discount,
+            3,
+        ));
+        rows.push(Row::num(
+            "prior_sd_inflation",
+            "SD inflation (factor on the log SD)",
+            p.sd_inflation,
+            3,
+        ));
+        if p.entries.len() > 1 {
+            rows.push(Row::num(
+                "prior_correlation",
+                "correlation of the entries' log hazard ratios",
+                p.correlation,
+                3,
+            ));
+        }
+        rows.push(Row {
+            value: match p.analytic_assurance {
+                Some(a) => match self.assurance {
+                    Some(sim) => format!(
+                        "{} (simulated minus closed form {:+.4})",
+                        fmt(a, 4),
+                        sim - a
+                    ),
+                    None => fmt(a, 4),
+                },
+                None => "not computed (the prior varies in several dimensions)".into(),
+            },
+            ..Row::num(
+                "analytic_assurance",
+                "assurance, closed form (Schoenfeld power over the prior)",
+                p.analytic_assurance.unwrap_or(f64::NAN),
+                4,
+            )
+        });
+        let bins = p
+            .bins
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let range = if b.hr_from == 0.0 {
+                    format!("below {}", fmt(b.hr_to, 3))
+                } else if b.hr_to.is_infinite() {
+                    format!("{} and above", fmt(b.hr_from, 3))
+                } else {
+                    format!("{} to {}", fmt(b.hr_from, 3), fmt(b.hr_to, 3))
+                };
+                Row {
+                    value: format!(
+                        "{} (SE {}), {} replicates",
+                        fmt(b.power, 4),
+                        fmt(b.power_se, 4),
+                        b.reps
+                    ),
+                    ..Row::num(
+                        format!("prior_bin{i}_power"),
+                        format!("true HR {range}"),
+                        b.power,
+                        4,
+                    )
+                }
+            })
+            .collect();
+        (
+            rows,
+            bins,
+            format!("Power by the true hazard ratio drawn for {}", p.bin_by),
+        )
     }
 }
 

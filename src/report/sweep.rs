@@ -3,7 +3,9 @@
 //! Columns: one per varied key (its value as given), then `power`, `power_se`, `power_lower`,
 //! `power_upper` (95% Wilson), `events_mean`, `randomised_mean`, `screened_mean`,
 //! `duration_mean` (months), `analytic_power` (closed form, `NA` where it does not apply) and
-//! `reps`. JSON holds the same rows as objects, the varied keys' values as JSON values.
+//! `reps`. With `[prior]`, `assurance`, `assurance_se` and `analytic_assurance` follow
+//! `analytic_power` (the power columns are then averaged over the prior, and equal the
+//! assurance). JSON holds the same rows as objects, the varied keys' values as JSON values.
 
 use super::{Row, Table, fmt};
 use crate::sweep::{SweepPoint, SweepReport};
@@ -49,6 +51,14 @@ impl Serialize for SweepPoint {
             map.serialize_entry(key, &number(value))?;
         }
         map.serialize_entry("analytic_power", &self.analytic_power.and_then(number))?;
+        if let Some((a, se)) = self.assurance {
+            map.serialize_entry("assurance", &number(a))?;
+            map.serialize_entry("assurance_se", &number(se))?;
+            map.serialize_entry(
+                "analytic_assurance",
+                &self.analytic_assurance.and_then(number),
+            )?;
+        }
         map.serialize_entry("reps", &self.reps)?;
         map.end()
     }
@@ -106,6 +116,16 @@ impl Table for SweepReport {
                     p.analytic_power.unwrap_or(f64::NAN),
                     4,
                 ));
+                if let Some((a, se)) = p.assurance {
+                    row.push(Row::num("assurance", "assurance", a, 4));
+                    row.push(Row::num("assurance_se", "SE", se, 4));
+                    row.push(Row::num(
+                        "analytic_assurance",
+                        "closed form",
+                        p.analytic_assurance.unwrap_or(f64::NAN),
+                        4,
+                    ));
+                }
                 row.push(Row::new("reps", "reps", p.reps.to_string()));
                 row
             })
@@ -119,6 +139,9 @@ impl Table for SweepReport {
                 .first()
                 .map_or_else(|| "NA".into(), |p| fmt(p.alpha, 4))
         )];
+        if self.points.iter().any(|p| p.assurance.is_some()) {
+            notes.push("with a prior: every replicate draws its true hazard ratios from the prior, so power is the assurance (the probability of success averaged over the prior); the first closed form is at [effect]'s fixed hazard ratios, the second averages it over the prior.".into());
+        }
         if let Some(target) = self.target_power {
             notes.push(format!("target power: {}", fmt(target, 4)));
         }

@@ -8,6 +8,7 @@
 
 mod hypotheses;
 mod overrides;
+mod prior;
 mod reader;
 
 use crate::error::{Error, Result};
@@ -17,6 +18,7 @@ use toml::{Table, Value};
 
 pub use hypotheses::{AdaptiveSpec, HypothesesSpec};
 pub use overrides::apply as apply_override;
+pub use prior::{PriorEntrySpec, PriorSpec};
 
 /// The name of the single stratum of a scenario without a `[biomarker]` table.
 pub const ALL_STRATUM: &str = "all";
@@ -42,6 +44,8 @@ pub struct Scenario {
     pub dropout: DropoutSpec,
     /// `[design]`.
     pub design: DesignSpec,
+    /// `[prior]`: hazard ratios drawn once per replicate (None: `[effect]`'s fixed ones).
+    pub prior: Option<PriorSpec>,
 }
 
 /// `[biomarker]`: log-normal true values, multiplicative log-normal assay error, cut-points.
@@ -244,6 +248,7 @@ const TOP_KEYS: &[&str] = &[
     "enrolment",
     "dropout",
     "design",
+    "prior",
 ];
 
 /// Largest number of strata (cut-points + 1) a scenario may have.
@@ -341,6 +346,14 @@ impl Scenario {
         })?;
         let design = read_design(&design_node, &strata)?;
 
+        let prior = match root.table("prior")? {
+            Some(node) => {
+                let piecewise: Vec<bool> = effect.schedule.iter().map(|p| !p.is_empty()).collect();
+                Some(prior::read_prior(&node, &strata, &piecewise)?)
+            }
+            None => None,
+        };
+
         Ok(Scenario {
             name,
             description,
@@ -351,6 +364,7 @@ impl Scenario {
             enrolment,
             dropout,
             design,
+            prior,
         })
     }
 }
