@@ -22,6 +22,7 @@
 //! the replicate (screening, randomisation, event times, dropout) uses the same numbers as a
 //! run without a prior, and a prior of zero width gives exactly the fixed-effect run.
 
+use crate::analytic::numerics::gauss_hermite;
 use crate::engine::TrialOutcome;
 use crate::model::{Design, Model};
 use crate::normal;
@@ -155,13 +156,6 @@ impl EffectPrior {
         }
     }
 
-    /// Whether the drawn hazard ratios vary along one dimension only (one entry of positive
-    /// width, or all entries perfectly correlated): then the closed-form assurance is a
-    /// one-dimensional integral.
-    fn one_dimensional(&self) -> bool {
-        self.correlation == 1.0 || self.entries.iter().filter(|e| e.log_sd > 0.0).count() <= 1
-    }
-
     /// The hazard ratios of every entry at score `z` along the prior's single dimension.
     fn along(&self, z: f64) -> [f64; MAX_STRATA] {
         let mut hrs = [f64::NAN; MAX_STRATA];
@@ -232,51 +226,65 @@ impl EffectPrior {
 
 /// The closed-form assurance: the closed-form power ([`crate::analytic::analytic_power`],
 /// Schoenfeld's drift at the average hazard ratio) averaged over the prior,
-/// E[power(HR)] = int power(HR(z)) phi(z) dz, by 16-point Gauss-Legendre panels on z in
-/// [-8, 8] (the tails beyond carry less than 1e-15). Computed when the prior varies along one
-/// dimension (one entry of positive width, or correlation 1); None otherwise, or where the
-/// closed-form power does not apply.
+/// E[power(HR)] = int power(HR(z)) phi(z) dz over the standard normal scores z: by two
+/// 16-point Gauss-Legendre panels on [-7, 7] when the prior varies along one dimension (one
+/// entry of positive width, or correlation 1; checked against O'Hagan et al.'s closed form to
+/// 1e-7 in tests/mc_prior.rs), and by the product Gauss-Hermite rule of [`TWO_DIMENSIONS`]
+/// points per score for two independent entries (correlation 0; within 3e-4 of the 32 x 32
+/// Gauss-Legendre rule on phase3-enriched-prior.toml). None for other priors (three or more varying entries, or a correlation strictly
+/// between 0 and 1), or where the closed-form power does not apply.
 pub fn analytic_assurance(model: &Model, design: &Design) -> Option<f64> {
     let prior = model.prior.as_ref()?;
-    if !prior.one_dimensional() {
-        return None;
-    }
     let base = Model {
         prior: None,
         ..model.clone()
     };
-    let shared = prior.correlation == 1.0;
-    let wide = prior.entries.iter().position(|e| e.log_sd > 0.0);
-    let mut failed = false;
-    let mut integrand = |z: f64| {
-        let hrs = if shared {
-            prior.along(z)
-        } else {
-            // One entry varies; the others sit at their centres.
-            let mut hrs = prior.along(0.0);
-            if let Some(e) = wide {
-                hrs[e] = prior.hazard_ratio(e, z);
-            }
-            hrs
-        };
-        match crate::analytic::analytic_power(&prior.apply(&base, &hrs), design) {
-            Some(p) => p * normal::pdf(z),
-            None => {
-                failed = true;
-                0.0
+    let varying: Vec<usize> = (0..prior.entries.len())
+        .filter(|&e| prior.entries[e].log_sd > 0.0)
+        .collect();
+    let power = |hrs: &[f64; MAX_STRATA]| {
+        crate::analytic::analytic_power(&prior.apply(&base, &hrs[..prior.entries.len()]), design)
+    };
+    if prior.correlation == 1.0 || varying.len() <= 1 {
+        // z moves every varying entry (all of them share it, or only one varies).
+        let mut total = 0.0;
+        for (z, w) in legendre(-7.0, 7.0, 2) {
+            total += w * normal::pdf(z) * power(&prior.along(z))?;
+        }
+        return Some(total.clamp(0.0, 1.0));
+    }
+    if prior.correlation == 0.0 && varying.len() == 2 {
+        let nodes = gauss_hermite(TWO_DIMENSIONS);
+        let mut total = 0.0;
+        for &(z1, w1) in &nodes {
+            for &(z2, w2) in &nodes {
+                let mut hrs = prior.along(0.0);
+                hrs[varying[0]] = prior.hazard_ratio(varying[0], z1);
+                hrs[varying[1]] = prior.hazard_ratio(varying[1], z2);
+                total += w1 * w2 * power(&hrs)?;
             }
         }
-    };
-    let panels = 8;
-    let width = 16.0 / panels as f64;
-    let total: f64 = (0..panels)
-        .map(|i| {
-            let a = -8.0 + i as f64 * width;
-            crate::analytic::numerics::gauss_legendre(&mut integrand, a, a + width)
-        })
-        .sum();
-    (!failed).then_some(total.clamp(0.0, 1.0))
+        return Some(total.clamp(0.0, 1.0));
+    }
+    None
 }
+
+/// Nodes and weights of `panels` 16-point Gauss-Legendre panels on [a, b].
+fn legendre(a: f64, b: f64, panels: usize) -> Vec<(f64, f64)> {
+    let (x, w) = crate::analytic::numerics::rule();
+    let half = 0.5 * (b - a) / panels as f64;
+    (0..panels)
+        .flat_map(|i| {
+            let mid = a + (2 * i + 1) as f64 * half;
+            x.iter()
+                .zip(w)
+                .map(move |(x, w)| (mid + half * x, w * half))
+        })
+        .collect()
+}
+
+/// Gauss-Hermite points per score of the closed-form assurance over two independent scores.
+const TWO_DIMENSIONS: usize = 12;
 
 /// Bin edges from the prior's central 95% range (lo, hi) of the binning hazard ratio: the
 /// multiples of the roundest step (0.05, 0.1, 0.2, 0.25, 0.5, 1, ...) that cut it into at most

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 const NODES: usize = 16;
 
 /// The 16-point Gauss-Legendre rule on [-1, 1]: (nodes, weights), computed once.
-fn rule() -> &'static ([f64; NODES], [f64; NODES]) {
+pub fn rule() -> &'static ([f64; NODES], [f64; NODES]) {
     static RULE: OnceLock<([f64; NODES], [f64; NODES])> = OnceLock::new();
     RULE.get_or_init(|| {
         let m = NODES;
@@ -206,9 +206,108 @@ pub fn phi2(z: f64) -> f64 {
     }
 }
 
+/// The n-point Gauss-Hermite rule for expectations under the standard normal law:
+/// E f(Z) ~ sum_i w_i f(x_i), exact for polynomials of degree up to 2n - 1. The nodes are the
+/// roots of the probabilists' Hermite polynomial He_n (He_(k+1) = x He_k - k He_(k-1)),
+/// bracketed by a scan of (-2 sqrt(n) - 2, 2 sqrt(n) + 2) and refined by bisection; the weights
+/// are w_i = n! / (n He_(n-1)(x_i))^2 (Abramowitz and Stegun 25.4.46, rescaled to the normal
+/// density). For 1 <= n <= 40.
+pub fn gauss_hermite(n: usize) -> Vec<(f64, f64)> {
+    assert!(
+        (1..=40).contains(&n),
+        "Gauss-Hermite rule of 1 to 40 points"
+    );
+    // (He_n(x), He_(n-1)(x))
+    let he = |x: f64| {
+        let (mut prev, mut cur) = (1.0f64, x);
+        if n == 1 {
+            return (cur, prev);
+        }
+        for k in 1..n {
+            let next = x * cur - k as f64 * prev;
+            prev = cur;
+            cur = next;
+        }
+        (cur, prev)
+    };
+    let bound = 2.0 * (n as f64).sqrt() + 2.0;
+    let steps = 4000 * n;
+    let h = 2.0 * bound / steps as f64;
+    let factorial: f64 = (1..=n).map(|k| k as f64).product();
+    let mut rule = Vec::with_capacity(n);
+    let mut a = -bound;
+    let mut fa = he(a).0;
+    for i in 1..=steps {
+        let b = -bound + i as f64 * h;
+        let fb = he(b).0;
+        // (signum(+0) = 1: a node met exactly on the grid is bracketed once)
+        if fa.signum() != fb.signum() {
+            let (mut lo, mut hi, mut flo) = (a, b, fa);
+            for _ in 0..200 {
+                let mid = 0.5 * (lo + hi);
+                if mid <= lo || mid >= hi {
+                    break;
+                }
+                let fm = he(mid).0;
+                if fm == 0.0 {
+                    lo = mid;
+                    hi = mid;
+                    break;
+                }
+                if fm.signum() == flo.signum() {
+                    lo = mid;
+                    flo = fm;
+                } else {
+                    hi = mid;
+                }
+            }
+            let x = 0.5 * (lo + hi);
+            let p = he(x).1;
+            rule.push((x, factorial / (n as f64 * p).powi(2)));
+        }
+        a = b;
+        fa = fb;
+    }
+    debug_assert_eq!(rule.len(), n);
+    rule
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gauss_hermite_gives_the_normal_moments() {
+        for n in [1, 2, 5, 12, 16, 20] {
+            let rule = gauss_hermite(n);
+            assert_eq!(rule.len(), n);
+            // E Z^(2k) = (2k - 1)!!, exact for 2k <= 2n - 1.
+            let mut double_factorial = 1.0;
+            for k in 0..n {
+                if k > 0 {
+                    double_factorial *= (2 * k - 1) as f64;
+                }
+                let m: f64 = rule.iter().map(|(x, w)| w * x.powi(2 * k as i32)).sum();
+                assert!(
+                    (m / double_factorial - 1.0).abs() < 1e-11,
+                    "n {n}, moment {}",
+                    2 * k
+                );
+                let odd: f64 = rule.iter().map(|(x, w)| w * x.powi(2 * k as i32 + 1)).sum();
+                assert!(
+                    odd.abs() < 1e-9 * double_factorial.max(1.0),
+                    "n {n}, odd moment"
+                );
+            }
+        }
+        // E Phi(a + b Z) = Phi(a / sqrt(1 + b^2)).
+        let rule = gauss_hermite(16);
+        let e: f64 = rule
+            .iter()
+            .map(|(x, w)| w * crate::normal::cdf(1.0 + 0.8 * x))
+            .sum();
+        assert!((e - crate::normal::cdf(1.0 / (1.0f64 + 0.64).sqrt())).abs() < 1e-8);
+    }
 
     #[test]
     fn rule_integrates_polynomials_exactly() {
