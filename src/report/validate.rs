@@ -14,10 +14,10 @@ fn calibration_text(point: &Option<SurvivalAt>) -> String {
     match point {
         Some(p) => format!(
             "calibrated: {}% alive at {} months",
-            fmt(100.0 * p.survival, 1),
+            (1e4 * p.survival).round() / 100.0,
             months(p.at)
         ),
-        None => "no (median or hazards given)".into(),
+        None => "given by its median or hazards".into(),
     }
 }
 
@@ -77,7 +77,7 @@ impl Tabular for ModelDescription {
                     ),
                     Row::new(
                         key("control_calibration"),
-                        "control model calibrated",
+                        "control model",
                         calibration_text(&s.control_calibration),
                     ),
                     Row::num(
