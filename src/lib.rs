@@ -15,6 +15,7 @@
 pub mod adaptive;
 pub mod analysis;
 pub mod analytic;
+pub mod calibration;
 pub mod cli;
 pub mod compare;
 pub mod dataset;

@@ -3,6 +3,7 @@
 //! randomised, when and how the data are analysed, what is decided).
 
 use crate::adaptive::AdaptivePlan;
+use crate::calibration::TargetCheck;
 use crate::enrolment::{Randomiser, Screening};
 use crate::error::{Error, Result};
 use crate::hypotheses::{DEFAULT_NAME, HypothesisPlan, Population as HypothesisPopulation};
@@ -11,7 +12,10 @@ use crate::normal;
 use crate::outcome::{Dropout, Hazard, StratumOutcome};
 use crate::population::{Biomarker, Population};
 use crate::prior::EffectPrior;
-use crate::scenario::{AnalysisSpec, FutilitySpec, Scenario, SequentialSpec, TestSpec};
+use crate::scenario::{
+    AnalysisSpec, CalibrationPopulation, CalibrationSpec, FutilitySpec, Scenario, SequentialSpec,
+    SurvivalAt, TestSpec,
+};
 use crate::sequential::{self, GroupSequentialDesign};
 
 /// Who is screened and what happens to them: nature, not choices.
@@ -344,6 +348,9 @@ pub struct StratumDescription {
     pub randomised_share: f64,
     /// Control median, months.
     pub control_median: f64,
+    /// The survival point the control model was calibrated by (`{ survival = s, at = t }`),
+    /// if it was given so.
+    pub control_calibration: Option<SurvivalAt>,
     /// Control survival at 12 months.
     pub control_survival_12: f64,
     /// Control survival at 21 months.
@@ -382,9 +389,89 @@ pub struct ModelDescription {
     pub treatment_survival_21: f64,
     /// Months after randomisation before the effect starts.
     pub effect_delay: f64,
+    /// Survival of the mixtures of strata, per arm, at 12 and 21 months and at each
+    /// calibration target's time (ascending, without repeats).
+    pub mixture_survival: Vec<MixtureSurvival>,
+    /// The `[calibration]` targets against the model, if the scenario has any.
+    pub calibration: Option<CalibrationReport>,
+    /// Remarks for people.
+    pub notes: Vec<String>,
 }
 
+/// The survival of a mixture of true strata at one time, `S_mix(t) = sum_i w_i S_i(t)` per arm,
+/// for two mixes: the screened population (`w_i` = true prevalence: an all-comers trial) and the
+/// randomised one (`w_i` = P(true i | measured stratum eligible)).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MixtureSurvival {
+    /// Months after randomisation.
+    pub months: f64,
+    /// Control arm, screened population.
+    pub screened_control: f64,
+    /// Treatment arm, screened population.
+    pub screened_treatment: f64,
+    /// Control arm, randomised mix.
+    pub randomised_control: f64,
+    /// Treatment arm, randomised mix.
+    pub randomised_treatment: f64,
+}
+
+/// `[calibration]` checked against the model.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CalibrationReport {
+    /// The mix of strata the targets describe.
+    pub population: CalibrationPopulation,
+    /// One check per target, in the file's order.
+    pub targets: Vec<TargetCheck>,
+}
+
+/// Times at which `validate` always shows the mixtures' survival, months: one year, and the
+/// MIROCALS primary endpoint's 640 days rounded to 21 months as the trial reports it.
+pub const SURVIVAL_TIMES: [f64; 2] = [12.0, 21.0];
+
 impl Model {
+    /// Survival at `t` months of a mixture of true strata in one arm:
+    /// `S_mix(t) = sum_i w_i S_i(t)` with `weights` `w_i` (summing to 1) and `S_i` stratum i's
+    /// survival in that arm.
+    pub fn mixture_survival(&self, weights: &[f64], treated: bool, t: f64) -> f64 {
+        self.outcomes
+            .iter()
+            .zip(weights)
+            .map(|(o, w)| w * o.survival(treated, t))
+            .sum()
+    }
+
+    /// The weights of a calibration population: the true prevalences (screened) or the
+    /// randomised mix of `design`.
+    pub fn population_weights(
+        &self,
+        population: CalibrationPopulation,
+        design: &Design,
+    ) -> Vec<f64> {
+        match population {
+            CalibrationPopulation::Screened => self.population.true_prevalence(),
+            CalibrationPopulation::Randomised => {
+                self.population.randomised_mix(&design.eligible_strata)
+            }
+        }
+    }
+
+    /// Describes a scenario's model and design in closed form (no simulation), with its control
+    /// calibrations and its `[calibration]` targets checked against the model.
+    pub fn describe_scenario(&self, scenario: &Scenario, design: &Design) -> ModelDescription {
+        let mut description = self.describe(&scenario.name, design);
+        for (s, point) in description
+            .strata
+            .iter_mut()
+            .zip(&scenario.control_calibration)
+        {
+            s.control_calibration = *point;
+        }
+        if let Some(spec) = &scenario.calibration {
+            description.add_calibration(self, design, spec);
+        }
+        description
+    }
+
     /// Describes the model and design in closed form (no simulation).
     pub fn describe(&self, scenario: &str, design: &Design) -> ModelDescription {
         let true_p = self.population.true_prevalence();
@@ -405,6 +492,7 @@ impl Model {
                     eligible: design.eligible[i],
                     randomised_share: mix[i],
                     control_median: o.control.median(),
+                    control_calibration: None,
                     control_survival_12: o.survival(false, 12.0),
                     control_survival_21: o.survival(false, 21.0),
                     treatment_survival_21: o.survival(true, 21.0),
@@ -426,13 +514,7 @@ impl Model {
                 }
             })
             .collect();
-        let mixed = |treated: bool, t: f64| -> f64 {
-            self.outcomes
-                .iter()
-                .zip(&mix)
-                .map(|(o, w)| w * o.survival(treated, t))
-                .sum()
-        };
+        let mixed = |treated: bool, t: f64| self.mixture_survival(&mix, treated, t);
         let eligible_fraction = self.population.eligible_fraction(&design.eligible_strata);
         ModelDescription {
             scenario: scenario.to_string(),
@@ -445,6 +527,65 @@ impl Model {
             control_survival_21: mixed(false, 21.0),
             treatment_survival_21: mixed(true, 21.0),
             effect_delay: self.outcomes.first().map_or(0.0, |o| o.delay),
+            mixture_survival: self.mixture_table(design, &SURVIVAL_TIMES),
+            calibration: None,
+            notes: vec![
+                "survival of a mix of strata is the weighted average of the strata's curves, S(t) = sum_i w_i S_i(t): screened, w_i = true prevalence (an all-comers trial); randomised, w_i = P(true stratum i | measured stratum eligible)".into(),
+            ],
         }
+    }
+
+    /// [`MixtureSurvival`] at each of `times` (sorted ascending, repeats dropped).
+    pub fn mixture_table(&self, design: &Design, times: &[f64]) -> Vec<MixtureSurvival> {
+        let mut times = times.to_vec();
+        times.sort_by(f64::total_cmp);
+        times.dedup();
+        let screened = self.population_weights(CalibrationPopulation::Screened, design);
+        let randomised = self.population_weights(CalibrationPopulation::Randomised, design);
+        times
+            .into_iter()
+            .map(|t| MixtureSurvival {
+                months: t,
+                screened_control: self.mixture_survival(&screened, false, t),
+                screened_treatment: self.mixture_survival(&screened, true, t),
+                randomised_control: self.mixture_survival(&randomised, false, t),
+                randomised_treatment: self.mixture_survival(&randomised, true, t),
+            })
+            .collect()
+    }
+}
+
+impl ModelDescription {
+    /// Adds the checks of `[calibration]` and the survival of the mixtures at the targets'
+    /// times.
+    fn add_calibration(&mut self, model: &Model, design: &Design, spec: &CalibrationSpec) {
+        let weights = model.population_weights(spec.population, design);
+        let targets = spec
+            .targets
+            .iter()
+            .map(|t| {
+                TargetCheck::new(
+                    t.arm,
+                    t.at,
+                    spec.population,
+                    &t.observed,
+                    model.mixture_survival(&weights, t.arm.treated(), t.at),
+                    t.source.clone(),
+                )
+            })
+            .collect();
+        let times: Vec<f64> = SURVIVAL_TIMES
+            .iter()
+            .copied()
+            .chain(spec.targets.iter().map(|t| t.at))
+            .collect();
+        self.mixture_survival = model.mixture_table(design, &times);
+        self.calibration = Some(CalibrationReport {
+            population: spec.population,
+            targets,
+        });
+        self.notes.push(
+            "a count alive of N is checked against its 95% Wilson score interval (Wilson 1927; Newcombe 1998): \"inside\" when the model's survival lies in it".into(),
+        );
     }
 }

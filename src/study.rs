@@ -100,9 +100,9 @@ impl Study {
         summary
     }
 
-    /// The resolved model in closed form.
+    /// The resolved model in closed form, with the scenario's calibrations checked.
     pub fn describe(&self) -> ModelDescription {
-        self.model.describe(&self.scenario.name, &self.design)
+        self.model.describe_scenario(&self.scenario, &self.design)
     }
 
     /// The power a closed-form design is sized for by default: the scenario's

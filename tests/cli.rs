@@ -139,7 +139,11 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         "missing [control] stratum",
         "high = { weibull = { median = 12.0, shape = 1.3 } }\n",
         "",
-        &["key `control.high`", "got (missing)"],
+        &[
+            "key `control.high`",
+            "got (missing)",
+            "{ survival = s, at = t }",
+        ],
     ),
     bad(
         "hazard ratio 0",
@@ -236,6 +240,38 @@ const BAD_SCENARIOS: &[BadScenario] = &[
             "got [0.05]",
             "2 rates",
         ],
+    ),
+    bad(
+        "control survival point out of range",
+        "low = { median = 30.0 }",
+        "low = { survival = 1.2, at = 21.0 }",
+        &[
+            "key `control.low.survival`",
+            "got 1.2",
+            "strictly between 0 and 1",
+        ],
+    ),
+    bad(
+        "control survival point at time 0",
+        "low = { median = 30.0 }",
+        "low = { survival = 0.55, at = 0.0 }",
+        &["key `control.low.at`", "got 0.0", "months > 0"],
+    ),
+    bad(
+        "control with both median and survival",
+        "low = { median = 30.0 }",
+        "low = { median = 30.0, survival = 0.55, at = 21.0 }",
+        &[
+            "key `control.low`",
+            "both a median and a survival point",
+            "median = 30.0",
+        ],
+    ),
+    bad(
+        "calibration target with more alive than followed",
+        "alpha = 0.025",
+        "alpha = 0.025\n\n[calibration]\ntargets = [ { arm = \"control\", at = 21.0, alive = 61, of = 60 } ]",
+        &["key `calibration.targets.0.alive`", "got 61", "0..=60"],
     ),
     bad(
         "control with both median and weibull",

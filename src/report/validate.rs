@@ -2,6 +2,24 @@
 
 use super::{Row, Tabular, fmt};
 use crate::model::ModelDescription;
+use crate::scenario::SurvivalAt;
+
+/// A number of months as written in keys and labels: `21`, `21.03`.
+fn months(t: f64) -> String {
+    format!("{t}")
+}
+
+/// "55.0% alive at 21 months".
+fn calibration_text(point: &Option<SurvivalAt>) -> String {
+    match point {
+        Some(p) => format!(
+            "calibrated: {}% alive at {} months",
+            (1e4 * p.survival).round() / 100.0,
+            months(p.at)
+        ),
+        None => "given by its median or hazards".into(),
+    }
+}
 
 impl Tabular for ModelDescription {
     fn title(&self) -> String {
@@ -56,6 +74,11 @@ impl Tabular for ModelDescription {
                         "control median, months",
                         s.control_median,
                         2,
+                    ),
+                    Row::new(
+                        key("control_calibration"),
+                        "control model",
+                        calibration_text(&s.control_calibration),
                     ),
                     Row::num(
                         key("control_survival_12"),
@@ -135,6 +158,84 @@ impl Tabular for ModelDescription {
                 Row::num("effect_delay", "effect delay, months", self.effect_delay, 1),
             ],
         ));
+        let mut survival = Vec::new();
+        for m in &self.mixture_survival {
+            let t = months(m.months);
+            for (population, arm, x) in [
+                ("screened", "control", m.screened_control),
+                ("screened", "treatment", m.screened_treatment),
+                ("randomised", "control", m.randomised_control),
+                ("randomised", "treatment", m.randomised_treatment),
+            ] {
+                survival.push(Row::num(
+                    format!("{population}_{arm}_survival_{t}"),
+                    format!("{population}, {arm} alive at {t} months"),
+                    x,
+                    4,
+                ));
+            }
+        }
+        sections.push((
+            "Survival of the mixes (screened: true prevalences; randomised: the design's mix)"
+                .into(),
+            survival,
+        ));
+        if let Some(c) = &self.calibration {
+            let mut rows = Vec::new();
+            for (i, t) in c.targets.iter().enumerate() {
+                let key = |k: &str| format!("calibration_{}_{k}", i + 1);
+                let what = format!(
+                    "{} {} alive at {} months",
+                    i + 1,
+                    t.arm.name(),
+                    months(t.months)
+                );
+                let published = match (t.alive, t.of) {
+                    (Some(a), Some(n)) => format!("{} ({a} of {n})", fmt(t.target, 4)),
+                    _ => fmt(t.target, 4),
+                };
+                let interval = match t.interval {
+                    "wilson_95" => "95% Wilson interval",
+                    "tolerance" => "target ± tolerance",
+                    _ => "interval (none: a proportion without a count or tolerance)",
+                };
+                rows.push(Row::num(key("model"), format!("{what}: model"), t.model, 4));
+                rows.push(Row {
+                    value: published,
+                    ..Row::num(key("target"), format!("{what}: published"), t.target, 4)
+                });
+                rows.push(Row::num(
+                    key("lower"),
+                    format!("{what}: {interval}, lower"),
+                    t.lower.unwrap_or(f64::NAN),
+                    4,
+                ));
+                rows.push(Row::num(
+                    key("upper"),
+                    format!("{what}: {interval}, upper"),
+                    t.upper.unwrap_or(f64::NAN),
+                    4,
+                ));
+                rows.push(Row::new(
+                    key("verdict"),
+                    format!("{what}: verdict"),
+                    t.verdict.name(),
+                ));
+                rows.push(Row::new(
+                    key("source"),
+                    format!("{what}: source"),
+                    t.source.clone().unwrap_or_else(|| "-".into()),
+                ));
+            }
+            sections.push((
+                format!("Calibration targets ({} population)", c.population.name()),
+                rows,
+            ));
+        }
         sections
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.notes.clone()
     }
 }

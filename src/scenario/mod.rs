@@ -6,6 +6,7 @@
 //! exist, more events than patients) are made here too, so a `Scenario` that exists is valid.
 //! Times are in months, rates per month unless the key says otherwise.
 
+mod calibration;
 mod hypotheses;
 mod overrides;
 mod prior;
@@ -16,6 +17,10 @@ use reader::{Node, show};
 use std::path::Path;
 use toml::{Table, Value};
 
+pub use calibration::{
+    CalibrationArm, CalibrationObserved, CalibrationPopulation, CalibrationSpec, CalibrationTarget,
+    MAX_CALIBRATION_TARGETS,
+};
 pub use hypotheses::{AdaptiveSpec, HypothesesSpec};
 pub use overrides::apply as apply_override;
 pub use prior::{PriorEntrySpec, PriorSpec};
@@ -36,6 +41,11 @@ pub struct Scenario {
     pub strata: Vec<String>,
     /// `[control]`: control-arm time to event per TRUE stratum, in `strata` order.
     pub control: Vec<HazardSpec>,
+    /// Per stratum, in `strata` order: the survival point a control model was calibrated by
+    /// (`{ survival = s, at = t }`, with or without a Weibull shape), or `None` for a model
+    /// given by its median or piecewise rates. The model itself is in `control`, resolved to
+    /// the equivalent median.
+    pub control_calibration: Vec<Option<SurvivalAt>>,
     /// `[effect]`.
     pub effect: EffectSpec,
     /// `[enrolment]`.
@@ -46,6 +56,31 @@ pub struct Scenario {
     pub design: DesignSpec,
     /// `[prior]`: hazard ratios drawn once per replicate (None: `[effect]`'s fixed ones).
     pub prior: Option<PriorSpec>,
+    /// `[calibration]`: published figures to check the model against (`enrichsim validate`).
+    pub calibration: Option<CalibrationSpec>,
+}
+
+/// A point of a survival curve, `S(at) = survival`: how a control model may be calibrated.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct SurvivalAt {
+    /// Proportion alive (event-free) at `at`, in (0, 1).
+    pub survival: f64,
+    /// Months after randomisation (> 0).
+    pub at: f64,
+}
+
+impl SurvivalAt {
+    /// The median of the exponential through this point: `S(t) = exp(-lambda t)` with
+    /// `lambda = -ln(s) / at`, so the median `ln 2 / lambda = at ln 2 / (-ln s)`.
+    pub fn exponential_median(&self) -> f64 {
+        self.at * std::f64::consts::LN_2 / -self.survival.ln()
+    }
+
+    /// The median of the Weibull of shape `k` through this point: `S(t) = exp(-(t / l)^k)` with
+    /// scale `l = at / (-ln s)^(1/k)`, so the median `l (ln 2)^(1/k) = at (ln 2 / -ln s)^(1/k)`.
+    pub fn weibull_median(&self, shape: f64) -> f64 {
+        self.at * (std::f64::consts::LN_2 / -self.survival.ln()).powf(1.0 / shape)
+    }
 }
 
 /// `[biomarker]`: log-normal true values, multiplicative log-normal assay error, cut-points.
@@ -249,6 +284,7 @@ const TOP_KEYS: &[&str] = &[
     "dropout",
     "design",
     "prior",
+    "calibration",
 ];
 
 /// Largest number of strata (cut-points + 1) a scenario may have.
@@ -300,7 +336,7 @@ impl Scenario {
                 stratum_list(&strata),
             )
         })?;
-        let control = read_control(&control_node, &strata)?;
+        let (control, control_calibration) = read_control(&control_node, &strata)?;
 
         let effect_node = root.table("effect")?.ok_or_else(|| {
             root.error(
@@ -354,17 +390,24 @@ impl Scenario {
             None => None,
         };
 
+        let calibration = match root.table("calibration")? {
+            None => None,
+            Some(node) => Some(calibration::read_calibration(&node)?),
+        };
+
         Ok(Scenario {
             name,
             description,
             biomarker,
             strata,
             control,
+            control_calibration,
             effect,
             enrolment,
             dropout,
             design,
             prior,
+            calibration,
         })
     }
 }
@@ -453,37 +496,96 @@ fn read_biomarker(node: &Node) -> Result<(BiomarkerSpec, Vec<String>)> {
     ))
 }
 
-fn read_control(node: &Node, strata: &[String]) -> Result<Vec<HazardSpec>> {
+/// The forms a control model may take, for "no control model" messages.
+const CONTROL_FORMS: &str = "{ median = m }, { survival = s, at = t }, { survival = s, at = t, shape = k }, { weibull = { median = m, shape = k } }, { weibull = { survival = s, at = t, shape = k } } or { piecewise = { starts = [...], rates = [...] } }";
+
+/// Reads `[control]`: one model per stratum, with the survival point each was calibrated by
+/// (if any).
+fn read_control(
+    node: &Node,
+    strata: &[String],
+) -> Result<(Vec<HazardSpec>, Vec<Option<SurvivalAt>>)> {
     let allowed: Vec<&str> = strata.iter().map(String::as_str).collect();
     node.only(&allowed)?;
     strata
         .iter()
         .map(|s| {
-            let model = node
-                .table(s)?
-                .ok_or_else(|| {
-                    node.error(
-                        s,
-                        "no control model for this stratum",
-                        "(missing)",
-                        "{ median = m }, { weibull = { median = m, shape = k } } or { piecewise = { starts = [...], rates = [...] } }",
-                    )
-                })?;
+            let model = node.table(s)?.ok_or_else(|| {
+                node.error(
+                    s,
+                    "no control model for this stratum",
+                    "(missing)",
+                    CONTROL_FORMS,
+                )
+            })?;
             read_hazard(&model)
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(|models| models.into_iter().unzip())
 }
 
-const HAZARD_FORMS: &str =
-    "exactly one of median = m, weibull = { median, shape }, piecewise = { starts, rates }";
+const HAZARD_FORMS: &str = "exactly one of median = m; survival = s, at = t (optional shape = k: Weibull); weibull = { median, shape } or { survival, at, shape }; piecewise = { starts, rates }";
 
-/// Reads one event-time distribution (`{ median }`, `{ weibull }` or `{ piecewise }`).
-fn read_hazard(node: &Node) -> Result<HazardSpec> {
-    node.only(&["median", "weibull", "piecewise"])?;
-    let forms = ["median", "weibull", "piecewise"]
-        .iter()
-        .filter(|k| node.has(k))
-        .count();
+/// What `survival` may be.
+const SURVIVAL_ALLOWED: &str = "a proportion alive strictly between 0 and 1";
+/// What `at` may be.
+const AT_ALLOWED: &str = "months > 0";
+/// What a Weibull `shape` may be.
+const SHAPE_ALLOWED: &str = "a number in (0, 20]";
+
+/// Reads `survival = s, at = t` of `node` (both required, `0 < s < 1`, `t > 0`).
+fn read_survival_at(node: &Node) -> Result<SurvivalAt> {
+    let survival = node.req_f64_where("survival", SURVIVAL_ALLOWED, |x| x > 0.0 && x < 1.0)?;
+    let at = node.req_f64_where("at", AT_ALLOWED, |x| x > 0.0)?;
+    Ok(SurvivalAt { survival, at })
+}
+
+/// Refuses `median` beside `survival`/`at` in one table: the model would be given twice.
+fn refuse_median_with_survival(node: &Node, allowed: &str) -> Result<()> {
+    if node.has("median") && (node.has("survival") || node.has("at")) {
+        return Err(node.bad_self(
+            "both a median and a survival point are given (a model is fixed by one of them)",
+            allowed,
+        ));
+    }
+    Ok(())
+}
+
+/// Reads one event-time distribution and the survival point it was calibrated by, if any:
+///
+/// - `{ median = m }`: exponential with rate ln 2 / m;
+/// - `{ survival = s, at = t }`: the exponential with `S(t) = s`, i.e. median `t ln 2 / (-ln s)`;
+/// - `{ survival = s, at = t, shape = k }` (or `weibull = { survival, at, shape }`): the Weibull
+///   `S(u) = exp(-(u / l)^k)` with `S(t) = s`: scale `l = t / (-ln s)^(1/k)`, median
+///   `l (ln 2)^(1/k)`;
+/// - `{ weibull = { median = m, shape = k } }`;
+/// - `{ piecewise = { starts, rates } }`.
+///
+/// Calibrated models are resolved to the equivalent [`HazardSpec::Exponential`] or
+/// [`HazardSpec::Weibull`] median, so nothing downstream depends on how they were given.
+fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
+    node.only(&["median", "survival", "at", "shape", "weibull", "piecewise"])?;
+    refuse_median_with_survival(
+        node,
+        "either { median = m } or { survival = s, at = t }, not both",
+    )?;
+    let point_form = node.has("survival") || node.has("at");
+    if node.has("shape") && !point_form {
+        return Err(node.bad_value(
+            "shape",
+            "a shape alone does not fix a model",
+            "shape beside survival and at ({ survival = s, at = t, shape = k }), or weibull = { median = m, shape = k }",
+        ));
+    }
+    let forms = [
+        node.has("median"),
+        point_form,
+        node.has("weibull"),
+        node.has("piecewise"),
+    ]
+    .iter()
+    .filter(|&&f| f)
+    .count();
     if forms != 1 {
         return Err(node.bad_self(
             &format!("ambiguous or empty distribution ({forms} forms given)"),
@@ -492,13 +594,39 @@ fn read_hazard(node: &Node) -> Result<HazardSpec> {
     }
     if node.has("median") {
         let median = node.req_f64_where("median", "a number of months > 0", |x| x > 0.0)?;
-        return Ok(HazardSpec::Exponential { median });
+        return Ok((HazardSpec::Exponential { median }, None));
+    }
+    if point_form {
+        let point = read_survival_at(node)?;
+        let spec = match node.f64_where("shape", SHAPE_ALLOWED, |x| x > 0.0 && x <= 20.0)? {
+            None => HazardSpec::Exponential {
+                median: point.exponential_median(),
+            },
+            Some(shape) => HazardSpec::Weibull {
+                median: point.weibull_median(shape),
+                shape,
+            },
+        };
+        return Ok((spec, Some(point)));
     }
     if let Some(w) = node.table("weibull")? {
-        w.only(&["median", "shape"])?;
-        let median = w.req_f64_where("median", "a number of months > 0", |x| x > 0.0)?;
-        let shape = w.req_f64_where("shape", "a number in (0, 20]", |x| x > 0.0 && x <= 20.0)?;
-        return Ok(HazardSpec::Weibull { median, shape });
+        w.only(&["median", "survival", "at", "shape"])?;
+        refuse_median_with_survival(
+            &w,
+            "either weibull = { median = m, shape = k } or weibull = { survival = s, at = t, shape = k }, not both",
+        )?;
+        let shape = w.req_f64_where("shape", SHAPE_ALLOWED, |x| x > 0.0 && x <= 20.0)?;
+        if w.has("survival") || w.has("at") {
+            let point = read_survival_at(&w)?;
+            let median = point.weibull_median(shape);
+            return Ok((HazardSpec::Weibull { median, shape }, Some(point)));
+        }
+        let median = w.req_f64_where(
+            "median",
+            "a number of months > 0 (or survival = s, at = t instead)",
+            |x| x > 0.0,
+        )?;
+        return Ok((HazardSpec::Weibull { median, shape }, None));
     }
     let Some(p) = node.table("piecewise")? else {
         return Err(node.bad_value(
@@ -544,7 +672,7 @@ fn read_hazard(node: &Node) -> Result<HazardSpec> {
     if rates.iter().all(|&r| r == 0.0) {
         return Err(p.bad_value("rates", "all hazards are zero", "at least one hazard > 0"));
     }
-    Ok(HazardSpec::Piecewise { starts, rates })
+    Ok((HazardSpec::Piecewise { starts, rates }, None))
 }
 
 fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
