@@ -302,3 +302,56 @@ fn bad_priors_are_refused_with_a_clear_message() {
     let line = fails_with_one_line(enrichsim().arg("validate").arg(&file));
     assert_mentions(&line, &["piecewise", "effect.delay"], "piecewise");
 }
+
+#[test]
+fn sweep_and_compare_report_assurance() {
+    let prior = scenario_path("phase3-enriched-prior.toml");
+    let fixed = scenario_path("phase3-enriched.toml");
+    let out = enrichsim()
+        .args(["sweep", prior.to_str().unwrap()])
+        .args(["--vary", "prior.discount=0.5:1:0.25", "--reps", "1000"])
+        .args(["--seed", "3", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let points = json["points"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    let assurance: Vec<f64> = points
+        .iter()
+        .map(|p| {
+            assert_eq!(p["assurance"], p["power"]);
+            assert!(p["analytic_assurance"].as_f64().is_some());
+            p["assurance"].as_f64().unwrap()
+        })
+        .collect();
+    // Less discount (a larger factor on ln 0.52), more assurance: each step is worth many SE.
+    for w in assurance.windows(2) {
+        let se = (binomial_se(w[0], 1000.0).powi(2) + binomial_se(w[1], 1000.0).powi(2)).sqrt();
+        assert!(w[1] - w[0] > 4.0 * se, "{assurance:?}");
+    }
+    let out = enrichsim()
+        .args(["compare", fixed.to_str().unwrap(), prior.to_str().unwrap()])
+        .args(["--reps", "500", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let designs = json["designs"].as_array().unwrap();
+    assert!(designs[0].get("assurance").is_none());
+    assert_eq!(designs[1]["assurance"], designs[1]["power"]);
+    let text = enrichsim()
+        .args(["compare", fixed.to_str().unwrap(), prior.to_str().unwrap()])
+        .args(["--reps", "200", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("assurance (success over the prior)"));
+}

@@ -310,6 +310,9 @@ impl Tabular for Summary {
                 },
             );
             decision[2].label = "power at [effect]'s hazard ratios, closed form".into();
+            decision[2].value = self
+                .analytic_power
+                .map_or_else(|| "no closed form".into(), |p| fmt(p, 4));
         }
         let mut hypotheses = Vec::new();
         if self.has_hypotheses {
