@@ -394,6 +394,10 @@ pub struct ModelDescription {
     pub mixture_survival: Vec<MixtureSurvival>,
     /// The `[calibration]` targets against the model, if the scenario has any.
     pub calibration: Option<CalibrationReport>,
+    /// The prior of the true hazard ratios (`[prior]`), with its closed-form assurance; absent
+    /// without a prior.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prior: Option<crate::prior::PriorSummary>,
     /// Remarks for people.
     pub notes: Vec<String>,
 }
@@ -529,6 +533,11 @@ impl Model {
             effect_delay: self.outcomes.first().map_or(0.0, |o| o.delay),
             mixture_survival: self.mixture_table(design, &SURVIVAL_TIMES),
             calibration: None,
+            prior: self.prior.as_ref().map(|p| {
+                let mut summary = p.summarise(&self.population.strata, &[]);
+                summary.analytic_assurance = crate::prior::analytic_assurance(self, design);
+                summary
+            }),
             notes: vec![
                 "survival of a mix of strata is the weighted average of the strata's curves, S(t) = sum_i w_i S_i(t): screened, w_i = true prevalence (an all-comers trial); randomised, w_i = P(true stratum i | measured stratum eligible)".into(),
             ],

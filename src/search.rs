@@ -630,6 +630,7 @@ impl Search {
             power: fit.power(value as f64),
             power_se: fit.power_se(value as f64),
             analytic_value: self.analytic_value,
+            over_prior: self.base.model.prior.is_some(),
             alpha: self.base.design.alpha,
             seed,
             reps: done,
@@ -703,6 +704,11 @@ pub struct SizeReport {
     pub power_se: f64,
     /// The closed-form value (e.g. Schoenfeld events), where there is one.
     pub analytic_value: Option<f64>,
+    /// Whether the scenario has `[prior]`: "power" is then the assurance, the probability of
+    /// success averaged over the prior, which levels off below 1 as the trial grows (the
+    /// target must be below that level). Absent from the JSON without a prior.
+    #[serde(rename = "assurance", skip_serializing_if = "std::ops::Not::not")]
+    pub over_prior: bool,
     /// One-sided level.
     pub alpha: f64,
     /// Master seed.

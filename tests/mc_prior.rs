@@ -355,3 +355,36 @@ fn sweep_and_compare_report_assurance() {
         .unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).contains("assurance (success over the prior)"));
 }
+
+#[test]
+fn validate_describes_the_prior() {
+    let prior = scenario_path("phase3-enriched-prior.toml");
+    let out = enrichsim()
+        .args(["validate", prior.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p = &json["prior"];
+    assert_eq!(p["entries"][0]["name"], "low_moderate");
+    // The discount 0.66 moves the centre to 0.52^0.66.
+    assert_close!(
+        p["entries"][0]["median"].as_f64().unwrap(),
+        0.52f64.powf(0.66),
+        1e-12
+    );
+    let a = p["analytic_assurance"].as_f64().unwrap();
+    assert!(a > 0.6 && a < 0.8, "closed-form assurance {a}");
+    // Without a prior, no prior field.
+    let fixed = scenario_path("phase3-enriched.toml");
+    let out = enrichsim()
+        .args(["validate", fixed.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json.get("prior").is_none());
+}

@@ -372,6 +372,48 @@ impl Summary {
         let Some(p) = &self.prior else {
             return (Vec::new(), Vec::new(), String::new());
         };
+        let rows = prior_rows(p, self.assurance);
+        let bins = p
+            .bins
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let range = if b.hr_from == 0.0 {
+                    format!("below {}", fmt(b.hr_to, 3))
+                } else if b.hr_to.is_infinite() {
+                    format!("{} and above", fmt(b.hr_from, 3))
+                } else {
+                    format!("{} to {}", fmt(b.hr_from, 3), fmt(b.hr_to, 3))
+                };
+                Row {
+                    value: format!(
+                        "{} (SE {}), {} replicates",
+                        fmt(b.power, 4),
+                        fmt(b.power_se, 4),
+                        b.reps
+                    ),
+                    ..Row::num(
+                        format!("prior_bin{i}_power"),
+                        format!("true HR {range}"),
+                        b.power,
+                        4,
+                    )
+                }
+            })
+            .collect();
+        (
+            rows,
+            bins,
+            format!("Power by the true hazard ratio drawn for {}", p.bin_by),
+        )
+    }
+}
+
+/// The rows describing a prior: its entries as reported and as drawn, the discount, the SD
+/// inflation, the correlation and the closed-form assurance (beside the simulated one, if
+/// given).
+pub(super) fn prior_rows(p: &crate::prior::PriorSummary, simulated: Option<f64>) -> Vec<Row> {
+    {
         let mut rows: Vec<Row> = p
             .entries
             .iter()
@@ -414,7 +456,7 @@ impl Summary {
         }
         rows.push(Row {
             value: match p.analytic_assurance {
-                Some(a) => match self.assurance {
+                Some(a) => match simulated {
                     Some(sim) => format!(
                         "{} (simulated minus closed form {:+.4})",
                         fmt(a, 4),
@@ -431,39 +473,7 @@ impl Summary {
                 4,
             )
         });
-        let bins = p
-            .bins
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let range = if b.hr_from == 0.0 {
-                    format!("below {}", fmt(b.hr_to, 3))
-                } else if b.hr_to.is_infinite() {
-                    format!("{} and above", fmt(b.hr_from, 3))
-                } else {
-                    format!("{} to {}", fmt(b.hr_from, 3), fmt(b.hr_to, 3))
-                };
-                Row {
-                    value: format!(
-                        "{} (SE {}), {} replicates",
-                        fmt(b.power, 4),
-                        fmt(b.power_se, 4),
-                        b.reps
-                    ),
-                    ..Row::num(
-                        format!("prior_bin{i}_power"),
-                        format!("true HR {range}"),
-                        b.power,
-                        4,
-                    )
-                }
-            })
-            .collect();
-        (
-            rows,
-            bins,
-            format!("Power by the true hazard ratio drawn for {}", p.bin_by),
-        )
+        rows
     }
 }
 

@@ -7,9 +7,14 @@ impl Tabular for SizeReport {
     fn title(&self) -> String {
         let partial = super::partial_note(self.reps, self.reps_planned);
         format!(
-            "{}: smallest {} for power {}, seed {}{partial}",
+            "{}: smallest {} for {} {}, seed {}{partial}",
             self.scenario,
             self.key,
+            if self.over_prior {
+                "assurance (power averaged over the prior)"
+            } else {
+                "power"
+            },
             fmt(self.target_power, 4),
             self.seed
         )

@@ -232,6 +232,12 @@ impl Tabular for ModelDescription {
                 rows,
             ));
         }
+        if let Some(p) = &self.prior {
+            sections.push((
+                "Prior of the true hazard ratios".into(),
+                super::run::prior_rows(p, None),
+            ));
+        }
         sections
     }
 
