@@ -1,6 +1,7 @@
 //! Whole replicates per second: the rpact-equivalent trial (600 subjects accrued over 24 months,
 //! 300 events, HR 0.7, fixed design; rpact 3.3.4 needs 1.7 s for 10,000 of them on this kind of
-//! 2-core machine, about 6,000 per second) and the shipped `phase3-enriched.toml`.
+//! 2-core machine, about 6,000 per second), the shipped `phase3-enriched.toml`, and the same
+//! with a prior of zero width (`[prior]`; the same replicates: the prior's overhead).
 //!
 //! `replicate/*` times one replicate on one thread; `run/*` times 4,000 replicates through the
 //! engine with 1 and 2 threads, reported by criterion as elements (replicates) per second.
@@ -32,6 +33,18 @@ fn studies() -> Vec<(&'static str, Study)> {
     let enriched_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/phase3-enriched.toml");
     let enriched = Scenario::load(&enriched_path, &[]).expect("valid shipped scenario");
+    // The same trial with a prior of zero width: the same replicates, so the difference is the
+    // cost of the prior's machinery (a draw and a copy of the model per replicate).
+    let text = std::fs::read_to_string(&enriched_path).expect("shipped scenario");
+    let point_prior = Scenario::parse(
+        &format!(
+            "{text}\n[prior]\n[prior.hazard_ratio]\n\
+             low_moderate = {{ strata = [\"low\", \"moderate\"], estimate = 0.65, lower = 0.65, upper = 0.65 }}\n"
+        ),
+        "phase3-enriched-point-prior",
+        &[],
+    )
+    .expect("valid");
     vec![
         (
             "rpact_equivalent",
@@ -40,6 +53,10 @@ fn studies() -> Vec<(&'static str, Study)> {
         (
             "phase3_enriched",
             Study::from_scenario(enriched, "phase3-enriched").expect("resolves"),
+        ),
+        (
+            "phase3_enriched_point_prior",
+            Study::from_scenario(point_prior, "phase3-enriched-point-prior").expect("resolves"),
         ),
     ]
 }
