@@ -464,7 +464,7 @@ pub(super) fn prior_rows(p: &crate::prior::PriorSummary, simulated: Option<f64>)
                     ),
                     None => fmt(a, 4),
                 },
-                None => "not computed (the prior varies in several dimensions)".into(),
+                None => "not computed (three or more entries vary independently)".into(),
             },
             ..Row::num(
                 "analytic_assurance",
