@@ -371,20 +371,12 @@ fn draw<DB: DrawingBackend>(
                 )
             });
     }
-    // The legend goes where the curves are not: below rising curves, above falling ones.
-    let rising = curves
-        .iter()
-        .filter(|c| c.points.len() > 1)
-        .map(|c| c.points[c.points.len() - 1].1 - c.points[0].1)
-        .sum::<f64>()
-        >= 0.0;
+    // The legend goes in the corner the curves and their bands cross least.
+    let entries = curves.len() + 1 + usize::from(report.target_power.is_some());
+    let position = legend_corner(&curves, entries, (x_min, x_max), (y_min, 1.0));
     chart
         .configure_series_labels()
-        .position(if rising {
-            SeriesLabelPosition::LowerRight
-        } else {
-            SeriesLabelPosition::UpperRight
-        })
+        .position(position)
         .margin(px(12.0))
         .legend_area_size(px(30.0))
         .background_style(WHITE.mix(0.92))
@@ -393,6 +385,58 @@ fn draw<DB: DrawingBackend>(
         .draw()
         .map_err(e)?;
     Ok(())
+}
+
+/// Where the legend covers the fewest points of the curves and their bands (each segment
+/// sampled at 16 points): the legend's box is taken as the outer 35% of the x axis and
+/// 0.04 + 0.04 n of the y axis for n entries, at each corner and at mid-height on either side;
+/// ties go to the lower right, the upper left, the right middle, the upper right, the lower
+/// left and the left middle, in that order.
+fn legend_corner(
+    curves: &[Curve],
+    entries: usize,
+    x: (f64, f64),
+    y: (f64, f64),
+) -> SeriesLabelPosition {
+    let h = (0.04 + 0.04 * entries as f64).min(0.5);
+    // (position, right side, lowest y of the box as a fraction of the axis)
+    let boxes = [
+        (SeriesLabelPosition::LowerRight, true, 0.0),
+        (SeriesLabelPosition::UpperLeft, false, 1.0 - h),
+        (SeriesLabelPosition::MiddleRight, true, 0.5 - h / 2.0),
+        (SeriesLabelPosition::UpperRight, true, 1.0 - h),
+        (SeriesLabelPosition::LowerLeft, false, 0.0),
+        (SeriesLabelPosition::MiddleLeft, false, 0.5 - h / 2.0),
+    ];
+    let unit = |v: f64, (lo, hi): (f64, f64)| {
+        if hi > lo { (v - lo) / (hi - lo) } else { 0.5 }
+    };
+    let mut counts = [0usize; 6];
+    for c in curves {
+        for w in c.points.windows(2).chain(c.points.windows(1).take(1)) {
+            let (a, b) = (w[0], w[w.len() - 1]);
+            for k in 0..16 {
+                let t = k as f64 / 15.0;
+                let px = unit(a.0 + t * (b.0 - a.0), x);
+                for v in [
+                    a.1 + t * (b.1 - a.1),
+                    a.2 + t * (b.2 - a.2),
+                    a.3 + t * (b.3 - a.3),
+                ] {
+                    let py = unit(v, y);
+                    for (count, &(_, right, bottom)) in counts.iter_mut().zip(&boxes) {
+                        let in_x = if right { px >= 0.65 } else { px <= 0.35 };
+                        let in_y = py >= bottom && py <= bottom + h;
+                        *count += usize::from(in_x && in_y);
+                    }
+                }
+            }
+        }
+    }
+    let best = (0..boxes.len())
+        .min_by_key(|&i| (counts[i], i))
+        .unwrap_or(0);
+    boxes[best].0.clone()
 }
 
 #[cfg(test)]
