@@ -373,7 +373,7 @@ fn draw<DB: DrawingBackend>(
     }
     // The legend goes in the corner the curves and their bands cross least.
     let entries = curves.len() + 1 + usize::from(report.target_power.is_some());
-    let position = legend_corner(&curves, entries, (x_min, x_max), (y_min, 1.0));
+    let position = legend_corner(curves, entries, (x_min, x_max), (y_min, 1.0));
     chart
         .configure_series_labels()
         .position(position)
