@@ -218,7 +218,7 @@ impl EffectPrior {
             correlation: self.correlation,
             level: self.level,
             bin_by: self.entries[self.bin_by].name.clone(),
-            bins: bins.into_iter().filter(|b| b.reps > 0).collect(),
+            bins,
             analytic_assurance: None,
         }
     }
@@ -329,7 +329,8 @@ pub struct PriorSummary {
     pub level: f64,
     /// The entry whose drawn hazard ratio bins the power.
     pub bin_by: String,
-    /// Power conditional on the drawn hazard ratio, by bin (bins with replicates only).
+    /// Power conditional on the drawn hazard ratio, by bin (every bin of the edges, so the
+    /// columns of a CSV are the same from run to run; NaN power where a bin is empty).
     pub bins: Vec<PriorBin>,
     /// The closed-form assurance ([`analytic_assurance`]), where it applies.
     pub analytic_assurance: Option<f64>,

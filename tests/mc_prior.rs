@@ -93,7 +93,13 @@ fn assurance_lies_between_the_powers_at_the_interval_ends() {
     let p = wide.prior.as_ref().unwrap();
     let total: u64 = p.bins.iter().map(|b| b.reps).sum();
     assert_eq!(total, reps);
-    let pooled: f64 = p.bins.iter().map(|b| b.power * b.reps as f64).sum::<f64>() / reps as f64;
+    let pooled: f64 = p
+        .bins
+        .iter()
+        .filter(|b| b.reps > 0)
+        .map(|b| b.power * b.reps as f64)
+        .sum::<f64>()
+        / reps as f64;
     assert_abs_close!(pooled, a, 1e-12);
 }
 

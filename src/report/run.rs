@@ -376,8 +376,7 @@ impl Summary {
         let bins = p
             .bins
             .iter()
-            .enumerate()
-            .map(|(i, b)| {
+            .map(|b| {
                 let range = if b.hr_from == 0.0 {
                     format!("below {}", fmt(b.hr_to, 3))
                 } else if b.hr_to.is_infinite() {
@@ -385,15 +384,24 @@ impl Summary {
                 } else {
                     format!("{} to {}", fmt(b.hr_from, 3), fmt(b.hr_to, 3))
                 };
+                let to = if b.hr_to.is_finite() {
+                    b.hr_to.to_string()
+                } else {
+                    "inf".into()
+                };
                 Row {
-                    value: format!(
-                        "{} (SE {}), {} replicates",
-                        fmt(b.power, 4),
-                        fmt(b.power_se, 4),
-                        b.reps
-                    ),
+                    value: if b.reps == 0 {
+                        "no replicates".into()
+                    } else {
+                        format!(
+                            "{} (SE {}), {} replicates",
+                            fmt(b.power, 4),
+                            fmt(b.power_se, 4),
+                            b.reps
+                        )
+                    },
                     ..Row::num(
-                        format!("prior_bin{i}_power"),
+                        format!("power_true_hr_{}_{to}", b.hr_from),
                         format!("true HR {range}"),
                         b.power,
                         4,
