@@ -10,33 +10,18 @@
 
 use crate::scenario::{CalibrationArm, CalibrationObserved, CalibrationPopulation};
 
-/// `Phi^{-1}(0.975)`.
-const Z_975: f64 = 1.959_963_984_540_054;
-
-/// The 95% Wilson score interval of a binomial proportion, `x` successes of `n >= 1`:
-///
+/// The 95% Wilson score interval of a binomial proportion, `x` successes of `n >= 1`
+/// ([`crate::summary::wilson`]:
 /// `(p + z^2 / (2n) ± z sqrt(p (1 - p) / n + z^2 / (4 n^2))) / (1 + z^2 / n)`,
-/// `p = x / n`, `z = Phi^{-1}(0.975)`. It is the set of `pi` the score test
-/// `|p - pi| / sqrt(pi (1 - pi) / n) <= z` does not reject; its ends are 0 at `x = 0` and 1 at
-/// `x = n`. Returns `(lower, upper)`.
+/// `p = x / n`, `z = Phi^{-1}(0.975)`), the set of `pi` the score test
+/// `|p - pi| / sqrt(pi (1 - pi) / n) <= z` does not reject, with its ends exactly 0 at
+/// `x = 0` and 1 at `x = n`. Returns `(lower, upper)`.
 pub fn wilson_interval(x: u32, n: u32) -> (f64, f64) {
-    let (x, n) = (f64::from(x), f64::from(n));
-    let p = x / n;
-    let z2 = Z_975 * Z_975;
-    let denominator = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denominator;
-    let half = Z_975 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
-    let lower = if x == 0.0 {
-        0.0
-    } else {
-        (centre - half).max(0.0)
-    };
-    let upper = if x == n {
-        1.0
-    } else {
-        (centre + half).min(1.0)
-    };
-    (lower, upper)
+    let (lower, upper) = crate::summary::wilson(f64::from(x), f64::from(n));
+    (
+        if x == 0 { 0.0 } else { lower },
+        if x == n { 1.0 } else { upper },
+    )
 }
 
 /// Whether a model agrees with a published figure.
@@ -165,6 +150,9 @@ mod tests {
             assert!((h - hi).abs() < 5e-5, "{x}/{n}: upper {h} vs {hi}");
         }
     }
+
+    /// `Phi^{-1}(0.975)`.
+    const Z_975: f64 = 1.959_963_984_540_054;
 
     #[test]
     fn wilson_ends_are_where_the_score_test_is_at_its_bound() {

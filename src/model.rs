@@ -533,11 +533,7 @@ impl Model {
             effect_delay: self.outcomes.first().map_or(0.0, |o| o.delay),
             mixture_survival: self.mixture_table(design, &SURVIVAL_TIMES),
             calibration: None,
-            prior: self.prior.as_ref().map(|p| {
-                let mut summary = p.summarise(&self.population.strata, &[]);
-                summary.analytic_assurance = crate::prior::analytic_assurance(self, design);
-                summary
-            }),
+            prior: crate::prior::summary(self, design, &self.population.strata, &[]),
             notes: vec![
                 "survival of a mix of strata is the weighted average of the strata's curves, S(t) = sum_i w_i S_i(t): screened, w_i = true prevalence (an all-comers trial); randomised, w_i = P(true stratum i | measured stratum eligible)".into(),
             ],

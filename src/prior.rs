@@ -224,6 +224,20 @@ impl EffectPrior {
     }
 }
 
+/// The report of `model`'s prior (None without one): [`EffectPrior::summarise`] of `outcomes`
+/// (none for a description without simulation) with the closed-form assurance.
+pub fn summary(
+    model: &Model,
+    design: &Design,
+    strata: &[String],
+    outcomes: &[TrialOutcome],
+) -> Option<PriorSummary> {
+    let prior = model.prior.as_ref()?;
+    let mut summary = prior.summarise(strata, outcomes);
+    summary.analytic_assurance = analytic_assurance(model, design);
+    Some(summary)
+}
+
 /// The closed-form assurance: the closed-form power ([`crate::analytic::analytic_power`],
 /// Schoenfeld's drift at the average hazard ratio) averaged over the prior,
 /// E[power(HR)] = int power(HR(z)) phi(z) dz over the standard normal scores z: by two
@@ -236,15 +250,11 @@ impl EffectPrior {
 /// power does not apply.
 pub fn analytic_assurance(model: &Model, design: &Design) -> Option<f64> {
     let prior = model.prior.as_ref()?;
-    let base = Model {
-        prior: None,
-        ..model.clone()
-    };
     let varying: Vec<usize> = (0..prior.entries.len())
         .filter(|&e| prior.entries[e].log_sd > 0.0)
         .collect();
     let power = |hrs: &[f64; MAX_STRATA]| {
-        crate::analytic::analytic_power(&prior.apply(&base, &hrs[..prior.entries.len()]), design)
+        crate::analytic::analytic_power(&prior.apply(model, &hrs[..prior.entries.len()]), design)
     };
     if prior.correlation == 1.0 || varying.len() <= 1 {
         // z moves every varying entry (all of them share it, or only one varies).

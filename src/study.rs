@@ -79,11 +79,13 @@ impl Study {
             &self.design,
             &simulation.outcomes,
         );
-        if let Some(prior) = &self.model.prior {
-            summary = summary.with_prior(prior, &self.scenario.strata, &simulation.outcomes);
-            if let Some(p) = summary.prior.as_mut() {
-                p.analytic_assurance = crate::prior::analytic_assurance(&self.model, &self.design);
-            }
+        if let Some(prior) = crate::prior::summary(
+            &self.model,
+            &self.design,
+            &self.scenario.strata,
+            &simulation.outcomes,
+        ) {
+            summary = summary.with_prior(prior);
         }
         summary.elapsed_s = simulation.elapsed_s;
         if (simulation.outcomes.len() as u64) < reps {

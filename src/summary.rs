@@ -376,17 +376,12 @@ impl Summary {
         }
     }
 
-    /// Adds the prior's report: the assurance (the power over the prior's draws) and the
-    /// power by drawn hazard ratio.
-    pub fn with_prior(
-        mut self,
-        prior: &crate::prior::EffectPrior,
-        strata: &[String],
-        outcomes: &[TrialOutcome],
-    ) -> Summary {
+    /// Adds the prior's report ([`crate::prior::summary`]) and the assurance, which is the
+    /// power over the prior's draws.
+    pub fn with_prior(mut self, prior: crate::prior::PriorSummary) -> Summary {
         self.assurance = Some(self.power);
         self.assurance_se = Some(self.power_se);
-        self.prior = Some(prior.summarise(strata, outcomes));
+        self.prior = Some(prior);
         self
     }
 }

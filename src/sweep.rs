@@ -353,7 +353,7 @@ impl Sweep {
                     screened_mean: s.screened_mean,
                     duration_mean: s.duration_mean,
                     analytic_power: crate::analytic::analytic_power(&study.model, &study.design),
-                    assurance: study.model.prior.as_ref().map(|_| (s.power, s.power_se)),
+                    over_prior: study.model.prior.is_some(),
                     analytic_assurance: crate::prior::analytic_assurance(
                         &study.model,
                         &study.design,
@@ -406,9 +406,9 @@ pub struct SweepPoint {
     /// Closed-form power where it applies (`analytic::analytic_power`; with a prior, at
     /// `[effect]`'s fixed hazard ratios).
     pub analytic_power: Option<f64>,
-    /// With `[prior]`: the assurance and its Monte Carlo SE (the same numbers as `power` and
-    /// `power_se`, which are then averaged over the prior); None without a prior.
-    pub assurance: Option<(f64, f64)>,
+    /// Whether the scenario has `[prior]`: `power` and `power_se` are then averaged over the
+    /// prior, and reported as the assurance too.
+    pub over_prior: bool,
     /// With `[prior]`: the closed-form assurance where it applies
     /// ([`crate::prior::analytic_assurance`]).
     pub analytic_assurance: Option<f64>,

@@ -169,7 +169,7 @@ fn curves(report: &SweepReport) -> Result<Vec<Curve>> {
                 .map(|(k, v)| format!("{} = {v}", short_label(k)))
                 .collect::<Vec<_>>()
                 .join(", ")
-        } else if p.assurance.is_some() {
+        } else if p.over_prior {
             "simulated assurance".to_string()
         } else {
             "simulated power".to_string()
@@ -288,7 +288,7 @@ fn draw<DB: DrawingBackend>(
         .x_desc(axis_label(&report.keys[0]))
         .y_desc(format!(
             "{} (one-sided α = {})",
-            if report.points.iter().any(|p| p.assurance.is_some()) {
+            if report.points.iter().any(|p| p.over_prior) {
                 "Assurance (probability of success over the prior)"
             } else {
                 "Power (probability of rejecting)"

@@ -51,9 +51,9 @@ impl Serialize for SweepPoint {
             map.serialize_entry(key, &number(value))?;
         }
         map.serialize_entry("analytic_power", &self.analytic_power.and_then(number))?;
-        if let Some((a, se)) = self.assurance {
-            map.serialize_entry("assurance", &number(a))?;
-            map.serialize_entry("assurance_se", &number(se))?;
+        if self.over_prior {
+            map.serialize_entry("assurance", &number(self.power))?;
+            map.serialize_entry("assurance_se", &number(self.power_se))?;
             map.serialize_entry(
                 "analytic_assurance",
                 &self.analytic_assurance.and_then(number),
@@ -116,9 +116,9 @@ impl Table for SweepReport {
                     p.analytic_power.unwrap_or(f64::NAN),
                     4,
                 ));
-                if let Some((a, se)) = p.assurance {
-                    row.push(Row::num("assurance", "assurance", a, 4));
-                    row.push(Row::num("assurance_se", "SE", se, 4));
+                if p.over_prior {
+                    row.push(Row::num("assurance", "assurance", p.power, 4));
+                    row.push(Row::num("assurance_se", "SE", p.power_se, 4));
                     row.push(Row::num(
                         "analytic_assurance",
                         "closed form",
@@ -139,7 +139,7 @@ impl Table for SweepReport {
                 .first()
                 .map_or_else(|| "NA".into(), |p| fmt(p.alpha, 4))
         )];
-        if self.points.iter().any(|p| p.assurance.is_some()) {
+        if self.points.iter().any(|p| p.over_prior) {
             notes.push("with a prior: every replicate draws its true hazard ratios from the prior, so power is the assurance (the probability of success averaged over the prior); the first closed form is at [effect]'s fixed hazard ratios, the second averages it over the prior.".into());
         }
         if let Some(target) = self.target_power {
