@@ -2,26 +2,14 @@
 //! a group-sequential scenario, bad `--power`, `--method` and no-benefit scenarios (exit code 2,
 //! one line on stderr), and `run` printing the closed-form power beside the simulated one.
 
+mod common;
 use assert_cmd::Command;
+use common::{enrichsim, stdout_of};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn enrichsim() -> Command {
-    Command::cargo_bin("enrichsim").expect("the enrichsim binary is built")
-}
-
 fn project_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("runs");
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
 }
 
 fn design_json(scenario: &str, extra: &[&str]) -> Value {

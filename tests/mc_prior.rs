@@ -206,48 +206,27 @@ fn sharded_prior_runs_merge_into_the_single_run() {
         a.extend(extra.iter().map(|s| s.to_string()));
         a
     };
-    let single = enrichsim()
-        .args(args(&["--format", "json"]))
-        .output()
-        .unwrap();
-    assert!(single.status.success());
+    let single = without_elapsed(&stdout_of(enrichsim().args(args(&["--format", "json"]))));
     let mut files = Vec::new();
     for i in 0..2 {
         let file = dir.path().join(format!("shard{i}.json"));
         let shard = format!("{i}/2");
-        let out = enrichsim()
-            .args(args(&[
-                "--shard",
-                &shard,
-                "--output",
-                file.to_str().unwrap(),
-            ]))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        stdout_of(enrichsim().args(args(&[
+            "--shard",
+            &shard,
+            "--output",
+            file.to_str().unwrap(),
+        ])));
         files.push(file);
     }
-    let merged = enrichsim()
-        .arg("merge")
-        .args(&files)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(merged.status.success());
-    let strip = |b: &[u8]| {
-        String::from_utf8_lossy(b)
-            .lines()
-            .filter(|l| !l.contains("\"elapsed_s\""))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let single = strip(&single.stdout);
+    let merged = stdout_of(
+        enrichsim()
+            .arg("merge")
+            .args(&files)
+            .args(["--format", "json"]),
+    );
     assert!(single.contains("\"assurance\""), "{single}");
-    assert_eq!(strip(&merged.stdout), single);
+    assert_eq!(without_elapsed(&merged), single);
 }
 
 #[test]
@@ -309,22 +288,21 @@ fn bad_priors_are_refused_with_a_clear_message() {
     assert_mentions(&line, &["piecewise", "effect.delay"], "piecewise");
 }
 
+/// The JSON a successful command prints.
+fn json_of(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+    serde_json::from_str(&stdout_of(cmd)).expect("JSON")
+}
+
 #[test]
 fn sweep_and_compare_report_assurance() {
     let prior = scenario_path("phase3-enriched-prior.toml");
     let fixed = scenario_path("phase3-enriched.toml");
-    let out = enrichsim()
-        .args(["sweep", prior.to_str().unwrap()])
-        .args(["--vary", "prior.discount=0.5:1:0.25", "--reps", "1000"])
-        .args(["--seed", "3", "--format", "json", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let json = json_of(
+        enrichsim()
+            .args(["sweep", prior.to_str().unwrap()])
+            .args(["--vary", "prior.discount=0.5:1:0.25", "--reps", "1000"])
+            .args(["--seed", "3", "--format", "json", "--quiet"]),
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let points = json["points"].as_array().unwrap();
     assert_eq!(points.len(), 3);
     let assurance: Vec<f64> = points
@@ -340,41 +318,26 @@ fn sweep_and_compare_report_assurance() {
         let se = (binomial_se(w[0], 1000.0).powi(2) + binomial_se(w[1], 1000.0).powi(2)).sqrt();
         assert!(w[1] - w[0] > 4.0 * se, "{assurance:?}");
     }
-    let out = enrichsim()
-        .args(["compare", fixed.to_str().unwrap(), prior.to_str().unwrap()])
-        .args(["--reps", "500", "--format", "json", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let json = json_of(
+        enrichsim()
+            .args(["compare", fixed.to_str().unwrap(), prior.to_str().unwrap()])
+            .args(["--reps", "500", "--format", "json", "--quiet"]),
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let designs = json["designs"].as_array().unwrap();
     assert!(designs[0].get("assurance").is_none());
     assert_eq!(designs[1]["assurance"], designs[1]["power"]);
-    let text = enrichsim()
-        .args(["compare", fixed.to_str().unwrap(), prior.to_str().unwrap()])
-        .args(["--reps", "200", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&text.stdout).contains("assurance (success over the prior)"));
+    let text = stdout_of(
+        enrichsim()
+            .args(["compare", fixed.to_str().unwrap(), prior.to_str().unwrap()])
+            .args(["--reps", "200", "--quiet"]),
+    );
+    assert!(text.contains("assurance (success over the prior)"));
 }
 
 #[test]
 fn validate_describes_the_prior() {
     let prior = scenario_path("phase3-enriched-prior.toml");
-    let out = enrichsim()
-        .args(["validate", prior.to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_of(enrichsim().args(["validate", prior.to_str().unwrap(), "--format", "json"]));
     let p = &json["prior"];
     assert_eq!(p["entries"][0]["name"], "low_moderate");
     // The discount 0.66 moves the centre to 0.52^0.66.
@@ -387,11 +350,7 @@ fn validate_describes_the_prior() {
     assert!(a > 0.6 && a < 0.8, "closed-form assurance {a}");
     // Without a prior, no prior field.
     let fixed = scenario_path("phase3-enriched.toml");
-    let out = enrichsim()
-        .args(["validate", fixed.to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_of(enrichsim().args(["validate", fixed.to_str().unwrap(), "--format", "json"]));
     assert!(json.get("prior").is_none());
 }
 

@@ -18,14 +18,6 @@ fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_enrichsim"))
 }
 
-/// Output lines without the timing field.
-fn without_elapsed(text: &str) -> String {
-    text.lines()
-        .filter(|l| !l.contains("\"elapsed_s\""))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Runs `args` with `--shard i/n --output dir/shard-i.json` for every i as concurrent processes
 /// (each on one thread), waits for all, and returns the files.
 fn run_shards(dir: &Path, args: &[&str], n: usize) -> Vec<PathBuf> {
@@ -49,16 +41,6 @@ fn run_shards(dir: &Path, args: &[&str], n: usize) -> Vec<PathBuf> {
             file
         })
         .collect()
-}
-
-fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
-    let out = cmd.output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn merge(files: &[PathBuf], format: &str) -> String {

@@ -131,6 +131,26 @@ pub fn enrichsim() -> Command {
     Command::cargo_bin("enrichsim").expect("the enrichsim binary is built")
 }
 
+/// Runs `cmd`, checks that it succeeded (showing its stderr if not) and returns its stdout.
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// Output lines without the timing field (`"elapsed_s"`, the only field that varies between
+/// identical runs).
+pub fn without_elapsed(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.contains("\"elapsed_s\""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The replicate outcomes of a study (`reps` replicates, `seed`), in replicate order.
 pub fn outcomes(
     study: &enrichsim::Study,
