@@ -3,7 +3,7 @@
 //! `cargo bench --bench boundaries`
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use enrichsim::sequential::{
+use enrichsim::design::sequential::{
     DesignKind, DesignSpec, Futility, GroupSequentialDesign, MonitoringWorkspace, SpendingFunction,
 };
 use std::hint::black_box;

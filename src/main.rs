@@ -4,8 +4,8 @@
 use clap::Parser;
 
 fn main() {
-    let cli = enrichsim::cli::Cli::parse();
-    if let Err(error) = enrichsim::cli::execute(cli) {
+    let cli = enrichsim::output::cli::Cli::parse();
+    if let Err(error) = enrichsim::output::cli::execute(cli) {
         match error {
             enrichsim::Error::Interrupted { .. } => eprintln!("enrichsim: {error}"),
             _ => eprintln!("enrichsim: error: {error}"),

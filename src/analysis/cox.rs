@@ -3,7 +3,7 @@
 //! for ties; Therneau and Grambsch 2000, chapter 3).
 
 use super::table::{Analyzer, EventRow};
-use crate::normal;
+use crate::stats::normal;
 
 /// `Phi^{-1}(0.975)`, for the 95% Wald interval.
 const Z_975: f64 = 1.959_963_984_540_054;

@@ -3,7 +3,7 @@
 
 use super::table::Analyzer;
 use super::test::{Estimate, TestResult};
-use crate::normal;
+use crate::stats::normal;
 
 /// Tolerance for "the curve equals 0.5 exactly": R's `quantile.survfit` uses
 /// `sqrt(.Machine$double.eps)`.

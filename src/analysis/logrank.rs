@@ -1,7 +1,7 @@
 //! The log-rank test (Mantel 1966; Peto and Peto 1972), as R's `survival::survdiff` computes it.
 
 use super::table::{Analyzer, EventRow};
-use crate::normal;
+use crate::stats::normal;
 
 /// Result of a (stratified) log-rank test of treatment versus control.
 #[derive(Clone, Copy, Debug, PartialEq)]

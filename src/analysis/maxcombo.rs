@@ -6,8 +6,8 @@
 use super::table::Analyzer;
 use super::test::{FhWeight, MAX_COMBO, TestResult};
 use super::weighted::weighted_sums;
-use crate::mvnormal::{self, Corr, MAX_DIM};
-use crate::normal;
+use crate::stats::mvnormal::{self, Corr, MAX_DIM};
+use crate::stats::normal;
 
 /// A MaxCombo test in detail.
 #[derive(Clone, Debug, PartialEq)]

@@ -20,7 +20,7 @@
 //!
 //! * the Fleming-Harrington weighted log-rank test FH(rho, gamma) (`weighted.rs`);
 //! * MaxCombo, the largest of several FH statistics with its exact multivariate normal p-value
-//!   (`maxcombo.rs`, with `crate::mvnormal`);
+//!   (`maxcombo.rs`, with `crate::stats::mvnormal`);
 //! * the difference in restricted mean survival time to `tau` (`rmst.rs`);
 //! * the difference in Kaplan-Meier survival at a milestone time (`milestone.rs`);
 //!

@@ -1,7 +1,7 @@
 //! The `enrichsim analyze` report: log-rank, Cox and Kaplan-Meier on a real data set.
 
 use super::{Analyzer, Test, TestKind, Ties};
-use crate::dataset::Dataset;
+use crate::analysis::dataset::Dataset;
 use crate::error::{Error, Result};
 
 /// Everything `enrichsim analyze` reports on one data set. JSON via serde (a median not reached

@@ -270,7 +270,7 @@ impl super::Analyzer {
                 if lr.variance > 0.0 {
                     TestResult {
                         z: lr.z,
-                        p: crate::normal::sf(lr.z),
+                        p: crate::stats::normal::sf(lr.z),
                         estimate: None,
                     }
                 } else {

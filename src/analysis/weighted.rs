@@ -7,7 +7,7 @@
 
 use super::table::{Analyzer, StrataRows};
 use super::test::{FhWeight, MAX_COMBO, TestResult};
-use crate::normal;
+use crate::stats::normal;
 
 /// Sums of one pass of weighted log-rank statistics over an event-time table, for up to
 /// [`MAX_COMBO`] weight functions at once.

@@ -25,7 +25,7 @@ use super::sample_size::Method;
 use crate::error::{Error, Result};
 use crate::model::{Design, Model};
 use crate::scenario::AnalysisSpec;
-use crate::sequential::GroupSequentialDesign;
+use crate::design::sequential::GroupSequentialDesign;
 use serde::Serialize;
 
 /// One true stratum at the design's final analysis.

@@ -41,9 +41,9 @@
 //! Weibull's singular density at v = 0 when its shape is below 1. The tolerance is 1e-10 n.
 
 use super::numerics::{brent, integrate, phi1, phi2};
-use crate::enrolment::Screening;
+use crate::model::enrolment::Screening;
 use crate::model::{Design, Model};
-use crate::outcome::{Hazard, StratumOutcome};
+use crate::model::outcome::{Hazard, StratumOutcome};
 use serde::Serialize;
 
 /// How randomisations arrive in calendar time (see the module documentation).

@@ -28,7 +28,7 @@
 
 use super::events::EventModel;
 use super::numerics::integrate;
-use crate::outcome::Hazard;
+use crate::model::outcome::Hazard;
 
 /// Expected log-rank score, variance and events at one calendar time.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -19,7 +19,9 @@
 //!
 //! Times are in months; n is the number randomised.
 
+pub mod assurance;
 pub mod average_hr;
+pub mod description;
 pub mod design;
 pub mod events;
 pub mod logrank_drift;
@@ -27,7 +29,13 @@ pub mod numerics;
 pub mod power;
 pub mod sample_size;
 
+pub use assurance::{
+    PriorBin, PriorEntrySummary, PriorSummary, analytic_assurance, prior_summary,
+};
 pub use average_hr::average_hazard_ratio;
+pub use description::{
+    CalibrationReport, MixtureSurvival, ModelDescription, StratumDescription,
+};
 pub use design::{
     DesignAnalysis, DesignStratum, analyse, analyse_with, subjects_for_duration,
     subjects_for_follow_up,

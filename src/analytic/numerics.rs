@@ -304,9 +304,9 @@ mod tests {
         let rule = gauss_hermite(16);
         let e: f64 = rule
             .iter()
-            .map(|(x, w)| w * crate::normal::cdf(1.0 + 0.8 * x))
+            .map(|(x, w)| w * crate::stats::normal::cdf(1.0 + 0.8 * x))
             .sum();
-        assert!((e - crate::normal::cdf(1.0 / (1.0f64 + 0.64).sqrt())).abs() < 1e-8);
+        assert!((e - crate::stats::normal::cdf(1.0 / (1.0f64 + 0.64).sqrt())).abs() < 1e-8);
     }
 
     #[test]

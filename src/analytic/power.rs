@@ -21,8 +21,8 @@ use super::events::{Accrual, EventModel};
 use super::logrank_drift::logrank_moments;
 use super::sample_size::Method;
 use crate::model::{Design, Model};
-use crate::normal;
-use crate::outcome::Hazard;
+use crate::stats::normal;
+use crate::model::outcome::Hazard;
 use crate::scenario::AnalysisSpec;
 use serde::Serialize;
 
@@ -163,7 +163,7 @@ pub fn power_analysis(model: &Model, design: &Design, method: Method) -> Option<
     let grid = design
         .sequential
         .as_ref()
-        .map_or(crate::sequential::integration::DEFAULT_GRID_R, |p| {
+        .map_or(crate::design::sequential::integration::DEFAULT_GRID_R, |p| {
             p.design.spec().grid_r
         });
     let drifts: Vec<f64> = looks.iter().map(|l| l.drift).collect();
@@ -216,7 +216,7 @@ fn crossing(
         .collect();
     let efficacy: Vec<f64> = bounds.iter().zip(&shift).map(|(b, d)| b - d).collect();
     let lower: Vec<f64> = futility.iter().zip(&shift).map(|(a, d)| a - d).collect();
-    let exit = crate::sequential::exit_probabilities(&timing, Some(&lower), &efficacy, theta, grid);
+    let exit = crate::design::sequential::exit_probabilities(&timing, Some(&lower), &efficacy, theta, grid);
     (exit.reject, exit.efficacy, exit.futility)
 }
 

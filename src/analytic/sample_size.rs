@@ -12,7 +12,7 @@
 //! For a group-sequential design the maximum events are the fixed design's times the inflation
 //! factor of the design (Jennison and Turnbull 2000, section 2.3; `sequential` module).
 
-use crate::normal;
+use crate::stats::normal;
 use serde::Serialize;
 
 /// Which approximation of the log-rank statistic's mean.

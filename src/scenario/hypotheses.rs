@@ -20,13 +20,13 @@
 //! efficacy = "none"                # or asOF, asP, ... : early efficacy at the interim
 //! ```
 
-use super::reader::{Node, show};
-use super::{AnalysisSpec, stratum_indices, usage_allowed};
-use crate::adaptive::{EffectMeasure, IntersectionTest, Selection};
+use super::AnalysisSpec;
+use super::reader::{Node, show, stratum_indices, usage_allowed};
+use crate::design::adaptive::{AdaptiveSpec, EffectMeasure, IntersectionTest, Selection};
 use crate::error::Result;
-use crate::hypotheses::{self, Population};
-use crate::multiplicity::{self, Graph, Procedure};
-use crate::sequential::DesignKind;
+use crate::design::hypotheses::{self, Population};
+use crate::design::multiplicity::{self, Graph, Procedure};
+use crate::design::sequential::DesignKind;
 use toml::Value;
 
 /// `[design.hypotheses]`: the populations tested and how their error is controlled.
@@ -39,25 +39,6 @@ pub struct HypothesesSpec {
     /// The multiple test procedure (None with a single population, or with `[design.adaptive]`,
     /// whose closed test controls the error).
     pub procedure: Option<Procedure>,
-}
-
-/// `[design.adaptive]`: two-stage adaptive enrichment.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AdaptiveSpec {
-    /// The interim (selection) look, a fraction of `design.analysis.events`.
-    pub interim: f64,
-    /// The selection rule.
-    pub selection: Selection,
-    /// What the rule ranks.
-    pub measure: EffectMeasure,
-    /// Populations whose effect does not beat this are dropped.
-    pub threshold: Option<f64>,
-    /// The intersection test of the closed test.
-    pub intersection: IntersectionTest,
-    /// Inverse normal weights (normalised later); None: from the interim fraction.
-    pub weights: Option<[f64; 2]>,
-    /// Early efficacy design at the interim; None: no early efficacy.
-    pub efficacy: Option<DesignKind>,
 }
 
 const RESERVED: &[&str] = &["primary", "multiplicity", "order", "weights", "transitions"];

@@ -11,17 +11,20 @@ mod hypotheses;
 mod overrides;
 mod prior;
 mod reader;
+mod timing;
 
 use crate::error::{Error, Result};
-use reader::{Node, show};
+use reader::{Node, show, stratum_indices, usage_allowed};
 use std::path::Path;
 use toml::{Table, Value};
 
+pub use timing::AnalysisSpec;
 pub use calibration::{
     CalibrationArm, CalibrationObserved, CalibrationPopulation, CalibrationSpec, CalibrationTarget,
     MAX_CALIBRATION_TARGETS,
 };
-pub use hypotheses::{AdaptiveSpec, HypothesesSpec};
+pub use crate::design::adaptive::AdaptiveSpec;
+pub use hypotheses::HypothesesSpec;
 pub use overrides::apply as apply_override;
 pub use prior::{PriorEntrySpec, PriorSpec};
 
@@ -190,17 +193,6 @@ pub enum RandomisationSpec {
     Simple,
 }
 
-/// `design.analysis`: when the data are cut for the analysis.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum AnalysisSpec {
-    /// `{ events = N }`: at the calendar time of the N-th event.
-    Events(u32),
-    /// `{ calendar = t }`: at t months from the first screening.
-    Calendar(f64),
-    /// `{ after_last = t }`: t months after the last randomisation.
-    AfterLast(f64),
-}
-
 /// `design.test` and the entries of `design.tests`: a test by name (`logrank`,
 /// `stratified_logrank`, `fh(rho,gamma)`, `maxcombo`, `rmst(tau)`, `milestone(t)`, and the
 /// `stratified_` forms; see [`crate::analysis::Test`]). A stratified primary test also
@@ -219,7 +211,7 @@ pub enum FutilitySpec {
     /// `"none"`: no futility stopping.
     None,
     /// A beta-spending function name: bounds from spending beta under the design's alternative.
-    BetaSpending(crate::sequential::SpendingFunction),
+    BetaSpending(crate::design::sequential::SpendingFunction),
     /// `{ z_below = z }` (one value, or one per interim): stop when the log-rank z is below.
     ZBelow(Vec<f64>),
     /// `{ hr_above = h }` (one value, or one per interim): stop when the hazard ratio implied by
@@ -233,7 +225,7 @@ pub struct SequentialSpec {
     /// Information fractions of the interim looks, strictly ascending in (0, 1).
     pub looks: Vec<f64>,
     /// The efficacy design (spending function or Wang-Tsiatis shape).
-    pub efficacy: crate::sequential::DesignKind,
+    pub efficacy: crate::design::sequential::DesignKind,
     /// The futility rule.
     pub futility: FutilitySpec,
     /// Whether futility bounds bind (efficacy bounds then assume the trial stops at them).
@@ -1105,7 +1097,7 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
         && (h.populations.len() > 1 || h.populations[0].strata != eligible)
     {
         let seq_node = node.table("sequential")?.expect("present");
-        if h.procedure == Some(crate::multiplicity::Procedure::SpiessensDebois) {
+        if h.procedure == Some(crate::design::multiplicity::Procedure::SpiessensDebois) {
             return Err(node.error(
                 "hypotheses.multiplicity",
                 "Spiessens-Debois is implemented for a single analysis only",
@@ -1138,31 +1130,6 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
     })
 }
 
-/// The indices of the stratum `names` given at key `key` of `node`, in the order given; an
-/// error for a name given twice or unknown, saying what is allowed (`allowed`: for a repeated
-/// name, for an unknown one).
-fn stratum_indices(
-    node: &Node,
-    key: &str,
-    names: &[String],
-    strata: &[String],
-    allowed: [&str; 2],
-) -> Result<Vec<usize>> {
-    let mut idx = Vec::with_capacity(names.len());
-    for n in names {
-        match strata.iter().position(|s| s == n) {
-            Some(i) if !idx.contains(&i) => idx.push(i),
-            Some(_) => {
-                return Err(node.bad_value(key, &format!("stratum {n:?} named twice"), allowed[0]));
-            }
-            None => {
-                return Err(node.bad_value(key, &format!("unknown stratum {n:?}"), allowed[1]));
-            }
-        }
-    }
-    Ok(idx)
-}
-
 const SEQUENTIAL_KEYS: &[&str] = &[
     "looks",
     "efficacy",
@@ -1176,7 +1143,7 @@ const SEQUENTIAL_KEYS: &[&str] = &[
 
 /// Reads `[design.sequential]`; the analysis must be event-driven.
 fn read_sequential(node: &Node, analysis: &AnalysisSpec) -> Result<SequentialSpec> {
-    use crate::sequential::{DesignKind, SpendingFunction};
+    use crate::design::sequential::{DesignKind, SpendingFunction};
     node.only(SEQUENTIAL_KEYS)?;
     let AnalysisSpec::Events(total) = *analysis else {
         return Err(node.error(
@@ -1299,12 +1266,4 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec) -> Result<SequentialSpe
         binding_futility,
         power,
     })
-}
-
-/// The `allowed` part of a usage error from the sequential module's name parsers.
-fn usage_allowed(error: &Error) -> String {
-    match error {
-        Error::Usage { allowed, .. } => allowed.clone(),
-        other => other.to_string(),
-    }
 }

@@ -18,8 +18,7 @@
 //! `hazard_ratio = { estimate = 0.7, lower = 0.5, upper = 0.98 }`. Strata that no entry covers
 //! keep `[effect]`'s fixed hazard ratio.
 
-use super::reader::Node;
-use super::stratum_indices;
+use super::reader::{Node, stratum_indices};
 use crate::error::Result;
 use toml::Value;
 

@@ -280,3 +280,36 @@ impl<'a> Node<'a> {
             .map(Some)
     }
 }
+
+/// The indices of the stratum `names` given at key `key` of `node`, in the order given; an
+/// error for a name given twice or unknown, saying what is allowed (`allowed`: for a repeated
+/// name, for an unknown one).
+pub(crate) fn stratum_indices(
+    node: &Node,
+    key: &str,
+    names: &[String],
+    strata: &[String],
+    allowed: [&str; 2],
+) -> Result<Vec<usize>> {
+    let mut idx = Vec::with_capacity(names.len());
+    for n in names {
+        match strata.iter().position(|s| s == n) {
+            Some(i) if !idx.contains(&i) => idx.push(i),
+            Some(_) => {
+                return Err(node.bad_value(key, &format!("stratum {n:?} named twice"), allowed[0]));
+            }
+            None => {
+                return Err(node.bad_value(key, &format!("unknown stratum {n:?}"), allowed[1]));
+            }
+        }
+    }
+    Ok(idx)
+}
+
+/// The `allowed` part of a usage error from the sequential module's name parsers.
+pub(crate) fn usage_allowed(error: &Error) -> String {
+    match error {
+        Error::Usage { allowed, .. } => allowed.clone(),
+        other => other.to_string(),
+    }
+}

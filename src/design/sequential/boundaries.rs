@@ -1,0 +1,496 @@
+//! One-sided group-sequential boundaries at given information fractions: efficacy bounds by
+//! error spending (Lan and DeMets 1983) or of Wang-Tsiatis shape (Wang and Tsiatis 1987),
+//! optional futility bounds (fixed z thresholds, or beta spending), the drift giving a target
+//! power, and the exit probabilities (Jennison and Turnbull 2000, chapters 2, 7 and 19).
+//!
+//! Conventions (those of rpact 3.3.4): z > 0 favours treatment; efficacy is declared at look k
+//! when Z_k >= b_k; futility stops when Z_k < a_k. The drift theta is the mean of Z at
+//! fraction t = 1 (Z_k ~ N(theta sqrt t_k, 1)); for a fixed design with one-sided alpha and
+//! power 1 - beta it is z_{1-alpha} + z_{1-beta}, so the inflation factor of the maximum
+//! information is (theta / (z_{1-alpha} + z_{1-beta}))^2.
+
+use super::integration::{BOUND_CAP, DEFAULT_GRID_R, Stage};
+use crate::stats::roots::solve_secant;
+use super::spending::{DesignKind, SpendingFunction};
+use crate::stats::normal;
+use crate::{Error, Result};
+
+/// The futility rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Futility {
+    /// No futility stopping.
+    None,
+    /// Stop for futility at interim look k when Z_k < z_k (one value per interim look).
+    Z(Vec<f64>),
+    /// Beta spending: the futility bound a_k at each interim is set so that the probability under
+    /// the alternative (drift theta) of stopping for futility by t_k is f(beta, t_k); the drift is
+    /// solved so that a_K = b_K, which makes the power exactly 1 - beta (Pampallona, Tsiatis and
+    /// Kim 2001; as rpact's `typeBetaSpending`).
+    BetaSpending(SpendingFunction),
+}
+
+/// What defines a design, apart from the timing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignSpec {
+    /// The efficacy design.
+    pub kind: DesignKind,
+    /// One-sided significance level, in (0, 0.5).
+    pub alpha: f64,
+    /// The futility rule.
+    pub futility: Futility,
+    /// Whether the futility bounds bind (efficacy bounds then computed assuming the trial stops
+    /// at them; non-binding, the default, ignores them when spending alpha).
+    pub binding: bool,
+    /// Target power for the drift and inflation factor (and beta spending), in (alpha, 1).
+    pub power: Option<f64>,
+    /// Jennison and Turnbull's grid parameter r (>= 8; 32 by default).
+    pub grid_r: usize,
+}
+
+impl DesignSpec {
+    /// An efficacy-only design with the default grid.
+    pub fn new(kind: DesignKind, alpha: f64) -> DesignSpec {
+        DesignSpec {
+            kind,
+            alpha,
+            futility: Futility::None,
+            binding: false,
+            power: None,
+            grid_r: DEFAULT_GRID_R,
+        }
+    }
+}
+
+/// Exit probabilities per look under one drift.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExitProbabilities {
+    /// The drift (mean of Z at t = 1).
+    pub drift: f64,
+    /// P(stop for efficacy at look k).
+    pub efficacy: Vec<f64>,
+    /// P(stop for futility at look k) (at the last look: Z_K < b_K); zeros without futility.
+    pub futility: Vec<f64>,
+    /// Sum of `efficacy`: the probability of rejecting H0.
+    pub reject: f64,
+    /// Expected information fraction at stopping, sum over k of t_k P(stop at k).
+    pub expected_information: f64,
+}
+
+/// A computed group-sequential design.
+#[derive(Debug, Clone)]
+pub struct GroupSequentialDesign {
+    spec: DesignSpec,
+    timing: Vec<f64>,
+    efficacy: Vec<f64>,
+    futility: Vec<f64>,
+    alpha_spent: Vec<f64>,
+    wt_constant: Option<f64>,
+    drift: Option<f64>,
+    /// Identity for the monitoring workspace's cache (a clone shares it: same bounds).
+    id: u64,
+}
+
+/// Source of design identities (0 is never used, so an empty workspace owns nothing).
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Buffers of one run of the recursion (under H0 and H1).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Recursion {
+    pub h0: Stage,
+    pub h0n: Stage,
+    pub h1: Stage,
+    pub h1n: Stage,
+    pub b: Vec<f64>,
+    pub a: Vec<f64>,
+    pub spent: Vec<f64>,
+}
+
+/// Checks that fractions are finite, strictly increasing and in (0, `max`].
+pub(crate) fn check_timing(option: &str, timing: &[f64], max: f64) -> Result<()> {
+    let shown = || {
+        timing
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if timing.is_empty() {
+        return Err(Error::usage(
+            option,
+            "(none)",
+            "at least one information fraction",
+        ));
+    }
+    let mut prev = 0.0;
+    for &t in timing {
+        if !t.is_finite() || t <= prev || t > max {
+            let range = if max.is_finite() {
+                format!("(0, {max}]")
+            } else {
+                "(0, inf)".to_string()
+            };
+            return Err(Error::usage(
+                option,
+                shown(),
+                format!("information fractions strictly increasing in {range}"),
+            ));
+        }
+        prev = t;
+    }
+    Ok(())
+}
+
+/// One pass of the recursion over the looks.
+///
+/// Unless `fixed_b`, computes the efficacy bounds into `rec.b` under H0 (with the futility
+/// bounds when binding) and the cumulative alpha into `rec.spent`; with `theta`, runs the
+/// recursion under that drift too, computing beta-spending futility bounds, and returns the
+/// power. The last look spends the remaining alpha (spending designs, or Wang-Tsiatis when
+/// `wt_remainder`), and its futility bound is the efficacy bound. Returns (alpha, power).
+pub(crate) fn pass(
+    spec: &DesignSpec,
+    timing: &[f64],
+    wt_c: f64,
+    theta: Option<f64>,
+    fixed_b: bool,
+    wt_remainder: bool,
+    rec: &mut Recursion,
+) -> (f64, f64) {
+    let n = timing.len();
+    let r = spec.grid_r;
+    let need_h0 = !fixed_b;
+    let need_h1 = theta.is_some();
+    let th = theta.unwrap_or(0.0);
+    let beta = spec.power.map_or(0.0, |p| 1.0 - p);
+    if need_h0 {
+        rec.b.clear();
+        rec.b.resize(n, BOUND_CAP);
+        rec.spent.clear();
+    }
+    rec.a.clear();
+    rec.a.resize(n, f64::NEG_INFINITY);
+    rec.h0.reset();
+    rec.h1.reset();
+    let (mut cum0, mut power, mut t_prev) = (0.0, 0.0, 0.0);
+    for k in 0..n {
+        let t = timing[k];
+        let last = k + 1 == n;
+        if need_h0 {
+            let (bk, crossed) = match spec.kind {
+                DesignKind::Spending(f) => {
+                    let target = if last {
+                        spec.alpha - cum0
+                    } else {
+                        f.cumulative(spec.alpha, t) - f.cumulative(spec.alpha, t_prev)
+                    };
+                    rec.h0.solve_upper(t, 0.0, target)
+                }
+                DesignKind::WangTsiatis { delta } => {
+                    if last && wt_remainder {
+                        rec.h0.solve_upper(t, 0.0, spec.alpha - cum0)
+                    } else {
+                        let b = (wt_c * t.powf(delta - 0.5)).min(BOUND_CAP);
+                        (b, rec.h0.upper(t, 0.0, b))
+                    }
+                }
+            };
+            rec.b[k] = bk;
+            cum0 += crossed;
+            rec.spent.push(cum0);
+        }
+        let bk = rec.b[k];
+        let ak = match &spec.futility {
+            Futility::None => f64::NEG_INFINITY,
+            _ if last => bk,
+            Futility::Z(z) => z[k].min(bk),
+            Futility::BetaSpending(f) => {
+                let target = f.cumulative(beta, t) - f.cumulative(beta, t_prev);
+                rec.h1.solve_lower(t, th, target).0.min(bk)
+            }
+        };
+        rec.a[k] = ak;
+        if need_h1 {
+            power += rec.h1.upper(t, th, bk);
+        }
+        if !last {
+            if need_h0 {
+                let lo = if spec.binding { ak } else { f64::NEG_INFINITY };
+                rec.h0.advance_into(&mut rec.h0n, t, 0.0, lo, bk, r);
+                std::mem::swap(&mut rec.h0, &mut rec.h0n);
+            }
+            if need_h1 {
+                rec.h1.advance_into(&mut rec.h1n, t, th, ak, bk, r);
+                std::mem::swap(&mut rec.h1, &mut rec.h1n);
+            }
+        }
+        t_prev = t;
+    }
+    (cum0, power)
+}
+
+impl GroupSequentialDesign {
+    /// Computes the design at information fractions `timing` (strictly increasing in (0, 1]; the
+    /// last look is the final analysis and spends all the alpha left).
+    ///
+    /// Wang-Tsiatis designs: b_k = c t_k^(delta - 1/2), c solved so that the total alpha is exact.
+    /// Spending designs: b_k solved so that P_0(first crossing at k) = f(alpha, t_k) -
+    /// f(alpha, t_{k-1}). With `power`, the drift is solved so that the power is exact.
+    pub fn new(spec: DesignSpec, timing: Vec<f64>) -> Result<GroupSequentialDesign> {
+        check_timing("--timing", &timing, 1.0)?;
+        if !(spec.alpha > 0.0 && spec.alpha < 0.5) {
+            return Err(Error::usage(
+                "--alpha",
+                spec.alpha,
+                "one-sided alpha in (0, 0.5)",
+            ));
+        }
+        if let Some(p) = spec.power
+            && !(p > spec.alpha && p < 1.0)
+        {
+            return Err(Error::usage(
+                "--power",
+                p,
+                format!("in ({}, 1)", spec.alpha),
+            ));
+        }
+        if !(8..=1000).contains(&spec.grid_r) {
+            return Err(Error::usage("grid r", spec.grid_r, "8 to 1000"));
+        }
+        let n = timing.len();
+        let mut spec = spec;
+        match &mut spec.futility {
+            Futility::Z(z) => {
+                if z.iter().any(|v| !v.is_finite()) {
+                    return Err(Error::usage(
+                        "--futility",
+                        format!("{z:?}"),
+                        "finite z values",
+                    ));
+                }
+                if z.len() == 1 && n > 2 {
+                    let v = z[0];
+                    z.resize(n - 1, v);
+                }
+                if z.len() != n - 1 {
+                    return Err(Error::usage(
+                        "--futility",
+                        format!("{} values", z.len()),
+                        format!("one z threshold, or one per interim look ({})", n - 1),
+                    ));
+                }
+            }
+            Futility::BetaSpending(_) if spec.power.is_none() => {
+                return Err(Error::usage(
+                    "--futility",
+                    "beta spending without --power",
+                    "a target power (beta spending needs the alternative's drift)",
+                ));
+            }
+            _ => {}
+        }
+        let mut rec = Recursion::default();
+        let z_fixed = -normal::quantile(spec.alpha);
+        let solve_c = |spec: &DesignSpec, theta: Option<f64>, rec: &mut Recursion| -> Result<f64> {
+            // -Phi^{-1}(alpha(c)) is nearly c shifted: the secant method converges in a few steps
+            solve_secant(
+                |c| z_fixed + normal::quantile(pass(spec, &timing, c, theta, false, false, rec).0),
+                z_fixed,
+                z_fixed + 0.1,
+                1e-11,
+            )
+            .ok_or_else(|| {
+                Error::usage(
+                    "--spending",
+                    spec.kind.describe(),
+                    "a design whose constant can be solved",
+                )
+            })
+        };
+        let beta_binding = matches!(spec.futility, Futility::BetaSpending(_)) && spec.binding;
+        let mut wt_c = None;
+        let mut drift = None;
+        // Unless beta spending binds (then the efficacy bounds depend on the drift), the
+        // efficacy bounds come from H0 alone: solve them once (at the Wang-Tsiatis constant);
+        // they stay fixed during any drift search below. Beta spending always has a power.
+        if !beta_binding {
+            if let DesignKind::WangTsiatis { .. } = spec.kind {
+                wt_c = Some(solve_c(&spec, None, &mut rec)?);
+            }
+            pass(
+                &spec,
+                &timing,
+                wt_c.unwrap_or(0.0),
+                None,
+                false,
+                false,
+                &mut rec,
+            );
+        }
+        if let Some(power) = spec.power {
+            let theta0 = z_fixed - normal::quantile(1.0 - power);
+            let c = wt_c.unwrap_or(0.0);
+            // Phi^{-1}(power(theta)) is nearly linear in theta (exactly, slope 1, for one look)
+            let z_power = normal::quantile(power);
+            let found = solve_secant(
+                |theta| {
+                    if beta_binding {
+                        let cc = match spec.kind {
+                            DesignKind::WangTsiatis { .. } => {
+                                solve_c(&spec, Some(theta), &mut rec).unwrap_or(f64::NAN)
+                            }
+                            _ => 0.0,
+                        };
+                        normal::quantile(
+                            pass(&spec, &timing, cc, Some(theta), false, false, &mut rec).1,
+                        ) - z_power
+                    } else {
+                        normal::quantile(
+                            pass(&spec, &timing, c, Some(theta), true, false, &mut rec).1,
+                        ) - z_power
+                    }
+                },
+                theta0 * 1.01,
+                theta0 * 1.06,
+                1e-10,
+            )
+            .ok_or_else(|| Error::usage("--power", power, "a power the design can reach"))?;
+            drift = Some(found);
+            // final pass at the solution to leave consistent bounds in `rec`
+            if beta_binding {
+                if let DesignKind::WangTsiatis { .. } = spec.kind {
+                    wt_c = Some(solve_c(&spec, Some(found), &mut rec)?);
+                }
+                pass(
+                    &spec,
+                    &timing,
+                    wt_c.unwrap_or(0.0),
+                    Some(found),
+                    false,
+                    false,
+                    &mut rec,
+                );
+            } else {
+                pass(&spec, &timing, c, Some(found), true, false, &mut rec);
+            }
+        }
+        Ok(GroupSequentialDesign {
+            timing,
+            efficacy: rec.b,
+            futility: rec.a,
+            alpha_spent: rec.spent,
+            wt_constant: wt_c,
+            drift,
+            spec,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+    /// The specification.
+    pub fn spec(&self) -> &DesignSpec {
+        &self.spec
+    }
+    /// Number of looks K.
+    pub fn looks(&self) -> usize {
+        self.timing.len()
+    }
+    /// Information fractions t_1..t_K.
+    pub fn timing(&self) -> &[f64] {
+        &self.timing
+    }
+    /// Efficacy bounds b_1..b_K (z scale; reject when Z_k >= b_k).
+    pub fn efficacy(&self) -> &[f64] {
+        &self.efficacy
+    }
+    /// Futility bounds a_1..a_K (stop when Z_k < a_k; a_K = b_K), or `None` without futility.
+    pub fn futility(&self) -> Option<&[f64]> {
+        match self.spec.futility {
+            Futility::None => None,
+            _ => Some(&self.futility),
+        }
+    }
+    /// Cumulative alpha spent by look k under H0, as used for the efficacy bounds (futility
+    /// bounds counted only when binding). The last value is alpha.
+    pub fn alpha_spent(&self) -> &[f64] {
+        &self.alpha_spent
+    }
+    /// Nominal one-sided p-values of the efficacy bounds, 1 - Phi(b_k).
+    pub fn nominal_p(&self) -> Vec<f64> {
+        self.efficacy.iter().map(|&b| normal::sf(b)).collect()
+    }
+    /// The Wang-Tsiatis constant c, for those designs.
+    pub fn wt_constant(&self) -> Option<f64> {
+        self.wt_constant
+    }
+    /// The drift (mean of Z at t = 1) giving the target power, when a power was given.
+    pub fn drift(&self) -> Option<f64> {
+        self.drift
+    }
+    /// Inflation factor of the maximum information over the fixed design with the same alpha and
+    /// power: (theta / (z_{1-alpha} + z_{power}))^2.
+    pub fn inflation_factor(&self) -> Option<f64> {
+        let p = self.spec.power?;
+        let fixed = -normal::quantile(self.spec.alpha) + normal::quantile(p);
+        self.drift.map(|d| (d / fixed).powi(2))
+    }
+
+    /// Exit probabilities per look under drift `theta` (0 for H0), with the futility bounds
+    /// applied whether binding or not (as the trial would run).
+    pub fn exit_probabilities(&self, theta: f64) -> ExitProbabilities {
+        exit_probabilities(
+            &self.timing,
+            self.futility(),
+            &self.efficacy,
+            theta,
+            self.spec.grid_r,
+        )
+    }
+}
+
+/// Exit probabilities of any bounds: efficacy when Z_k >= `efficacy[k]`, futility when
+/// Z_k < `futility[k]` (if given), at fractions `timing` (strictly increasing, > 0; only the
+/// ratios t_j / t_k matter, so fractions beyond 1 are fine), under drift `theta`, by the
+/// recursive integration with grid parameter `grid_r`. The expected information uses `timing`.
+pub fn exit_probabilities(
+    timing: &[f64],
+    futility: Option<&[f64]>,
+    efficacy: &[f64],
+    theta: f64,
+    grid_r: usize,
+) -> ExitProbabilities {
+    let n = timing.len().min(efficacy.len());
+    let mut s = Stage::new();
+    let mut next = Stage::new();
+    let (mut up, mut low) = (vec![0.0; n], vec![0.0; n]);
+    for k in 0..n {
+        let t = timing[k];
+        let b = efficacy[k];
+        let a = futility
+            .and_then(|f| f.get(k).copied())
+            .unwrap_or(f64::NEG_INFINITY);
+        up[k] = s.upper(t, theta, b);
+        low[k] = s.lower(t, theta, a);
+        if k + 1 < n {
+            s.advance_into(&mut next, t, theta, a, b, grid_r.max(8));
+            std::mem::swap(&mut s, &mut next);
+        }
+    }
+    let mut stopped = 0.0;
+    let mut expected = 0.0;
+    for k in 0..n.saturating_sub(1) {
+        expected += timing[k] * (up[k] + low[k]);
+        stopped += up[k] + low[k];
+    }
+    if n > 0 {
+        expected += timing[n - 1] * (1.0 - stopped);
+    }
+    ExitProbabilities {
+        drift: theta,
+        reject: up.iter().sum(),
+        efficacy: up,
+        futility: low,
+        expected_information: expected,
+    }
+}

@@ -1,0 +1,26 @@
+//! Group-sequential designs: spending functions and boundaries.
+//!
+//! - [`spending`]: alpha/beta-spending functions (Lan and DeMets 1983; Hwang, Shih and DeCani
+//!   1990; Kim and DeMets 1987) and the design kinds with their names (rpact's type codes).
+//! - [`integration`]: the recursive numerical integration of the sequential z-statistics
+//!   (Armitage, McPherson and Rowe 1969; Jennison and Turnbull 2000, chapter 19).
+//! - [`boundaries`]: a design's efficacy and futility bounds, drift, inflation factor and exit
+//!   probabilities.
+//! - [`monitoring`]: the engine's hook, bounds recomputed at the observed information fractions.
+//! - [`scale`]: z to hazard ratio and back, given events and allocation.
+//! - [`report`]: the `boundaries` command's report.
+
+pub mod boundaries;
+pub mod integration;
+pub mod monitoring;
+pub mod report;
+pub mod scale;
+pub mod spending;
+
+pub use boundaries::{
+    DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign, exit_probabilities,
+};
+pub use monitoring::{LookBounds, MonitoringWorkspace};
+pub use report::{BoundaryOptions, BoundaryReport, boundaries_report};
+pub use scale::{hr_from_z, z_from_hr};
+pub use spending::{DesignKind, SpendingFunction};

@@ -1,0 +1,387 @@
+//! Resolution of a checked scenario into the two halves the engine uses:
+//! the [`Model`] (who is screened and what happens to them) and the [`Design`] (who is
+//! randomised, when and how the data are analysed, what is decided).
+
+use crate::design::adaptive::AdaptivePlan;
+use crate::model::calibration::TargetCheck;
+use crate::model::enrolment::{Randomiser, Screening};
+use crate::error::{Error, Result};
+use crate::design::hypotheses::{DEFAULT_NAME, HypothesisPlan, Population as HypothesisPopulation};
+use crate::design::multiplicity::{MAX_HYPOTHESES, Multiplicity, Procedure, SequentialFamily};
+use crate::stats::normal;
+use crate::model::outcome::{Dropout, Hazard, StratumOutcome};
+use crate::model::population::{Biomarker, Population};
+use crate::model::prior::EffectPrior;
+use crate::scenario::{
+    AnalysisSpec, CalibrationPopulation, CalibrationSpec, FutilitySpec, Scenario, SequentialSpec,
+    SurvivalAt, TestSpec,
+};
+use crate::design::sequential::{self, GroupSequentialDesign};
+
+/// Who is screened and what happens to them: nature, not choices.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The screened population and its biomarker.
+    pub population: Population,
+    /// The screening process.
+    pub screening: Screening,
+    /// Fraction failing other criteria, independent of the biomarker.
+    pub screen_failure: f64,
+    /// Event-time model per TRUE stratum.
+    pub outcomes: Vec<StratumOutcome>,
+    /// Loss to follow-up.
+    pub dropout: Dropout,
+    /// The prior of the true hazard ratios, drawn once per replicate (None: fixed).
+    pub prior: Option<EffectPrior>,
+}
+
+/// The trial's choices: eligibility, size, randomisation, analysis time and test.
+#[derive(Clone, Debug)]
+pub struct Design {
+    /// Whether each OBSERVED stratum is admitted to randomisation.
+    pub eligible: Vec<bool>,
+    /// The admitted observed strata, ascending.
+    pub eligible_strata: Vec<usize>,
+    /// Patients randomised.
+    pub sample_size: u32,
+    /// Arm allocation.
+    pub randomiser: Randomiser,
+    /// Allocation ratio treatment : control.
+    pub allocation: [u32; 2],
+    /// When the data are cut.
+    pub analysis: AnalysisSpec,
+    /// Per-patient censoring this many months after randomisation.
+    pub follow_up: Option<f64>,
+    /// Whether the log-rank and Cox are stratified by observed stratum (the primary test's
+    /// stratification).
+    pub stratified: bool,
+    /// The primary test (its rejection is `power`).
+    pub test: TestSpec,
+    /// Further tests evaluated at the analysis of the same replicates (fixed designs only).
+    pub tests: Vec<TestSpec>,
+    /// One-sided level.
+    pub alpha: f64,
+    /// Reject when z >= z_(1 - alpha).
+    pub z_critical: f64,
+    /// The group-sequential plan (None: one analysis).
+    pub sequential: Option<SequentialPlan>,
+    /// Hypotheses on populations (None: one hypothesis on all eligible strata).
+    pub hypotheses: Option<HypothesisPlan>,
+    /// Two-stage adaptive enrichment (with `hypotheses`).
+    pub adaptive: Option<AdaptivePlan>,
+}
+
+impl Design {
+    /// The names of the hypotheses, in order ([`DEFAULT_NAME`] for a design without
+    /// `[design.hypotheses]`).
+    pub fn hypothesis_names(&self) -> Vec<String> {
+        match &self.hypotheses {
+            Some(h) => h.populations.iter().map(|p| p.name.clone()).collect(),
+            None => vec![DEFAULT_NAME.to_string()],
+        }
+    }
+
+    /// The index of the primary hypothesis.
+    pub fn primary(&self) -> usize {
+        self.hypotheses.as_ref().map_or(0, |h| h.primary)
+    }
+}
+
+/// Interim analyses at event counts, with their bounds.
+///
+/// Looks are taken when the trial reaches `events[k]` deaths, so the information fractions
+/// actually observed are `events[k] / events[K-1]` in every replicate that reaches them: the
+/// bounds are computed once at those fractions (what a data monitoring committee recomputing
+/// the spending function at the observed information would get). A replicate that can never
+/// reach its next look ends with a final analysis at its last event, whose bound is recomputed
+/// at that observed fraction, spending all the remaining alpha.
+#[derive(Clone, Debug)]
+pub struct SequentialPlan {
+    /// The design at the realised fractions.
+    pub design: GroupSequentialDesign,
+    /// Events at each look (the last is the final analysis's).
+    pub events: Vec<u32>,
+    /// Efficacy z bound at each look.
+    pub efficacy: Vec<f64>,
+    /// Futility z bound at each interim look (-inf where there is none).
+    pub futility: Vec<f64>,
+}
+
+impl SequentialPlan {
+    /// Builds the plan for `total` final events; `file` names the scenario in errors.
+    fn new(
+        spec: &SequentialSpec,
+        total: u32,
+        alpha: f64,
+        allocation: [u32; 2],
+        file: &str,
+    ) -> Result<SequentialPlan> {
+        let mut events: Vec<u32> = spec
+            .looks
+            .iter()
+            .map(|t| (t * total as f64).round() as u32)
+            .collect();
+        events.push(total);
+        let timing: Vec<f64> = events.iter().map(|&e| e as f64 / total as f64).collect();
+        let ratio = allocation[0] as f64 / allocation[1] as f64;
+        let mut design_spec = sequential::DesignSpec::new(spec.efficacy, alpha);
+        design_spec.binding = spec.binding_futility;
+        design_spec.futility = match &spec.futility {
+            FutilitySpec::None => sequential::Futility::None,
+            FutilitySpec::BetaSpending(f) => {
+                design_spec.power = Some(spec.power);
+                sequential::Futility::BetaSpending(*f)
+            }
+            FutilitySpec::ZBelow(z) => sequential::Futility::Z(z.clone()),
+            FutilitySpec::HrAbove(hr) => sequential::Futility::Z(
+                hr.iter()
+                    .zip(&events)
+                    .map(|(&h, &d)| sequential::z_from_hr(h, d as f64, ratio))
+                    .collect(),
+            ),
+        };
+        let design =
+            GroupSequentialDesign::new(design_spec, timing).map_err(|e| Error::Scenario {
+                file: file.to_string(),
+                key: "design.sequential".into(),
+                problem: "the group-sequential design cannot be computed".into(),
+                value: format!("{:?}", spec.looks),
+                allowed: e.to_string(),
+            })?;
+        let efficacy = design.efficacy().to_vec();
+        let looks = events.len();
+        let futility = match design.futility() {
+            Some(f) => f
+                .iter()
+                .take(looks - 1)
+                .copied()
+                .chain([f64::NEG_INFINITY])
+                .collect(),
+            None => vec![f64::NEG_INFINITY; looks],
+        };
+        Ok(SequentialPlan {
+            design,
+            events,
+            efficacy,
+            futility,
+        })
+    }
+}
+
+/// Most patients a run may expect to screen to fill one trial (a guard against designs that
+/// would screen for ever, such as an eligible stratum of prevalence 1e-12).
+pub const MAX_EXPECTED_SCREENED: f64 = 1.0e7;
+
+impl Model {
+    /// The expected number screened to randomise the design's sample size:
+    /// n / (P(observed eligible) (1 - screen failure)).
+    pub fn expected_screened(&self, design: &Design) -> f64 {
+        let p = self.population.eligible_fraction(&design.eligible_strata)
+            * (1.0 - self.screen_failure);
+        design.sample_size as f64 / p
+    }
+
+    /// The expected calendar time to randomise the sample size: Q^{-1}(expected screened).
+    pub fn expected_enrolment_time(&self, design: &Design) -> f64 {
+        self.screening
+            .time_to_expect(self.expected_screened(design))
+    }
+}
+
+/// Builds the model and the design from a checked scenario; `file` names it in errors.
+pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
+    let population = Population {
+        strata: scenario.strata.clone(),
+        biomarker: scenario.biomarker.as_ref().map(Biomarker::from_spec),
+    };
+    let outcomes = scenario
+        .control
+        .iter()
+        .zip(&scenario.effect.hazard_ratio)
+        .zip(&scenario.effect.schedule)
+        .map(|((spec, &hr), pieces)| {
+            if pieces.is_empty() {
+                StratumOutcome::new(Hazard::from_spec(spec), hr, scenario.effect.delay)
+            } else {
+                StratumOutcome::with_schedule(Hazard::from_spec(spec), pieces)
+            }
+        })
+        .collect();
+    let model = Model {
+        population,
+        screening: Screening::new(&scenario.enrolment.rate),
+        screen_failure: scenario.enrolment.screen_failure,
+        outcomes,
+        dropout: Dropout::from_per_year(scenario.dropout.per_year),
+        prior: None,
+    };
+    let d = &scenario.design;
+    let mut eligible = vec![false; scenario.strata.len()];
+    for &j in &d.eligible {
+        eligible[j] = true;
+    }
+    let design = Design {
+        eligible,
+        eligible_strata: d.eligible.clone(),
+        sample_size: d.sample_size,
+        randomiser: Randomiser::new(d.randomisation, d.allocation, d.block_size),
+        allocation: d.allocation,
+        analysis: d.analysis,
+        follow_up: d.follow_up,
+        stratified: d.test.stratified,
+        test: d.test.clone(),
+        tests: d.tests.clone(),
+        alpha: d.alpha,
+        z_critical: normal::quantile(1.0 - d.alpha),
+        sequential: match (&d.sequential, d.analysis) {
+            (Some(spec), AnalysisSpec::Events(total)) => Some(SequentialPlan::new(
+                spec,
+                total,
+                d.alpha,
+                d.allocation,
+                file,
+            )?),
+            _ => None,
+        },
+        hypotheses: None,
+        adaptive: None,
+    };
+    let mut design = design;
+    design.hypotheses = resolve_hypotheses(&design, d.hypotheses.as_ref(), file)?;
+    if let (Some(spec), Some(h)) = (&d.adaptive, &design.hypotheses)
+        && let AnalysisSpec::Events(total) = d.analysis
+    {
+        design.adaptive = Some(AdaptivePlan::new(spec, h.len(), total, d.alpha, file)?);
+    }
+    let expected = model.expected_screened(&design);
+    if expected.is_nan() || expected > MAX_EXPECTED_SCREENED {
+        let names: Vec<&str> = d
+            .eligible
+            .iter()
+            .map(|&j| scenario.strata[j].as_str())
+            .collect();
+        return Err(Error::Scenario {
+            file: file.to_string(),
+            key: "design.eligible".into(),
+            problem: format!(
+                "the eligible strata are too rare: {expected:.3e} patients would be screened to randomise {}",
+                d.sample_size
+            ),
+            value: format!("{names:?}"),
+            allowed: format!(
+                "strata whose observed prevalence needs at most {MAX_EXPECTED_SCREENED:.0e} screened"
+            ),
+        });
+    }
+    let mut model = model;
+    if let Some(spec) = &scenario.prior {
+        let shares = model.population.randomised_mix(&design.eligible_strata);
+        model.prior = Some(EffectPrior::new(spec, &shares));
+    }
+    Ok((model, design))
+}
+
+/// Resolves `[design.hypotheses]`: the procedure's local-level table and, with interim looks,
+/// the sequential designs at every local level.
+fn resolve_hypotheses(
+    design: &Design,
+    spec: Option<&crate::scenario::HypothesesSpec>,
+    file: &str,
+) -> Result<Option<HypothesisPlan>> {
+    let Some(spec) = spec else {
+        return Ok(None);
+    };
+    let eligible = HypothesisPopulation::new("eligible", &design.eligible_strata);
+    let mut whole = [false; MAX_HYPOTHESES];
+    for (i, p) in spec.populations.iter().enumerate() {
+        whole[i] = p.mask == eligible.mask;
+    }
+    let m = spec.populations.len();
+    // A single population that is not all the eligible strata is tested alone at full alpha
+    // (Bonferroni with weight 1), through the same machinery as several.
+    let procedure = match (&spec.procedure, m) {
+        (Some(p), _) => Some(p.clone()),
+        (None, 1) => Some(Procedure::Bonferroni { weights: vec![1.0] }),
+        (None, _) => None,
+    };
+    let multiplicity = procedure.map(|p| Multiplicity::new(p, m));
+    let sequential = match (&multiplicity, &design.sequential) {
+        (Some(mult), Some(plan)) if !mult.table.is_empty() => Some(
+            SequentialFamily::new(
+                mult,
+                plan.design.spec().kind,
+                plan.design.timing(),
+                design.alpha,
+            )
+            .map_err(|e| Error::Scenario {
+                file: file.to_string(),
+                key: "design.hypotheses".into(),
+                problem: "the group-sequential bounds at the local levels cannot be computed"
+                    .into(),
+                value: mult.procedure.name().into(),
+                allowed: e.to_string(),
+            })?,
+        ),
+        _ => None,
+    };
+    Ok(Some(HypothesisPlan {
+        populations: spec.populations.clone(),
+        primary: spec.primary,
+        multiplicity,
+        sequential,
+        whole,
+    }))
+}
+
+/// Times at which `validate` always shows the mixtures' survival, months: one year, and the
+/// MIROCALS primary endpoint's 640 days rounded to 21 months as the trial reports it.
+pub const SURVIVAL_TIMES: [f64; 2] = [12.0, 21.0];
+
+impl Model {
+    /// Survival at `t` months of a mixture of true strata in one arm:
+    /// `S_mix(t) = sum_i w_i S_i(t)` with `weights` `w_i` (summing to 1) and `S_i` stratum i's
+    /// survival in that arm.
+    pub fn mixture_survival(&self, weights: &[f64], treated: bool, t: f64) -> f64 {
+        self.outcomes
+            .iter()
+            .zip(weights)
+            .map(|(o, w)| w * o.survival(treated, t))
+            .sum()
+    }
+
+    /// The model with the hazard ratios `hrs` of `prior`'s entries in their strata, and no
+    /// prior: one replicate's draw ([`EffectPrior::draw`]) or one node of the closed-form
+    /// assurance.
+    pub fn with_drawn_hazard_ratios(&self, prior: &EffectPrior, hrs: &[f64]) -> Model {
+        let mut outcomes = self.outcomes.clone();
+        for (entry, &hr) in prior.entries.iter().zip(hrs) {
+            for &j in &entry.strata {
+                outcomes[j] = outcomes[j].with_hazard_ratio(hr);
+            }
+        }
+        Model {
+            population: self.population.clone(),
+            screening: self.screening.clone(),
+            screen_failure: self.screen_failure,
+            outcomes,
+            dropout: self.dropout,
+            prior: None,
+        }
+    }
+
+    /// The weights of a calibration population: the true prevalences (screened) or the
+    /// randomised mix of `design`.
+    pub fn population_weights(
+        &self,
+        population: CalibrationPopulation,
+        design: &Design,
+    ) -> Vec<f64> {
+        match population {
+            CalibrationPopulation::Screened => self.population.true_prevalence(),
+            CalibrationPopulation::Randomised => {
+                self.population.randomised_mix(&design.eligible_strata)
+            }
+        }
+    }
+
+}

@@ -1,0 +1,332 @@
+//! The command line's grammar: clap's definitions of every command and flag.
+
+use crate::error::Result;
+use crate::output::report::{self, Format};
+use crate::simulation::engine::RunOptions;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Monte Carlo simulation of Phase 3 survival trials with biomarker enrichment.
+#[derive(Parser, Debug)]
+#[command(name = "enrichsim", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by commands that read a scenario.
+#[derive(Args, Debug, Clone)]
+pub struct ScenarioArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override one scenario value: KEY.PATH=VALUE (TOML syntax), repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Options for where and how a report is written.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format: text, json, csv or markdown.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a scenario: power, events, sample size, screening, duration.
+    Run(RunArgs),
+    /// Several designs side by side on the same replicates (common random numbers): power per
+    /// hypothesis and for at least one, selection, screened, randomised, deaths, duration.
+    Compare(CompareArgs),
+    /// Power table over a grid of scenario values, on common random numbers.
+    Sweep(SweepArgs),
+    /// Smallest sample size or event count reaching a target power, by simulation.
+    Size(SizeArgs),
+    /// Combine the shard files of a run, sweep or size search into the single run's result.
+    Merge(MergeArgs),
+    /// Check a scenario and print the resolved model in closed form.
+    Validate(ValidateArgs),
+    /// Closed-form design: events, subjects, analysis times, screening, and the power of the
+    /// scenario as specified (Schoenfeld or Freedman, average hazard ratio, Lachin-Foulkes).
+    Design(DesignArgs),
+    /// Group-sequential boundaries: z bounds, nominal p, alpha spent, inflation factor.
+    Boundaries(BoundariesArgs),
+    /// Log-rank, Cox and Kaplan-Meier on real data from a CSV file.
+    Analyze(AnalyzeArgs),
+}
+
+// The arguments of `enrichsim run` (documented on [`Command::Run`]).
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Number of replicates.
+    #[arg(long, default_value_t = 10_000)]
+    pub reps: u64,
+    /// Master seed: the same seed gives the same bytes of output.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Simulate only shard I of N (replicates r with r mod N == I) and write a shard file
+    /// for `enrichsim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// The arguments of `enrichsim compare` (documented on [`Command::Compare`]).
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// The scenario files (TOML), two or more.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Override one value in every scenario: KEY.PATH=VALUE (TOML syntax), repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Number of replicates per design.
+    #[arg(long, default_value_t = 10_000)]
+    pub reps: u64,
+    /// Master seed, the same for every design.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// The arguments of `enrichsim sweep` (documented on [`Command::Sweep`]).
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// A key and its values: KEY=V1,V2,... or KEY=START:STOP:STEP (repeatable: the grid is
+    /// the Cartesian product).
+    #[arg(long = "vary", value_name = "KEY=VALUES", required = true)]
+    pub vary: Vec<String>,
+    #[command(flatten)]
+    pub sim: SimulationArgs,
+    /// Target power: a dashed line on the plot.
+    #[arg(long)]
+    pub target_power: Option<f64>,
+    /// Draw the power curves (against the first varied key) to FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: ReportArgs,
+}
+
+// The arguments of `enrichsim size` (documented on [`Command::Size`]).
+#[derive(Args, Debug)]
+pub struct SizeArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The power to reach.
+    #[arg(long)]
+    pub target_power: f64,
+    /// The key to search: design.sample_size or design.analysis.events (default: the events
+    /// of an event-driven analysis, otherwise the sample size).
+    #[arg(long)]
+    pub key: Option<String>,
+    #[command(flatten)]
+    pub sim: SimulationArgs,
+    #[command(flatten)]
+    pub output: ReportArgs,
+}
+
+// The arguments of `enrichsim merge` (documented on [`Command::Merge`]).
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shard files (all N of one run, in any order).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// For a sweep: draw the power curves to FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: ReportArgs,
+}
+
+// The arguments of `enrichsim validate` (documented on [`Command::Validate`]).
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// The arguments of `enrichsim design` (documented on [`Command::Design`]).
+#[derive(Args, Debug)]
+pub struct DesignArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Target power (default: the scenario's design.sequential.power, else 0.9).
+    #[arg(long, allow_hyphen_values = true)]
+    pub power: Option<f64>,
+    /// Required events by schoenfeld or freedman.
+    #[arg(long, default_value = "schoenfeld")]
+    pub method: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// The arguments of `enrichsim boundaries` (documented on [`Command::Boundaries`]).
+#[derive(Args, Debug)]
+pub struct BoundariesArgs {
+    #[command(flatten)]
+    pub design: BoundaryArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// The arguments of `enrichsim analyze` (documented on [`Command::Analyze`]).
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// The data file (CSV with a header line).
+    pub data: PathBuf,
+    /// Column of follow-up times.
+    #[arg(long)]
+    pub time: String,
+    /// Column of event indicators (1 = event, 0 = censored).
+    #[arg(long)]
+    pub event: String,
+    /// Column of arms (treatment/control or 1/0).
+    #[arg(long)]
+    pub arm: String,
+    /// Column of strata: stratifies the log-rank and the Cox model.
+    #[arg(long)]
+    pub strata: Option<String>,
+    /// Ties in the Cox model: efron or breslow.
+    #[arg(long, default_value = "efron")]
+    pub ties: String,
+    /// A further test, reported with its z, one-sided p (and estimate with 95% CI): logrank,
+    /// fh(rho,gamma), maxcombo, maxcombo(r1,g1;r2,g2;...), rmst(tau), milestone(t), or a
+    /// stratified_ form (needs --strata).
+    #[arg(long, value_name = "NAME")]
+    pub test: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How the commands that simulate run.
+#[derive(Args, Debug, Clone)]
+pub struct SimulationArgs {
+    /// Replicates (per point).
+    #[arg(long, default_value_t = 10_000)]
+    pub reps: u64,
+    /// Master seed: the same seed gives the same bytes of output, and the same replicate streams
+    /// at every point.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Simulate only shard I of N (replicates r with r mod N == I) and write a shard file for
+    /// `enrichsim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+}
+
+/// Where and how a table or search report is written.
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Output format: text, json, csv or markdown (default: from the --output extension, CSV
+    /// for other files; text on standard output).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// The format, and the output checked before any work. A shard file is always JSON: no
+    /// --format with --shard.
+    pub(super) fn prepare(&self, shard: bool) -> Result<Format> {
+        let format = match (&self.format, shard) {
+            (Some(format), true) => return Err(shard_format(format)),
+            (None, true) => Format::Json,
+            _ => report::format_for(self.format.as_deref(), self.output.as_deref())?,
+        };
+        if let Some(path) = &self.output {
+            report::check_output(path)?;
+        }
+        Ok(format)
+    }
+}
+
+impl SimulationArgs {
+    pub(super) fn options(&self) -> Result<RunOptions> {
+        Ok(RunOptions {
+            reps: self.reps,
+            seed: self.seed,
+            threads: self.threads,
+            replicates: self
+                .shard
+                .as_deref()
+                .map(|s| crate::study::shard::parse(s, self.reps))
+                .transpose()?,
+        })
+    }
+}
+
+/// Options of `enrichsim boundaries`.
+#[derive(Args, Debug, Clone)]
+pub struct BoundaryArgs {
+    /// Number of looks K (interims plus the final analysis).
+    #[arg(long, default_value_t = 3)]
+    pub looks: usize,
+    /// Design: asOF (ldobf), asP (ldpocock), asHSD/hsd:G, asKD/kd:RHO, OF (obf), P (pocock), WT/wt:DELTA.
+    #[arg(long, default_value = "asOF")]
+    pub spending: String,
+    /// Hwang-Shih-DeCani gamma (with asHSD).
+    #[arg(long, allow_hyphen_values = true)]
+    pub gamma: Option<f64>,
+    /// Kim-DeMets rho (with asKD).
+    #[arg(long)]
+    pub rho: Option<f64>,
+    /// Wang-Tsiatis Delta (with WT).
+    #[arg(long, allow_hyphen_values = true)]
+    pub delta: Option<f64>,
+    /// Information fractions t1,...,tK (default: equally spaced).
+    #[arg(long, value_delimiter = ',')]
+    pub timing: Option<Vec<f64>>,
+    /// One-sided significance level.
+    #[arg(long, default_value_t = 0.025)]
+    pub alpha: f64,
+    /// Target power: adds the drift, the inflation factor and exit probabilities under H1.
+    #[arg(long)]
+    pub power: Option<f64>,
+    /// Futility: none, z:V1,..., hr:V1,... (needs --events), or a beta-spending name (asOF, hsd:G, ...).
+    #[arg(long, allow_hyphen_values = true)]
+    pub futility: Option<String>,
+    /// Binding futility (efficacy bounds computed assuming the trial stops at them).
+    #[arg(long)]
+    pub binding: bool,
+    /// Events at the final look: adds the hazard ratio at each bound.
+    #[arg(long)]
+    pub events: Option<f64>,
+    /// Allocation ratio r (treatment : control = r : 1), for the hazard ratios.
+    #[arg(long, default_value_t = 1.0)]
+    pub allocation: f64,
+}

@@ -1,0 +1,317 @@
+//! One function per command: each checks its flags, calls the library and writes the result.
+
+use super::args::*;
+use super::terminal::{
+    Bar, emit, emit_to, interrupt, interrupted, prepare, progress_bar, read_scenario, shard_format,
+};
+use crate::error::{Error, Result};
+use crate::output::report::{self, Format};
+use crate::study::shard::{Job, ShardFile, Simulated};
+use std::io::IsTerminal;
+
+/// `enrichsim run`.
+pub(super) fn run(args: RunArgs) -> Result<()> {
+    let RunArgs { scenario, reps, seed, threads, quiet, shard, output } = args;
+    let format = prepare(&output)?;
+    let sim = SimulationArgs {
+        reps,
+        seed,
+        threads,
+        quiet,
+        shard,
+    };
+    let options = sim.options()?;
+    if options.replicates.is_some() && format != Format::Text {
+        return Err(shard_format(&output.format));
+    }
+    let text = read_scenario(&scenario.scenario)?;
+    let file = scenario.scenario.display().to_string();
+    let loaded = crate::Study::parse(&text, &file, &scenario.set)?;
+    let count = options.replicates.map_or(reps, |r| r.count());
+    let bar = Bar::new(quiet, count);
+    let simulation = loaded.simulate(&options, &|done| bar.at(done, count), interrupt())?;
+    bar.finish();
+    if options.replicates.is_some() {
+        let shard = ShardFile::new(Simulated {
+            job: Job::Run,
+            scenario_file: &file,
+            scenario_text: &text,
+            set: &scenario.set,
+            seed,
+            strata: loaded.scenario.strata.len(),
+            points: vec![(Vec::new(), &simulation)],
+        });
+        emit(&shard.to_json(), &output)?;
+    } else {
+        let summary = loaded.summarise(seed, reps, &simulation);
+        emit(&report::render(&summary, format), &output)?;
+    }
+    interrupted(simulation.outcomes.len() as u64, count)
+}
+
+/// `enrichsim compare`.
+pub(super) fn compare(args: CompareArgs) -> Result<()> {
+    let CompareArgs { scenarios, set, reps, seed, threads, quiet, output } = args;
+    let format = prepare(&output)?;
+    let studies = scenarios
+        .iter()
+        .map(|path| crate::Study::load(path, &set))
+        .collect::<Result<Vec<_>>>()?;
+    let options = crate::simulation::engine::RunOptions {
+        reps,
+        seed,
+        threads,
+        replicates: None,
+    };
+    let total = reps * studies.len() as u64;
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total));
+    let comparison = crate::study::compare::compare(&studies, &options, &|design, done| {
+        if let Some(bar) = &bar {
+            bar.set_position(design as u64 * reps + done);
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    emit(&report::render_compare(&comparison, format), &output)
+}
+
+/// `enrichsim sweep`.
+pub(super) fn sweep(args: SweepArgs) -> Result<()> {
+    let SweepArgs { scenario, vary, sim, target_power, plot, output } = args;
+    let options = sim.options()?;
+    let sharded = options.replicates.is_some();
+    let format = output.prepare(sharded)?;
+    let text = read_scenario(&scenario.scenario)?;
+    let file = scenario.scenario.display().to_string();
+    let sweep = crate::study::sweep::Sweep::new(&text, &file, &scenario.set, &vary)?;
+    if let Some(path) = &plot {
+        if sharded {
+            return Err(Error::usage(
+                "--plot",
+                path.display(),
+                "no --plot with --shard (plot the merged result: enrichsim merge ... --plot FILE)",
+            ));
+        }
+        report::plot::check_path(path)?;
+        report::plot::check_values(&sweep.grid.vary[0].key, &sweep.grid.vary[0].values)?;
+    }
+    if let Some(t) = target_power
+        && !(t > 0.0 && t < 1.0)
+    {
+        return Err(Error::usage("--target-power", t, "a power in (0, 1)"));
+    }
+    options.check()?;
+    let count = options.replicates.map_or(sim.reps, |r| r.count());
+    let total = count * sweep.studies.len() as u64;
+    let bar = Bar::new(sim.quiet, total);
+    let simulations = sweep.simulate(&options, &|done| bar.at(done, total), interrupt())?;
+    bar.finish();
+    let completed = simulations.first().map_or(0, |s| s.outcomes.len() as u64);
+    if sharded {
+        let shard = ShardFile::new(Simulated {
+            job: Job::Sweep {
+                vary: vary.clone(),
+                target_power,
+            },
+            scenario_file: &file,
+            scenario_text: &text,
+            set: &scenario.set,
+            seed: sim.seed,
+            strata: sweep.studies[0].scenario.strata.len(),
+            points: simulations
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (sweep.grid.assignments(i), s))
+                .collect(),
+        });
+        emit_to(&shard.to_json(), output.output.as_deref())?;
+    } else {
+        let elapsed = simulations.first().map_or(0.0, |s| s.elapsed_s);
+        let outcomes: Vec<_> = simulations.into_iter().map(|s| s.outcomes).collect();
+        let table = sweep.report(sim.seed, sim.reps, &outcomes, target_power, elapsed);
+        emit_to(
+            &report::render_table(&table, format),
+            output.output.as_deref(),
+        )?;
+        if let Some(path) = &plot {
+            report::plot::plot(&table, path)?;
+        }
+    }
+    interrupted(completed, count)
+}
+
+/// `enrichsim size`.
+pub(super) fn size(args: SizeArgs) -> Result<()> {
+    let SizeArgs { scenario, target_power, key, sim, output } = args;
+    let options = sim.options()?;
+    let sharded = options.replicates.is_some();
+    let format = output.prepare(sharded)?;
+    let text = read_scenario(&scenario.scenario)?;
+    let file = scenario.scenario.display().to_string();
+    let search = crate::study::search::Search::new(
+        &text,
+        &file,
+        &scenario.set,
+        key.as_deref(),
+        target_power,
+    )?;
+    options.check()?;
+    let count = options.replicates.map_or(sim.reps, |r| r.count());
+    let bar = Bar::new(sim.quiet, 0);
+    let start = std::time::Instant::now();
+    let Some(plan) =
+        search.plan(&options, &|done, total| bar.at(done, total), interrupt())?
+    else {
+        bar.finish();
+        return Err(Error::Interrupted {
+            completed: 0,
+            planned: count,
+            written: false,
+        });
+    };
+    let offset = plan.pilot.len() as u64 * plan.pilot_reps;
+    let total = offset + count * plan.grid.len() as u64;
+    let simulations = search.simulate(
+        &plan,
+        &options,
+        &|done| bar.at(offset + done, total),
+        interrupt(),
+    )?;
+    bar.finish();
+    let completed = simulations.first().map_or(0, |s| s.outcomes.len() as u64);
+    if sharded {
+        let shard = ShardFile::new(Simulated {
+            job: Job::Size {
+                key: search.key,
+                target_power,
+                plan: plan.clone(),
+            },
+            scenario_file: &file,
+            scenario_text: &text,
+            set: &scenario.set,
+            seed: sim.seed,
+            strata: search.base.scenario.strata.len(),
+            points: plan
+                .grid
+                .iter()
+                .zip(&simulations)
+                .map(|(v, s)| (vec![format!("{}={v}", search.key.path())], s))
+                .collect(),
+        });
+        emit_to(&shard.to_json(), output.output.as_deref())?;
+    } else {
+        let outcomes: Vec<_> = simulations.into_iter().map(|s| s.outcomes).collect();
+        let elapsed = crate::study::seconds_since(start);
+        let result = search.report(&plan, sim.seed, sim.reps, &outcomes, elapsed)?;
+        emit_to(&report::render(&result, format), output.output.as_deref())?;
+    }
+    interrupted(completed, count)
+}
+
+/// `enrichsim merge`.
+pub(super) fn merge(args: MergeArgs) -> Result<()> {
+    let MergeArgs { files, plot, output } = args;
+    let format = output.prepare(false)?;
+    if let Some(path) = &plot {
+        report::plot::check_path(path)?;
+    }
+    let merged = crate::study::shard::merge(&files)?;
+    let text = match &merged {
+        crate::study::shard::Merged::Run(summary) => report::render(summary.as_ref(), format),
+        crate::study::shard::Merged::Sweep(table) => report::render_table(table.as_ref(), format),
+        crate::study::shard::Merged::Size(result) => report::render(result.as_ref(), format),
+    };
+    match (&plot, &merged) {
+        (None, _) => {}
+        (Some(path), crate::study::shard::Merged::Sweep(table)) => {
+            report::plot::plot(table, path)?;
+        }
+        (Some(path), _) => {
+            return Err(Error::usage(
+                "--plot",
+                path.display(),
+                "no --plot: these shards are not of a sweep",
+            ));
+        }
+    }
+    emit_to(&text, output.output.as_deref())
+}
+
+/// `enrichsim validate`.
+pub(super) fn validate(args: ValidateArgs) -> Result<()> {
+    let ValidateArgs { scenario, output } = args;
+    let format = prepare(&output)?;
+    let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
+    emit(&report::render(&loaded.describe(), format), &output)
+}
+
+/// `enrichsim design`.
+pub(super) fn design(args: DesignArgs) -> Result<()> {
+    let DesignArgs { scenario, power, method, output } = args;
+    let format = prepare(&output)?;
+    let method = crate::analytic::Method::parse(&method)?;
+    let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
+    let analysis = loaded.design(power, method)?;
+    emit(&report::render(&analysis, format), &output)
+}
+
+/// `enrichsim boundaries`.
+pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
+    let BoundariesArgs { design, output } = args;
+    let format = prepare(&output)?;
+    let options = crate::design::sequential::BoundaryOptions {
+        looks: design.looks,
+        timing: design.timing,
+        spending: design.spending,
+        gamma: design.gamma,
+        rho: design.rho,
+        delta: design.delta,
+        alpha: design.alpha,
+        power: design.power,
+        futility: design.futility,
+        binding: design.binding,
+        events: design.events,
+        allocation: design.allocation,
+    };
+    let result = crate::design::sequential::boundaries_report(&options)?;
+    emit(&report::render_boundaries(&result, format), &output)
+}
+
+/// `enrichsim analyze`.
+pub(super) fn analyze(args: AnalyzeArgs) -> Result<()> {
+    let AnalyzeArgs { data, time, event, arm, strata, ties, test, output } = args;
+    let format = prepare(&output)?;
+    let test = match &test {
+        None => None,
+        Some(name) => {
+            let t = crate::analysis::Test::parse_option("--test", name)?;
+            if t.stratified && strata.is_none() {
+                return Err(Error::usage(
+                    "--test",
+                    name,
+                    "a stratified_ test together with --strata COL (or the unstratified name)",
+                ));
+            }
+            Some(t)
+        }
+    };
+    let ties = match ties.to_ascii_lowercase().as_str() {
+        "efron" => crate::analysis::Ties::Efron,
+        "breslow" => crate::analysis::Ties::Breslow,
+        _ => return Err(Error::usage("--ties", ties, "efron or breslow")),
+    };
+    let stratified = strata.is_some();
+    let columns = crate::analysis::dataset::Columns {
+        time,
+        event,
+        arm,
+        strata,
+    };
+    let dataset = crate::analysis::dataset::read_csv(&data, &columns)?;
+    let result = match &test {
+        None => crate::analysis::analyze(&dataset, stratified, ties),
+        Some(t) => crate::analysis::analyze_with_test(&dataset, stratified, ties, t)?,
+    };
+    emit(&report::render(&result, format), &output)
+}

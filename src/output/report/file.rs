@@ -1,0 +1,59 @@
+//! Writing a report to a file: checked before any work, written atomically after it.
+
+use crate::error::{Error, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Checks, before any work, that a report can be written to `path`: a file name (not an
+/// existing directory) in an existing directory. [`write_atomic`] still reports what fails later.
+pub fn check_output(path: &Path) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(Error::usage(
+            "--output",
+            path.display(),
+            "a file path, not a directory",
+        ));
+    }
+    if !dir.is_dir() {
+        return Err(Error::usage(
+            "--output",
+            path.display(),
+            format!(
+                "a file in an existing directory ({} does not exist)",
+                dir.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed, then
+/// renamed over the target. On failure the target is untouched and the temporary removed.
+pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::usage("--output", path.display(), "a file path"))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}

@@ -1,0 +1,358 @@
+//! The engine: R replicates on rayon, each from its own random streams, collected in order.
+//!
+//! Replicate r depends only on (model, design, seed, r): the outcome is the same whichever
+//! thread runs it, and outcomes are collected in replicate order and reduced serially by
+//! `summary`, so the output is byte-identical for any thread count and any sharding.
+
+mod adaptive;
+mod multiple;
+mod outcome;
+
+pub use outcome::{TrialOutcome, Workspace};
+use outcome::tally;
+
+use crate::analysis::{Analyzer, LogRank, Ties};
+use crate::design::hypotheses::{HypothesisPlan, PopulationStats};
+use crate::model::{Design, Model};
+use crate::design::multiplicity::{FamilyWorkspace, MAX_HYPOTHESES};
+use crate::stats::rng::Streams;
+use crate::scenario::{MAX_LOOKS, MAX_STRATA};
+use crate::design::sequential::MonitoringWorkspace;
+use crate::simulation::trial::{Cohort, Cut};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+
+/// Simulates replicate `replicate`: screen and randomise, then analyse at each look (one for a
+/// fixed design) until a bound is crossed or the final analysis is done.
+///
+/// At look k the data are cut at the calendar time of the look's event count and the log-rank
+/// z is compared with the efficacy bound (z_(1 - alpha) for a fixed design) and, at an interim,
+/// with the futility bound. A fixed design whose primary test is not the log-rank rejects when
+/// that test's one-sided p-value is at most alpha; its further tests (`design.tests`) are
+/// evaluated on the same data cut. A trial stopped at a look has randomised only the patients entered
+/// by then, and its duration is the look's time. The Cox hazard ratio is estimated on the data
+/// of the last analysis.
+///
+/// With an effect prior, the true hazard ratios are drawn first from their own stream
+/// ([`crate::model::prior::EffectPrior::draw`]) and the replicate is simulated under them.
+pub fn simulate_one(
+    model: &Model,
+    design: &Design,
+    streams: &Streams,
+    replicate: u64,
+    ws: &mut Workspace,
+) -> TrialOutcome {
+    match &model.prior {
+        None => simulate_given(model, design, streams, replicate, ws),
+        Some(prior) => {
+            let hrs = prior.draw(streams, replicate);
+            let drawn = model.with_drawn_hazard_ratios(prior, &hrs[..prior.entries.len()]);
+            let mut outcome = simulate_given(&drawn, design, streams, replicate, ws);
+            outcome.true_hr = hrs[prior.bin_by];
+            outcome
+        }
+    }
+}
+
+/// [`simulate_one`] under the model's fixed hazard ratios.
+fn simulate_given(
+    model: &Model,
+    design: &Design,
+    streams: &Streams,
+    replicate: u64,
+    ws: &mut Workspace,
+) -> TrialOutcome {
+    // Several hypotheses, or adaptive enrichment: their own paths; the single hypothesis on
+    // all eligible strata goes on here.
+    match (&design.adaptive, &design.hypotheses) {
+        (Some(plan), Some(h)) => {
+            return adaptive::simulate_one(model, design, h, plan, streams, replicate, ws);
+        }
+        (None, Some(h)) if !h.is_single_whole() => {
+            return multiple::simulate_one(model, design, h, streams, replicate, ws);
+        }
+        _ => {}
+    }
+    ws.cohort.simulate(model, design, streams, replicate);
+    let plan = design.sequential.as_ref();
+    let n_looks = plan.map_or(1, |p| p.events.len());
+    let total_events = plan.map_or(1.0, |p| p.events[n_looks - 1] as f64);
+    let mut fractions = [0.0f64; MAX_LOOKS];
+    let mut look_events = [0u32; MAX_LOOKS];
+    let mut look_time = [0.0f64; MAX_LOOKS];
+    let mut look_randomised = [0u32; MAX_LOOKS];
+    let mut looks = 0usize;
+    let mut reject = false;
+    let mut futility = false;
+    let mut reached = true;
+    let mut z = 0.0;
+    for k in 0..n_looks {
+        let at = match plan {
+            Some(p) => ws.cohort.time_of_event(p.events[k] as usize),
+            None => ws.cohort.analysis_time(design.analysis),
+        };
+        reached = at.reached;
+        ws.cohort.cut(at.time, &mut ws.cut);
+        if !at.reached && k > 0 && ws.cut.events <= look_events[k - 1] {
+            // No death since the previous look, and none to come: that look was the last.
+            // Its bound is recomputed as a final one (spending all the remaining alpha).
+            let p = plan.expect("several looks only with a sequential plan");
+            let bound = p
+                .design
+                .efficacy_bound_at(&fractions[..k], true, &mut ws.monitor)
+                .unwrap_or(p.efficacy[k - 1]); // fractions are increasing and > 0 by construction
+            reject = z >= bound;
+            ws.cohort.cut(look_time[k - 1], &mut ws.cut);
+            let cut = &ws.cut;
+            ws.analyzer
+                .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
+            break;
+        }
+        let cut = &ws.cut;
+        ws.analyzer
+            .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
+        // The log-rank (every sequential design, and the common fixed one) decides by z against
+        // the bound; another test (fixed designs only) by its p-value against alpha.
+        let other = if design.test.is_logrank() {
+            z = ws.analyzer.logrank(design.stratified).z;
+            None
+        } else {
+            let (zt, rejects) = ws
+                .analyzer
+                .decide(&design.test, design.alpha, design.z_critical);
+            z = zt;
+            Some(rejects)
+        };
+        fractions[k] = cut.events as f64 / total_events;
+        look_events[k] = cut.events;
+        look_time[k] = at.time;
+        look_randomised[k] = cut.time.len() as u32;
+        looks = k + 1;
+        let final_look = k + 1 == n_looks || !at.reached;
+        let bound = match plan {
+            None => design.z_critical,
+            Some(p) if at.reached => p.efficacy[k],
+            Some(p) => p
+                .design
+                .efficacy_bound_at(&fractions[..=k], true, &mut ws.monitor)
+                .unwrap_or(p.efficacy[k]), // fractions are increasing and > 0 by construction
+        };
+        if other.unwrap_or(z >= bound) {
+            reject = true;
+            break;
+        }
+        if final_look {
+            break;
+        }
+        if plan.is_some_and(|p| z < p.futility[k]) {
+            futility = true;
+            break;
+        }
+    }
+    // The analyzer holds the data of the last analysis.
+    let mut tests_reject = 0u16;
+    for (i, test) in design.tests.iter().enumerate() {
+        let (_, rejects) = ws.analyzer.decide(test, design.alpha, design.z_critical);
+        tests_reject |= u16::from(rejects) << i;
+    }
+    let cox = ws.analyzer.cox(design.stratified, Ties::Efron);
+    let cut = &ws.cut;
+
+    let randomised = cut.time.len();
+    let (by_true_stratum, misclassified, true_ineligible) =
+        tally(model, design, &ws.cohort, randomised);
+    TrialOutcome {
+        replicate,
+        reject,
+        futility,
+        z,
+        hr: cox.hr,
+        events: cut.events,
+        randomised: randomised as u32,
+        screened: cut.screened,
+        duration: look_time[looks.max(1) - 1],
+        reached,
+        misclassified,
+        true_ineligible,
+        by_true_stratum,
+        looks: looks as u8,
+        look_events,
+        look_time,
+        look_randomised,
+        tests_reject,
+        rejected: u8::from(reject),
+        selected: 1,
+        populations: [PopulationStats::default(); 2],
+        true_hr: f64::NAN,
+    }
+}
+
+/// Which replicates a run simulates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Replicates {
+    /// Total replicates of the full run (r = 0..total).
+    pub total: u64,
+    /// This shard's index i: replicates with r mod n == i.
+    pub shard: u64,
+    /// Number of shards n (1 = the whole run).
+    pub shards: u64,
+}
+
+impl Replicates {
+    /// All `total` replicates in one shard.
+    pub fn all(total: u64) -> Self {
+        Replicates {
+            total,
+            shard: 0,
+            shards: 1,
+        }
+    }
+
+    /// How many replicates this shard runs.
+    pub fn count(&self) -> u64 {
+        if self.shard >= self.total {
+            0
+        } else {
+            (self.total - self.shard).div_ceil(self.shards)
+        }
+    }
+
+    /// The k-th replicate index of this shard.
+    #[inline]
+    pub fn index(&self, k: u64) -> u64 {
+        self.shard + k * self.shards
+    }
+}
+
+/// Runs the replicates in parallel on the current rayon pool and returns their outcomes in
+/// replicate order. `progress` is called now and then with the number finished so far.
+pub fn run(
+    model: &Model,
+    design: &Design,
+    seed: u64,
+    replicates: Replicates,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<TrialOutcome> {
+    run_points(&[(model, design)], seed, replicates, progress, None)
+        .pop()
+        .unwrap_or_default()
+}
+
+/// Replicate-point simulations per block: the cancel flag is honoured within a block, and a
+/// cancelled run keeps the replicates completed at every point before the first one missing.
+const BLOCK_ITEMS: usize = 8192;
+
+/// Runs the same replicates at several points (model and design pairs: a sweep's grid, a
+/// search's candidate sizes) on the current rayon pool. Every point uses the same streams for
+/// replicate r, so the points are compared on common random numbers.
+///
+/// Returns one outcome vector per point, in replicate order, all of the same length: all of
+/// this shard's replicates, or, when `cancel` is raised, the first k of them that were finished
+/// at every point (k replicates of a partial run are exactly those of a run of k replicates).
+/// Replicates are processed in blocks, point by point within a replicate, so a cancelled run
+/// loses at most the unfinished part of one block. `progress` is called now and then with the
+/// number of replicate-point simulations finished so far.
+pub fn run_points(
+    points: &[(&Model, &Design)],
+    seed: u64,
+    replicates: Replicates,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: Option<&AtomicBool>,
+) -> Vec<Vec<TrialOutcome>> {
+    let streams = Streams::new(seed);
+    let count = replicates.count() as usize;
+    let n_points = points.len();
+    // (capacity grows with the results: a run stopped early may have asked for millions)
+    let mut outcomes: Vec<Vec<TrialOutcome>> = (0..n_points)
+        .map(|_| Vec::with_capacity(count.min(1 << 16)))
+        .collect();
+    if n_points == 0 {
+        return outcomes;
+    }
+    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let block = (BLOCK_ITEMS / n_points).max(64);
+    let done = AtomicU64::new(0);
+    let mut start = 0;
+    while start < count && !cancelled() {
+        let end = (start + block).min(count);
+        // Item i is replicate start + i / n_points at point i % n_points.
+        let results: Vec<Option<TrialOutcome>> = ((start * n_points)..(end * n_points))
+            .into_par_iter()
+            .with_min_len(16)
+            .map_init(Workspace::default, |ws, i| {
+                if cancelled() {
+                    return None;
+                }
+                let (model, design) = points[i % n_points];
+                let r = replicates.index((i / n_points) as u64);
+                let outcome = simulate_one(model, design, &streams, r, ws);
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if finished.is_multiple_of(256) {
+                    progress(finished);
+                }
+                Some(outcome)
+            })
+            .collect();
+        let complete = results
+            .chunks(n_points)
+            .take_while(|replicate| replicate.iter().all(Option::is_some))
+            .count();
+        for replicate in results.chunks(n_points).take(complete) {
+            for (point, outcome) in outcomes.iter_mut().zip(replicate) {
+                point.extend(*outcome);
+            }
+        }
+        if complete < end - start {
+            break;
+        }
+        start = end;
+    }
+    outcomes
+}
+
+/// How a run is carried out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Replicates of the full run.
+    pub reps: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Worker threads (None: all cores). Never changes the result.
+    pub threads: Option<usize>,
+    /// A shard of the replicates (None: all of them).
+    pub replicates: Option<Replicates>,
+}
+
+impl RunOptions {
+    /// Checks the options: at least one replicate, at least one thread.
+    pub fn check(&self) -> crate::Result<()> {
+        if self.reps == 0 || self.reps > 1_000_000_000 {
+            return Err(crate::Error::usage(
+                "--reps",
+                self.reps,
+                "a whole number in 1..=1000000000",
+            ));
+        }
+        if self.threads == Some(0) {
+            return Err(crate::Error::usage("--threads", 0, "a whole number >= 1"));
+        }
+        Ok(())
+    }
+
+    /// Runs `work` on a rayon pool with the requested number of threads.
+    pub fn in_pool<T: Send>(&self, work: impl FnOnce() -> T + Send) -> crate::Result<T> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = self.threads {
+            builder = builder.num_threads(t);
+        }
+        let pool = builder.build().map_err(|e| {
+            crate::Error::usage(
+                "--threads",
+                format!("{:?} ({e})", self.threads),
+                "a number of threads the system can start",
+            )
+        })?;
+        Ok(pool.install(work))
+    }
+}

@@ -1,0 +1,194 @@
+//! A study: a scenario file loaded, checked and resolved, ready to simulate or describe.
+//! This is the library's front door; the CLI only parses arguments and calls it.
+
+use crate::analytic::{self, DesignAnalysis, Method};
+use crate::simulation::engine::{self, Replicates, RunOptions, TrialOutcome};
+use crate::error::{Error, Result};
+use crate::analytic::ModelDescription;
+use crate::model::{self, Design, Model};
+use crate::scenario::Scenario;
+use crate::study::summary::Summary;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+/// A checked scenario with its resolved model and design.
+#[derive(Clone, Debug)]
+pub struct Study {
+    /// The file it came from (for messages).
+    pub file: String,
+    /// The checked scenario.
+    pub scenario: Scenario,
+    /// Who is screened and what happens to them.
+    pub model: Model,
+    /// What the trial does.
+    pub design: Design,
+}
+
+impl Study {
+    /// Loads a scenario file with `--set` overrides, checks and resolves it.
+    pub fn load(path: &Path, overrides: &[String]) -> Result<Study> {
+        let scenario = Scenario::load(path, overrides)?;
+        Self::from_scenario(scenario, &path.display().to_string())
+    }
+
+    /// Resolves a checked scenario.
+    pub fn from_scenario(scenario: Scenario, file: &str) -> Result<Study> {
+        let (model, design) = model::resolve(&scenario, file)?;
+        Ok(Study {
+            file: file.to_string(),
+            scenario,
+            model,
+            design,
+        })
+    }
+
+    /// Parses scenario text with `--set` overrides, checks and resolves it; `file` names it in
+    /// messages.
+    pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Study> {
+        Self::from_scenario(Scenario::parse(text, file, overrides)?, file)
+    }
+
+    /// Simulates the study and summarises it.
+    pub fn run(&self, options: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<Summary> {
+        let simulation = self.simulate(options, progress, None)?;
+        Ok(self.summarise(options.seed, options.reps, &simulation))
+    }
+
+    /// Simulates the replicates of `options` (all, or a shard), stopping early when `cancel` is
+    /// raised (see [`engine::run_points`]: the replicates kept are the first ones).
+    pub fn simulate(
+        &self,
+        options: &RunOptions,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: Option<&AtomicBool>,
+    ) -> Result<Simulation> {
+        Ok(
+            simulate_all(std::slice::from_ref(self), options, progress, cancel)?
+                .pop()
+                .expect("one simulation per study"),
+        )
+    }
+
+    /// The run report of simulated outcomes (in replicate order) of a run of `reps` replicates;
+    /// marked partial when fewer outcomes than that are given.
+    pub fn summarise(&self, seed: u64, reps: u64, simulation: &Simulation) -> Summary {
+        let mut summary = Summary::new(
+            &self.scenario.name,
+            seed,
+            &self.scenario.strata,
+            &self.design,
+            &simulation.outcomes,
+        );
+        if let (Some(prior), Some(mut report)) = (
+            &self.model.prior,
+            analytic::prior_summary(&self.model, &self.design, &self.scenario.strata),
+        ) {
+            crate::study::summary::bin_by_drawn_hr(prior, &mut report, &simulation.outcomes);
+            summary = summary.with_prior(report);
+        }
+        summary.elapsed_s = simulation.elapsed_s;
+        if (simulation.outcomes.len() as u64) < reps {
+            summary.partial = true;
+            summary.reps_planned = Some(reps);
+        }
+        if let Some(closed) =
+            analytic::power_analysis(&self.model, &self.design, Method::Schoenfeld)
+        {
+            summary.analytic_power = Some(closed.power);
+            summary.analytic_power_logrank = Some(closed.logrank_power);
+            summary.analytic_notes = closed.notes;
+        }
+        summary
+    }
+
+    /// The resolved model in closed form, with the scenario's calibrations checked.
+    pub fn describe(&self) -> ModelDescription {
+        self.model.describe_scenario(&self.scenario, &self.design)
+    }
+
+    /// The power a closed-form design is sized for by default: the scenario's
+    /// `design.sequential.power` if it has one, else 0.9.
+    pub fn default_design_power(&self) -> f64 {
+        self.scenario
+            .design
+            .sequential
+            .as_ref()
+            .map_or(0.9, |s| s.power)
+    }
+
+    /// The closed-form design (`enrichsim design`): events, subjects, analysis times and
+    /// screening for `power` (default: [`Study::default_design_power`]), by `method`.
+    pub fn design(&self, power: Option<f64>, method: Method) -> Result<DesignAnalysis> {
+        let power = power.unwrap_or_else(|| self.default_design_power());
+        let mut analysis = analytic::analyse_with(&self.model, &self.design, power, method)
+            .map_err(|e| match e {
+                Error::Scenario {
+                    key,
+                    problem,
+                    value,
+                    allowed,
+                    ..
+                } => Error::Scenario {
+                    file: self.file.clone(),
+                    key,
+                    problem,
+                    value,
+                    allowed,
+                },
+                other => other,
+            })?;
+        analysis.scenario = self.scenario.name.clone();
+        Ok(analysis)
+    }
+}
+
+/// Simulated outcomes before they are summarised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Simulation {
+    /// Outcomes in replicate order: all of `replicates`, or the first of them when stopped early.
+    pub outcomes: Vec<TrialOutcome>,
+    /// The replicates asked for.
+    pub replicates: Replicates,
+    /// Wall time, seconds, rounded to milliseconds.
+    pub elapsed_s: f64,
+}
+
+impl Simulation {
+    /// Whether every replicate asked for was simulated.
+    pub fn complete(&self) -> bool {
+        self.outcomes.len() as u64 == self.replicates.count()
+    }
+}
+
+/// Simulates the replicates of `options` (all, or a shard) of several studies on the same streams
+/// (common random numbers), stopping early when `cancel` is raised: then every study keeps the
+/// same first replicates (see [`engine::run_points`]). `progress` gets the replicate-study
+/// simulations finished so far.
+pub fn simulate_all(
+    studies: &[Study],
+    options: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<Simulation>> {
+    options.check()?;
+    let replicates = options.replicates.unwrap_or(Replicates::all(options.reps));
+    let points: Vec<_> = studies.iter().map(|s| (&s.model, &s.design)).collect();
+    let start = Instant::now();
+    let outcomes = options
+        .in_pool(|| engine::run_points(&points, options.seed, replicates, progress, cancel))?;
+    let elapsed_s = seconds_since(start);
+    Ok(outcomes
+        .into_iter()
+        .map(|outcomes| Simulation {
+            outcomes,
+            replicates,
+            elapsed_s,
+        })
+        .collect())
+}
+
+/// Seconds since `start`, rounded to milliseconds (the form of every report's `elapsed_s`).
+pub fn seconds_since(start: Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
+}

@@ -1,0 +1,45 @@
+//! The integration tests, one binary (each file of tests/ would be a binary of its own, each
+//! linking the whole crate): `cargo test --release` runs them all, `cargo test --release --test
+//! it NAME` those whose path contains NAME (a module, e.g. `mc_prior`, or a test).
+//!
+//! Modules are named by how the answer is known: `oracle_*` (values computed by R and rpact,
+//! kept in tests/data/oracles with the scripts of tests/r), `mc_*` (Monte Carlo, tolerances in
+//! Monte Carlo standard errors computed in the test), `double_programming_*` and `hand_*`
+//! (independent re-implementations and hand computations), `stability` (pinned fixed-seed
+//! outcomes), `cli*` (the binary run as a user would).
+
+mod common;
+
+mod analytic_events;
+mod boundaries_api;
+mod calibration;
+mod cli;
+mod cli_design;
+mod cli_hypotheses;
+mod cli_scale;
+mod closed_form_boundaries;
+mod compare_analyses;
+mod csv_dataset;
+mod double_programming_survival;
+mod hand_survival;
+mod interrupt;
+mod mc_adaptive_rpact;
+mod mc_analytic;
+mod mc_boundaries;
+mod mc_calibration;
+mod mc_generators;
+mod mc_mirocals_replay;
+mod mc_multiplicity;
+mod mc_nph;
+mod mc_prior;
+mod mc_rpact;
+mod mc_sequential;
+mod oracle_boundaries;
+mod oracle_samplesize;
+mod oracle_survival;
+mod oracle_weighted;
+mod plot;
+mod shards;
+mod size;
+mod stability;
+mod sweep;

@@ -1,0 +1,134 @@
+//! Crossing probabilities of the numerical integration against direct simulation of the
+//! z-process: S is Brownian motion with drift theta (S(t) ~ N(theta t, t)), Z_k = S(t_k) / sqrt t_k,
+//! drawn with independent increments S(t_k) - S(t_{k-1}) ~ N(theta D_k, D_k). 10^6 paths at a
+//! fixed seed (ChaCha8, normal deviates by inversion with enrichsim's AS 241 quantile); each
+//! per-look probability must agree within 4 Monte Carlo SE, SE = sqrt(p (1 - p) / 10^6)
+//! (at most 5e-4 for p = 1/2; 1.6e-4 for p = 0.025).
+
+
+use crate::common::*;
+use enrichsim::stats::normal;
+use enrichsim::design::sequential::{
+    DesignKind, DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign, SpendingFunction,
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const PATHS: usize = 1_000_000;
+
+/// Per-look (efficacy, futility) stopping frequencies of `PATHS` simulated paths.
+fn simulate(design: &GroupSequentialDesign, theta: f64, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let t = design.timing();
+    let b = design.efficacy();
+    let a = design.futility();
+    let k_max = t.len();
+    let (mut up, mut low) = (vec![0u64; k_max], vec![0u64; k_max]);
+    for _ in 0..PATHS {
+        let mut s = 0.0;
+        let mut t_prev = 0.0;
+        for k in 0..k_max {
+            let d = t[k] - t_prev;
+            let u = ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+            s += theta * d + d.sqrt() * normal::quantile(u);
+            t_prev = t[k];
+            let z = s / t[k].sqrt();
+            if z >= b[k] {
+                up[k] += 1;
+                break;
+            }
+            if let Some(a) = a
+                && z < a[k]
+            {
+                low[k] += 1;
+                break;
+            }
+        }
+    }
+    let f = |v: Vec<u64>| v.into_iter().map(|c| c as f64 / PATHS as f64).collect();
+    (f(up), f(low))
+}
+
+fn check(design: &GroupSequentialDesign, exits: &ExitProbabilities, seed: u64) {
+    let (up, low) = simulate(design, exits.drift, seed);
+    for k in 0..design.looks() {
+        let p = exits.efficacy[k];
+        let se = binomial_se(p, PATHS as f64).max(1e-7);
+        assert_within_mcse!(up[k], p, se, 4.0);
+        if design.futility().is_some() {
+            let q = exits.futility[k];
+            let se = binomial_se(q, PATHS as f64).max(1e-7);
+            assert_within_mcse!(low[k], q, se, 4.0);
+        }
+    }
+}
+
+#[test]
+fn hwang_shih_decani_unequal_timing_under_h0_and_h1() {
+    let f = SpendingFunction::HwangShihDeCani { gamma: -4.0 };
+    let mut spec = DesignSpec::new(DesignKind::Spending(f), 0.025);
+    spec.power = Some(0.9);
+    let timing = vec![0.3, 0.55, 0.8, 1.0];
+    let d = GroupSequentialDesign::new(spec, timing.clone()).expect("design");
+    let h0 = d.exit_probabilities(0.0);
+    // the integration spends exactly the increments of the spending function
+    let mut prev = 0.0;
+    for (k, &t) in timing.iter().enumerate() {
+        assert_abs_close!(h0.efficacy[k], f.cumulative(0.025, t) - prev, 1e-9);
+        prev = f.cumulative(0.025, t);
+    }
+    check(&d, &h0, 1);
+    let h1 = d.exit_probabilities(d.drift().expect("drift"));
+    assert_abs_close!(h1.reject, 0.9, 1e-9);
+    check(&d, &h1, 2);
+}
+
+#[test]
+fn kim_demets_with_beta_spending_futility() {
+    let mut spec = DesignSpec::new(
+        DesignKind::Spending(SpendingFunction::KimDeMets { rho: 2.0 }),
+        0.025,
+    );
+    spec.futility = Futility::BetaSpending(SpendingFunction::KimDeMets { rho: 2.0 });
+    spec.power = Some(0.85);
+    let d = GroupSequentialDesign::new(spec, vec![0.25, 0.6, 1.0]).expect("design");
+    let theta = d.drift().expect("drift");
+    let h1 = d.exit_probabilities(theta);
+    // beta spending: futility stops under H1 follow 0.15 t^2, and the power is exact
+    assert_abs_close!(h1.futility[0], 0.15 * 0.0625, 1e-9);
+    assert_abs_close!(h1.futility[1], 0.15 * (0.36 - 0.0625), 1e-9);
+    assert_abs_close!(h1.reject, 0.85, 1e-9);
+    check(&d, &h1, 3);
+    // non-binding: under H0 with futility applied, less than alpha is spent
+    let h0 = d.exit_probabilities(0.0);
+    assert!(h0.reject < 0.025);
+    check(&d, &h0, 4);
+}
+
+#[test]
+fn binding_beta_spending_futility_spends_alpha_exactly() {
+    let mut spec = DesignSpec::new(
+        DesignKind::Spending(SpendingFunction::HwangShihDeCani { gamma: 1.0 }),
+        0.025,
+    );
+    spec.futility = Futility::BetaSpending(SpendingFunction::HwangShihDeCani { gamma: -2.0 });
+    spec.binding = true;
+    spec.power = Some(0.8);
+    let d = GroupSequentialDesign::new(spec, vec![0.35, 0.7, 1.0]).expect("design");
+    let h0 = d.exit_probabilities(0.0);
+    assert_abs_close!(h0.reject, 0.025, 1e-9);
+    check(&d, &h0, 5);
+    let h1 = d.exit_probabilities(d.drift().expect("drift"));
+    assert_abs_close!(h1.reject, 0.8, 1e-9);
+    check(&d, &h1, 6);
+}
+
+#[test]
+fn wang_tsiatis_with_fixed_z_futility() {
+    let mut spec = DesignSpec::new(DesignKind::WangTsiatis { delta: 0.25 }, 0.025);
+    spec.futility = Futility::Z(vec![0.0, 0.5]);
+    spec.power = Some(0.9);
+    let d = GroupSequentialDesign::new(spec, vec![0.4, 0.7, 1.0]).expect("design");
+    let h1 = d.exit_probabilities(d.drift().expect("drift"));
+    check(&d, &h1, 7);
+}
