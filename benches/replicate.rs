@@ -8,9 +8,9 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use enrichsim::Study;
+use enrichsim::scenario::Scenario;
 use enrichsim::simulation::engine::{RunOptions, Workspace, simulate_one};
 use enrichsim::stats::rng::Streams;
-use enrichsim::scenario::Scenario;
 use std::hint::black_box;
 use std::path::Path;
 

@@ -24,15 +24,15 @@
 //!
 //! [`Study`] is the front door.
 
-pub mod stats;
 pub mod analysis;
-pub mod design;
-pub mod scenario;
-pub mod model;
-pub mod simulation;
 pub mod analytic;
-pub mod study;
+pub mod design;
+pub mod model;
 pub mod output;
+pub mod scenario;
+pub mod simulation;
+pub mod stats;
+pub mod study;
 
 pub mod error;
 

@@ -29,6 +29,7 @@
 //! [`analyze`] wraps all three into an [`AnalyzeReport`] for the `enrichsim analyze` command.
 
 mod cox;
+pub mod dataset;
 mod km;
 mod logrank;
 mod maxcombo;

@@ -35,7 +35,10 @@ pub fn analytic_assurance(model: &Model, design: &Design) -> Option<f64> {
         .filter(|&e| prior.entries[e].log_sd > 0.0)
         .collect();
     let power = |hrs: &[f64; MAX_STRATA]| {
-        crate::analytic::analytic_power(&model.with_drawn_hazard_ratios(prior, &hrs[..prior.entries.len()]), design)
+        crate::analytic::analytic_power(
+            &model.with_drawn_hazard_ratios(prior, &hrs[..prior.entries.len()]),
+            design,
+        )
     };
     if prior.correlation == 1.0 || varying.len() <= 1 {
         // z moves every varying entry (all of them share it, or only one varies).
@@ -85,7 +88,7 @@ const TWO_DIMENSIONS: usize = 12;
 /// The prior as reported, with its bins empty (no replicate yet: [`crate::study::summary`] fills
 /// them from the simulated outcomes) and no closed-form assurance.
 fn describe(prior: &EffectPrior, strata: &[String]) -> PriorSummary {
-let bins: Vec<PriorBin> = (0..=prior.edges.len())
+    let bins: Vec<PriorBin> = (0..=prior.edges.len())
         .map(|i| PriorBin {
             hr_from: if i == 0 { 0.0 } else { prior.edges[i - 1] },
             hr_to: prior.edges.get(i).copied().unwrap_or(f64::INFINITY),
@@ -97,7 +100,7 @@ let bins: Vec<PriorBin> = (0..=prior.edges.len())
         })
         .collect();
     PriorSummary {
-        entries: self
+        entries: prior
             .entries
             .iter()
             .enumerate()

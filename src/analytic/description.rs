@@ -3,7 +3,9 @@
 //! screened and randomised mixes, expected screening and enrolment, the `[calibration]`
 //! targets checked, the prior and its closed-form assurance).
 
+use crate::model::calibration::TargetCheck;
 use crate::model::{Design, Model, SURVIVAL_TIMES};
+use crate::scenario::{CalibrationPopulation, CalibrationSpec, Scenario, SurvivalAt};
 
 impl Model {
     /// Describes a scenario's model and design in closed form (no simulation), with its control

@@ -22,10 +22,10 @@ use super::events::{Accrual, EventModel};
 use super::numerics::brent;
 use super::power::power_analysis;
 use super::sample_size::Method;
+use crate::design::sequential::GroupSequentialDesign;
 use crate::error::{Error, Result};
 use crate::model::{Design, Model};
 use crate::scenario::AnalysisSpec;
-use crate::design::sequential::GroupSequentialDesign;
 use serde::Serialize;
 
 /// One true stratum at the design's final analysis.

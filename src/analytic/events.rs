@@ -42,8 +42,8 @@
 
 use super::numerics::{brent, integrate, phi1, phi2};
 use crate::model::enrolment::Screening;
-use crate::model::{Design, Model};
 use crate::model::outcome::{Hazard, StratumOutcome};
+use crate::model::{Design, Model};
 use serde::Serialize;
 
 /// How randomisations arrive in calendar time (see the module documentation).

@@ -29,13 +29,9 @@ pub mod numerics;
 pub mod power;
 pub mod sample_size;
 
-pub use assurance::{
-    PriorBin, PriorEntrySummary, PriorSummary, analytic_assurance, prior_summary,
-};
+pub use assurance::{PriorBin, PriorEntrySummary, PriorSummary, analytic_assurance, prior_summary};
 pub use average_hr::average_hazard_ratio;
-pub use description::{
-    CalibrationReport, MixtureSurvival, ModelDescription, StratumDescription,
-};
+pub use description::{CalibrationReport, MixtureSurvival, ModelDescription, StratumDescription};
 pub use design::{
     DesignAnalysis, DesignStratum, analyse, analyse_with, subjects_for_duration,
     subjects_for_follow_up,

@@ -20,10 +20,10 @@ use super::average_hr::average_hazard_ratio;
 use super::events::{Accrual, EventModel};
 use super::logrank_drift::logrank_moments;
 use super::sample_size::Method;
-use crate::model::{Design, Model};
-use crate::stats::normal;
 use crate::model::outcome::Hazard;
+use crate::model::{Design, Model};
 use crate::scenario::AnalysisSpec;
+use crate::stats::normal;
 use serde::Serialize;
 
 /// One analysis in the closed form.
@@ -160,12 +160,10 @@ pub fn power_analysis(model: &Model, design: &Design, method: Method) -> Option<
             futility_prob: 0.0,
         });
     }
-    let grid = design
-        .sequential
-        .as_ref()
-        .map_or(crate::design::sequential::integration::DEFAULT_GRID_R, |p| {
-            p.design.spec().grid_r
-        });
+    let grid = design.sequential.as_ref().map_or(
+        crate::design::sequential::integration::DEFAULT_GRID_R,
+        |p| p.design.spec().grid_r,
+    );
     let drifts: Vec<f64> = looks.iter().map(|l| l.drift).collect();
     let (power, efficacy, futility_prob) = crossing(&looks, &drifts, &bounds, &futility, grid);
     for (k, look) in looks.iter_mut().enumerate() {
@@ -216,7 +214,13 @@ fn crossing(
         .collect();
     let efficacy: Vec<f64> = bounds.iter().zip(&shift).map(|(b, d)| b - d).collect();
     let lower: Vec<f64> = futility.iter().zip(&shift).map(|(a, d)| a - d).collect();
-    let exit = crate::design::sequential::exit_probabilities(&timing, Some(&lower), &efficacy, theta, grid);
+    let exit = crate::design::sequential::exit_probabilities(
+        &timing,
+        Some(&lower),
+        &efficacy,
+        theta,
+        grid,
+    );
     (exit.reject, exit.efficacy, exit.futility)
 }
 

@@ -51,8 +51,8 @@
 
 use crate::design::hypotheses::PopulationStats;
 use crate::design::multiplicity::{MAX_HYPOTHESES, max_test_p};
-use crate::stats::normal;
 use crate::design::sequential::{DesignKind, DesignSpec, GroupSequentialDesign};
+use crate::stats::normal;
 use crate::{Error, Result};
 
 /// `[design.adaptive]`: two-stage adaptive enrichment.

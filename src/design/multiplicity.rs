@@ -39,8 +39,10 @@
 //! Spiessens-Debois is for a single analysis.
 
 use crate::Result;
+use crate::design::sequential::{
+    DesignKind, DesignSpec, GroupSequentialDesign, MonitoringWorkspace,
+};
 use crate::stats::normal;
-use crate::design::sequential::{DesignKind, DesignSpec, GroupSequentialDesign, MonitoringWorkspace};
 
 /// Most hypotheses a design may test.
 pub const MAX_HYPOTHESES: usize = 4;

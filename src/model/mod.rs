@@ -2,21 +2,25 @@
 //! the [`Model`] (who is screened and what happens to them) and the [`Design`] (who is
 //! randomised, when and how the data are analysed, what is decided).
 
+pub mod calibration;
+pub mod enrolment;
+pub mod outcome;
+pub mod population;
+pub mod prior;
+
 use crate::design::adaptive::AdaptivePlan;
-use crate::model::calibration::TargetCheck;
-use crate::model::enrolment::{Randomiser, Screening};
-use crate::error::{Error, Result};
 use crate::design::hypotheses::{DEFAULT_NAME, HypothesisPlan, Population as HypothesisPopulation};
 use crate::design::multiplicity::{MAX_HYPOTHESES, Multiplicity, Procedure, SequentialFamily};
-use crate::stats::normal;
+use crate::design::sequential::{self, GroupSequentialDesign};
+use crate::error::{Error, Result};
+use crate::model::enrolment::{Randomiser, Screening};
 use crate::model::outcome::{Dropout, Hazard, StratumOutcome};
 use crate::model::population::{Biomarker, Population};
 use crate::model::prior::EffectPrior;
 use crate::scenario::{
-    AnalysisSpec, CalibrationPopulation, CalibrationSpec, FutilitySpec, Scenario, SequentialSpec,
-    SurvivalAt, TestSpec,
+    AnalysisSpec, CalibrationPopulation, FutilitySpec, Scenario, SequentialSpec, TestSpec,
 };
-use crate::design::sequential::{self, GroupSequentialDesign};
+use crate::stats::normal;
 
 /// Who is screened and what happens to them: nature, not choices.
 #[derive(Clone, Debug)]
@@ -383,5 +387,4 @@ impl Model {
             }
         }
     }
-
 }

@@ -11,8 +11,8 @@
 //! over ln x in stratum i of phi((ln x - mu)/s)/s [Phi((l_{j+1} - ln x)/se) - Phi((l_j - ln x)/se)],
 //! computed by composite Gauss-Legendre quadrature.
 
-use crate::stats::normal::{self, GL_NODES, GL_WEIGHTS};
 use crate::scenario::BiomarkerSpec;
+use crate::stats::normal::{self, GL_NODES, GL_WEIGHTS};
 
 /// A resolved biomarker on the log scale.
 #[derive(Clone, Debug, PartialEq)]
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn mirocals_prevalences() {
-        // MIROCALS.md: about 21% above 3700 and about 9% below 750 pg/mL.
+        // docs/mirocals.md: about 21% above 3700 and about 9% below 750 pg/mL.
         let p = pnfh(0.0).true_prevalence();
         assert!((p[2] - 0.21).abs() < 0.01, "{p:?}");
         assert!((p[0] - 0.09).abs() < 0.01, "{p:?}");

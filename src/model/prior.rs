@@ -22,9 +22,9 @@
 //! the replicate (screening, randomisation, event times, dropout) uses the same numbers as a
 //! run without a prior, and a prior of zero width gives exactly the fixed-effect run.
 
+use crate::scenario::{MAX_STRATA, PriorSpec};
 use crate::stats::normal;
 use crate::stats::rng::{self, Purpose, Streams};
-use crate::scenario::{MAX_STRATA, PriorSpec};
 
 /// One log-normal entry of the prior.
 #[derive(Clone, Debug, PartialEq)]
@@ -141,8 +141,6 @@ impl EffectPrior {
         }
         hrs
     }
-
-
 }
 
 /// Bin edges from the prior's central 95% range (lo, hi) of the binning hazard ratio: the

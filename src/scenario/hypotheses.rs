@@ -23,10 +23,10 @@
 use super::AnalysisSpec;
 use super::reader::{Node, show, stratum_indices, usage_allowed};
 use crate::design::adaptive::{AdaptiveSpec, EffectMeasure, IntersectionTest, Selection};
-use crate::error::Result;
 use crate::design::hypotheses::{self, Population};
 use crate::design::multiplicity::{self, Graph, Procedure};
 use crate::design::sequential::DesignKind;
+use crate::error::Result;
 use toml::Value;
 
 /// `[design.hypotheses]`: the populations tested and how their error is controlled.

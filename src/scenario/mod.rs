@@ -1,4 +1,4 @@
-//! The scenario file (TOML, schema v1 of DESIGN.md): parsing, `--set` overrides and checks.
+//! The scenario file (TOML; every key in docs/scenario.md): parsing, `--set` overrides and checks.
 //!
 //! `Scenario::load` reads a file, applies overrides, then reads every table key by key with
 //! [`reader::Node`], so each problem is reported with the file, the dotted key, the value and
@@ -18,15 +18,15 @@ use reader::{Node, show, stratum_indices, usage_allowed};
 use std::path::Path;
 use toml::{Table, Value};
 
-pub use timing::AnalysisSpec;
+pub use crate::design::adaptive::AdaptiveSpec;
 pub use calibration::{
     CalibrationArm, CalibrationObserved, CalibrationPopulation, CalibrationSpec, CalibrationTarget,
     MAX_CALIBRATION_TARGETS,
 };
-pub use crate::design::adaptive::AdaptiveSpec;
 pub use hypotheses::HypothesesSpec;
 pub use overrides::apply as apply_override;
 pub use prior::{PriorEntrySpec, PriorSpec};
+pub use timing::AnalysisSpec;
 
 /// The name of the single stratum of a scenario without a `[biomarker]` table.
 pub const ALL_STRATUM: &str = "all";

@@ -11,8 +11,8 @@
 
 use crate::model::enrolment::BlockState;
 use crate::model::{Design, Model};
-use crate::stats::rng::{self, Purpose, Streams};
 use crate::scenario::AnalysisSpec;
+use crate::stats::rng::{self, Purpose, Streams};
 
 /// The randomised patients of one replicate, struct of arrays in calendar order of entry.
 /// Buffers are reused across replicates: `simulate` clears and refills them.

@@ -6,8 +6,8 @@
 //! [`crate::stats::rng`]). Designs then differ only by what they do with those patients, and the
 //! differences between their figures are much more precise than each figure alone.
 
-use crate::simulation::engine::RunOptions;
 use crate::error::Result;
+use crate::simulation::engine::RunOptions;
 use crate::study::Study;
 use crate::study::summary::Summary;
 use serde::Serialize;

@@ -1,12 +1,18 @@
 //! A study: a scenario file loaded, checked and resolved, ready to simulate or describe.
 //! This is the library's front door; the CLI only parses arguments and calls it.
 
-use crate::analytic::{self, DesignAnalysis, Method};
-use crate::simulation::engine::{self, Replicates, RunOptions, TrialOutcome};
-use crate::error::{Error, Result};
+pub mod compare;
+pub mod search;
+pub mod shard;
+pub mod summary;
+pub mod sweep;
+
 use crate::analytic::ModelDescription;
+use crate::analytic::{self, DesignAnalysis, Method};
+use crate::error::{Error, Result};
 use crate::model::{self, Design, Model};
 use crate::scenario::Scenario;
+use crate::simulation::engine::{self, Replicates, RunOptions, TrialOutcome};
 use crate::study::summary::Summary;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

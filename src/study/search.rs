@@ -37,10 +37,10 @@
 //! same in every shard) and its share of the final replicates; the merged file is fitted as the
 //! single run is.
 
-use crate::simulation::engine::{Replicates, RunOptions, TrialOutcome};
 use crate::error::{Error, Result};
-use crate::stats::normal;
 use crate::scenario::AnalysisSpec;
+use crate::simulation::engine::{Replicates, RunOptions, TrialOutcome};
+use crate::stats::normal;
 use crate::study::{Simulation, Study};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

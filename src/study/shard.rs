@@ -25,13 +25,13 @@
 //! seed, replicates or shard count), a shard given twice or missing, a partial shard, and a
 //! shard whose replicates are not exactly its share.
 
-use crate::simulation::engine::{Replicates, TrialOutcome};
 use crate::error::{Error, Result};
 use crate::scenario::{MAX_LOOKS, MAX_STRATA};
+use crate::simulation::engine::{Replicates, TrialOutcome};
 use crate::study::search::{Plan, Search, SizeKey, SizeReport};
-use crate::study::{Simulation, Study};
 use crate::study::summary::Summary;
 use crate::study::sweep::{Sweep, SweepReport};
+use crate::study::{Simulation, Study};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;

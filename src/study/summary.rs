@@ -2,10 +2,10 @@
 //! means and quantiles, reduced serially in replicate order (so the bytes never depend on
 //! the thread split).
 
-use crate::simulation::engine::TrialOutcome;
 use crate::analytic::PriorSummary;
 use crate::model::Design;
 use crate::model::prior::EffectPrior;
+use crate::simulation::engine::TrialOutcome;
 use crate::stats::descriptive::{quantile_sorted, wilson};
 use serde::Serialize;
 
@@ -112,7 +112,7 @@ impl Serialize for TestPowers {
     }
 }
 
-/// What a run reports. Field names are a contract (DESIGN.md): extend, never rename.
+/// What a run reports. Field names are a contract (docs/output.md): extend, never rename.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
     /// Scenario name.

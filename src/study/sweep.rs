@@ -12,10 +12,10 @@
 //!
 //! The grid is the Cartesian product of the keys' values, the first key varying slowest.
 
-use crate::simulation::engine::{RunOptions, TrialOutcome};
 use crate::error::{Error, Result};
-use crate::study::{Simulation, Study};
+use crate::simulation::engine::{RunOptions, TrialOutcome};
 use crate::study::summary::Summary;
+use crate::study::{Simulation, Study};
 use std::sync::atomic::AtomicBool;
 
 /// Most values one `--vary` may give.

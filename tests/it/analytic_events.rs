@@ -12,7 +12,6 @@
 //!   risk-set log-rank drift against Schoenfeld's near the null (and stratification by
 //!   identical strata changing nothing).
 
-
 use crate::common::*;
 use enrichsim::analytic::{
     Accrual, EventModel, StratumShare, average_hazard_ratio, expected_events, time_for_events,

@@ -1,7 +1,6 @@
 //! Control models calibrated by survival at a time, the survival of the mixes of strata and the
 //! `[calibration]` checks of `validate`, against closed forms worked by hand in the test.
 
-
 use crate::common::*;
 
 use enrichsim::scenario::{HazardSpec, Scenario, SurvivalAt};

@@ -3,7 +3,6 @@
 //! `--output`, determinism across thread counts, `--set`, `analyze` against the R oracle, and the
 //! report formats.
 
-
 use crate::common::*;
 
 use predicates::prelude::*;
@@ -1116,7 +1115,7 @@ fn missing_scenario_file_fails_clearly() {
 #[test]
 fn boundaries_command_prints_the_oracle_design() {
     // rpact 3.3.4 getDesignGroupSequential(kMax = 3, alpha = 0.025, typeOfDesign = "asOF"):
-    // z = 3.7103028733, 2.5114274845, 1.9930474833 (../shared/oracles/boundaries.expected.json).
+    // z = 3.7103028733, 2.5114274845, 1.9930474833 (tests/data/oracles/boundaries.expected.json).
     let out = enrichsim()
         .args([
             "boundaries",

@@ -2,9 +2,8 @@
 //! a group-sequential scenario, bad `--power`, `--method` and no-benefit scenarios (exit code 2,
 //! one line on stderr), and `run` printing the closed-form power beside the simulated one.
 
-
-use assert_cmd::Command;
 use crate::common::{enrichsim, stdout_of};
+use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,6 @@
 //! value and what is allowed; `compare` prints the designs side by side in every format, the
 //! same bytes for any thread count.
 
-
 use crate::common::*;
 
 use assert_cmd::Command;

@@ -1,7 +1,6 @@
 //! Bad input to `sweep`, `size`, `merge` and `--shard`: exit code 2 and one line on stderr naming
 //! the option or key and the value at fault, before any simulation, and no output file.
 
-
 use crate::common::*;
 
 use tempfile::TempDir;

@@ -1,13 +1,12 @@
 //! Closed forms and double programming for the `sequential` module: results known without an
 //! external oracle, or recomputed here by an independent method.
 
-
 use crate::common::*;
-use enrichsim::stats::normal;
 use enrichsim::design::sequential::{
     DesignKind, DesignSpec, Futility, GroupSequentialDesign, MonitoringWorkspace, SpendingFunction,
     exit_probabilities,
 };
+use enrichsim::stats::normal;
 
 const ALPHA: f64 = 0.025;
 

@@ -48,25 +48,30 @@ macro_rules! assert_within_mcse {
 
 pub(crate) use {assert_abs_close, assert_close, assert_within_mcse};
 
-/// The shared folder beside the project's root (../shared), where the oracles live.
-pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("shared")
-}
-
-/// Path of an oracle file in ../shared/oracles.
+/// Path of an oracle file in tests/data/oracles (values computed by R's survival and rpact; the
+/// scripts that make them are in tests/r, and tests/data/oracles/README.md says how).
 pub fn oracle(name: &str) -> PathBuf {
-    shared_dir().join("oracles").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("data")
+        .join("oracles")
+        .join(name)
 }
 
-/// Reads and parses an oracle JSON file.
+/// Reads an oracle JSON file and returns its `values` (the file's `source` says which package,
+/// version and call produced them).
 pub fn oracle_json(name: &str) -> serde_json::Value {
     let path = oracle(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read oracle {}: {e}", path.display()));
-    serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("bad oracle JSON {}: {e}", path.display()))
+    let mut file: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("bad oracle JSON {}: {e}", path.display()));
+    assert!(
+        file["source"]["software"].is_string(),
+        "oracle {} names the software that produced it",
+        path.display()
+    );
+    file["values"].take()
 }
 
 /// Binomial Monte Carlo standard error of a proportion p over n replicates.
@@ -101,7 +106,7 @@ pub fn scenario_path(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The one-stratum trial of rpact's simulation oracle (../shared/oracles/simulation.expected.json):
+/// The one-stratum trial of rpact's simulation oracle (tests/data/oracles/simulation.expected.json):
 /// control median 30 months, 300 subjects screened at 12.5 per month (300 over 24 months), 1:1
 /// simple randomisation, 150 events, unstratified log-rank; `extra` is appended (e.g. a
 /// `[design.sequential]` table).

@@ -3,8 +3,8 @@
 //! random numbers), and each design's primary analysis is its `power`.
 
 use enrichsim::Study;
-use enrichsim::study::compare::compare;
 use enrichsim::simulation::engine::RunOptions;
+use enrichsim::study::compare::compare;
 
 const TRIAL: &str = r#"
 name = "delayed effect"

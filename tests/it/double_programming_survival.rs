@@ -10,7 +10,6 @@ use enrichsim::analysis::{Analyzer, CoxFit, Ties};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-
 use crate::common::*;
 
 /// A data set as plain rows.

@@ -4,7 +4,6 @@
 
 use enrichsim::analysis::{Analyzer, Ties};
 
-
 use crate::common::*;
 
 fn load(time: &[f64], event: &[bool], treated: &[bool]) -> Analyzer {

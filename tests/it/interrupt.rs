@@ -2,7 +2,6 @@
 //! exits with code 130. The partial result is exactly a complete run of that many replicates
 //! (replicate r depends only on the seed and r, and the engine keeps the first replicates).
 
-
 use crate::common::*;
 
 use serde_json::Value;

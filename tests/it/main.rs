@@ -11,6 +11,7 @@
 mod common;
 
 mod analytic_events;
+mod architecture;
 mod boundaries_api;
 mod calibration;
 mod cli;

@@ -25,7 +25,6 @@
 //! interim for futility when nothing can be rejected any more (Bonferroni with both z <= 0), so
 //! its `selectedPopulations` exclude those trials; here too (`ClosedTest::hopeless`).
 
-
 use crate::common::*;
 use enrichsim::design::adaptive::{IntersectionTest, StageData};
 use enrichsim::simulation::engine::TrialOutcome;

@@ -18,11 +18,10 @@
 //! planning convention of a deterministic flow expects about 0.2 events more just after the end
 //! of accrual, which 100,000 replicates see at 3 to 5 SE but 4000 cannot.)
 
-
 use crate::common::*;
 use enrichsim::analytic;
-use enrichsim::stats::rng::Streams;
 use enrichsim::simulation::trial::{Cohort, Cut};
+use enrichsim::stats::rng::Streams;
 
 const REPS: u64 = 4000;
 
@@ -191,7 +190,11 @@ fn events_at_calendar_times_delayed_effect() {
     );
 }
 
-fn check_power(name: &str, study: &enrichsim::Study, seed: u64) -> enrichsim::study::summary::Summary {
+fn check_power(
+    name: &str,
+    study: &enrichsim::Study,
+    seed: u64,
+) -> enrichsim::study::summary::Summary {
     let s = run(study, REPS, seed);
     let analytic = s.analytic_power.expect("a closed form applies");
     let logrank = s.analytic_power_logrank.expect("a closed form applies");

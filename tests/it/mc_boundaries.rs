@@ -5,12 +5,11 @@
 //! per-look probability must agree within 4 Monte Carlo SE, SE = sqrt(p (1 - p) / 10^6)
 //! (at most 5e-4 for p = 1/2; 1.6e-4 for p = 0.025).
 
-
 use crate::common::*;
-use enrichsim::stats::normal;
 use enrichsim::design::sequential::{
     DesignKind, DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign, SpendingFunction,
 };
+use enrichsim::stats::normal;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

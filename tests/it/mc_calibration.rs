@@ -7,12 +7,11 @@
 //! Carlo SE is at most the binomial sqrt(S (1 - S) / N) (randomisation in blocks within
 //! measured strata only makes the strata's shares less variable than independent draws).
 
-
 use crate::common::*;
 
 use enrichsim::analysis::Analyzer;
-use enrichsim::stats::rng::Streams;
 use enrichsim::simulation::trial::{Cohort, Cut};
+use enrichsim::stats::rng::Streams;
 
 /// Pooled control-arm Kaplan-Meier survival at `t` months over `reps` replicates (each cut at
 /// the design's analysis), and the number of control patients.

@@ -4,12 +4,11 @@
 //! - the cohort: event times by true stratum and arm, misclassification versus the closed-form
 //!   table of `validate`, the screening process versus its Gamma law, blocks balanced.
 
-
 use crate::common::*;
 use enrichsim::model::outcome::{Hazard, StratumOutcome};
-use enrichsim::stats::rng::{self, Purpose, Streams};
 use enrichsim::scenario::HazardSpec;
 use enrichsim::simulation::trial::Cohort;
+use enrichsim::stats::rng::{self, Purpose, Streams};
 
 /// Checks draws of T against the survival function `s`.
 fn check_against_survival(mut draws: Vec<f64>, s: impl Fn(f64) -> f64, label: &str) {
@@ -201,7 +200,7 @@ fn screening_is_a_poisson_process_and_blocks_balance() {
     assert_within_mcse!(mean, 2000.0, (2000.0f64 / reps as f64).sqrt(), 4.0);
 
     // With screen failures (20%), screened per randomised is 1 / 0.8 on average.
-    let study = common::study(THREE_STRATA);
+    let study = crate::common::study(THREE_STRATA);
     let mut ratio = 0.0;
     for r in 0..reps {
         cohort.simulate(&study.model, &study.design, &streams, r);

@@ -1,5 +1,5 @@
 //! The MIROCALS Phase 2b replay (scenarios/mirocals-phase2b.toml) against the independent R
-//! replay recorded in ../shared/domain/MIROCALS.md ("A worked replay (R, 2,000 replicates)"):
+//! replay recorded in docs/mirocals.md ("A worked replay (R, 2,000 replicates)"):
 //! 21% high pNFH with 2.5x the placebo hazard, placebo 55.5% alive at 21 months, HR 0.52 in
 //! low/moderate and 1.37 in high, 220 patients followed 21 months: log-rank power 0.32,
 //! ITT Cox HR median 0.72 (95% range 0.47-1.10), 86.5 deaths.
@@ -7,10 +7,9 @@
 //! The scenario's log-normal pNFH puts 20.4% (not 21%) in the high stratum, which moves the
 //! expected deaths by about 0.4; the tolerances below allow for that and say so.
 //!
-//! Beside the R replay, the trial itself (MIROCALS.md:22-23): placebo 61/110 and IL-2LD 69/110
+//! Beside the R replay, the trial itself (docs/mirocals.md:22-23): placebo 61/110 and IL-2LD 69/110
 //! alive at 21 months, ITT HR about 0.81. The model must put both counts inside their 95%
 //! Wilson intervals, and the observed ITT HR inside the simulated 95% range of the estimate.
-
 
 use crate::common::*;
 
@@ -38,7 +37,7 @@ fn replay_reproduces_the_r_replay() {
     assert_within_mcse!(s.hr_upper, 1.10, quantile_se(0.975, 1.96, 1.10), 4.0);
     // Deaths: SD about 7 per trial, so SE 0.16 for R's mean; 1.0 allows the 0.4 prevalence shift.
     assert_abs_close!(s.events_mean, 86.5, 1.0);
-    // Placebo calibration in closed form: 55.5% alive at 21 months (MIROCALS.md).
+    // Placebo calibration in closed form: 55.5% alive at 21 months (docs/mirocals.md).
     let d = study.describe();
     assert_abs_close!(d.control_survival_21, 0.555, 0.005);
     // The trial's own figures: both arms' counts alive inside their Wilson intervals, and the
@@ -56,6 +55,6 @@ fn replay_reproduces_the_r_replay() {
         s.hr_upper
     );
     // And 0.81 is above the simulated median: the trial saw a weaker ITT effect than the
-    // subgroup estimates imply on average (MIROCALS.md:42-43).
+    // subgroup estimates imply on average (docs/mirocals.md:42-43).
     assert!(s.hr_median < 0.81, "median {}", s.hr_median);
 }

@@ -28,11 +28,10 @@
 //! its table:
 //!   cargo test --release --test mc_multiplicity -- --ignored --nocapture
 
-
 use crate::common::*;
 use enrichsim::design::adaptive::{IntersectionTest, StageData};
-use enrichsim::simulation::engine::TrialOutcome;
 use enrichsim::design::multiplicity::{Graph, Multiplicity, Procedure};
+use enrichsim::simulation::engine::TrialOutcome;
 
 const ALPHA: f64 = 0.025;
 

@@ -32,7 +32,6 @@
 //! logrank = +0.0518 (SE 0.0023); under PH logrank - MaxCombo = +0.0267 (SE 0.0019) and
 //! logrank - FH(0,1) = +0.1171 (SE 0.0030).
 
-
 use crate::common::*;
 use enrichsim::simulation::engine::{Replicates, TrialOutcome, run};
 
@@ -220,7 +219,7 @@ fn primary_test_decides_power() {
         let text = trial("[ { from = 0.0, hr = 1.0 }, { from = 3.0, hr = 0.7 } ]")
             .replace("test = \"logrank\"", &format!("test = \"{primary}\""));
         let s = study(&text);
-        let summary = common::run(&s, 2_000, 5);
+        let summary = crate::common::run(&s, 2_000, 5);
         let listed = summary
             .tests
             .0

@@ -15,7 +15,6 @@
 //! * Shards of a run with a prior merge into exactly the single run.
 //! * Bad priors are refused with one clear line and exit code 2.
 
-
 use crate::common::*;
 use enrichsim::stats::rng::Streams;
 use statrs::distribution::{ContinuousCDF, Normal};

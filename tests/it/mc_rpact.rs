@@ -1,5 +1,5 @@
 //! Monte Carlo agreement with rpact's own simulator: the fixed-design rows of
-//! ../shared/oracles/simulation.expected.json (rpact 3.3.4 getSimulationSurvival, 10,000
+//! tests/data/oracles/simulation.expected.json (rpact 3.3.4 getSimulationSurvival, 10,000
 //! replicates, seed 12345: control median 30 months, 300 subjects accrued over 24 months, 1:1,
 //! 150 events, log-rank, one-sided alpha 0.025).
 //!
@@ -7,7 +7,6 @@
 //! uniformly over 24 months); power at a fixed event count hardly depends on that, and the mean
 //! analysis time agrees within Monte Carlo error (checked below).
 //! Tolerance: 4 combined Monte Carlo SE, sqrt(p(1-p)/R_enrichsim + p(1-p)/R_rpact).
-
 
 use crate::common::*;
 

@@ -1,12 +1,11 @@
 //! Group-sequential trials simulated through their boundaries.
-//! - rpact's own simulator (../shared/oracles/simulation.expected.json, the 3-look asOF rows:
+//! - rpact's own simulator (tests/data/oracles/simulation.expected.json, the 3-look asOF rows:
 //!   rpact 3.3.4 getSimulationSurvival, 10,000 replicates, seed 12345; control median 30 months,
 //!   300 subjects over 24 months, looks at 50/100/150 events): rejection per stage and overall
 //!   within 4 combined Monte Carlo SE, mean analysis times within 4 SE, expected events;
 //! - type I error with 2, 3 and 5 looks, with and without non-binding futility, against the
 //!   exit probabilities under H0 that the sequential module computes by numerical integration
 //!   (the log-rank z-process is asymptotically Brownian with independent increments).
-
 
 use crate::common::*;
 use enrichsim::study::summary::Summary;

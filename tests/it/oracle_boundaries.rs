@@ -1,4 +1,4 @@
-//! Boundaries against rpact 3.3.4 (../shared/oracles/boundaries.expected.json).
+//! Boundaries against rpact 3.3.4 (tests/data/oracles/boundaries.expected.json).
 //!
 //! Every value in the oracle comes from R 4.2, rpact 3.3.4:
 //! - `z`, `alpha_spent`: `getDesignGroupSequential(kMax = K, alpha = 0.025, sided = 1,
@@ -10,7 +10,6 @@
 //! rpact reports the final cumulative alpha as 0.02499999: its own root-finding tolerance
 //! (1e-8). enrichsim spends the final look's alpha exactly, so the last value is compared with
 //! 0.025 (the design's alpha) at 1e-6, and with rpact's 0.02499999 at 2e-8.
-
 
 use crate::common::*;
 use enrichsim::design::sequential::{DesignKind, DesignSpec, GroupSequentialDesign};

@@ -1,4 +1,4 @@
-//! Closed-form sample size against rpact (../shared/oracles/samplesize.expected.json; R 4.2,
+//! Closed-form sample size against rpact (tests/data/oracles/samplesize.expected.json; R 4.2,
 //! rpact 3.3.4, `getSampleSizeSurvival`):
 //! - `schoenfeld` rows: `getSampleSizeSurvival(alpha = 0.025, beta = 1 - power, hazardRatio =
 //!   HR, allocationRatioPlanned = r, typeOfComputation = "Schoenfeld")$maxNumberOfEvents`, to
@@ -15,15 +15,16 @@
 //! events are proportional to the number of subjects; the group-sequential events are the fixed
 //! design's times the inflation factor, and each interim is at the time its events are expected.
 
-
 use crate::common::*;
 use enrichsim::analytic::{
     Accrual, EventModel, StratumShare, analyse, schoenfeld_events, subjects_for_duration,
 };
+use enrichsim::design::sequential::{
+    DesignKind, DesignSpec, GroupSequentialDesign, SpendingFunction,
+};
 use enrichsim::model::enrolment::Screening;
 use enrichsim::model::outcome::{Dropout, Hazard, StratumOutcome};
 use enrichsim::scenario::RatePiece;
-use enrichsim::design::sequential::{DesignKind, DesignSpec, GroupSequentialDesign, SpendingFunction};
 
 fn num(v: &serde_json::Value, key: &str) -> f64 {
     v[key]

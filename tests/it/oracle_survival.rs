@@ -1,4 +1,4 @@
-//! Oracle test: survival statistics on ../shared/oracles/survival-dataset1.csv against the values R
+//! Oracle test: survival statistics on tests/data/oracles/survival-dataset1.csv against the values R
 //! 4.2 with survival 3.5 computed (survival-dataset1.expected.json).
 //!
 //! The R calls (data `d` read with read.csv; `arm` a factor with `control` as reference):
@@ -13,10 +13,9 @@
 //! 3.6e-13 (logrank_z; the oracle prints 13 significant digits, so this is the oracle's rounding);
 //! Cox loglik agrees to 7e-16. The tolerance asserted is 1e-11 relative.
 
-
 use crate::common::*;
-use enrichsim::analysis::{Analyzer, Ties, analyze};
 use enrichsim::analysis::dataset::{Columns, Dataset, read_csv};
+use enrichsim::analysis::{Analyzer, Ties, analyze};
 
 const REL: f64 = 1e-11;
 

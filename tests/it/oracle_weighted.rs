@@ -1,10 +1,10 @@
 //! Oracle and double-programming tests of the analyses for non-proportional hazards
-//! (FH(rho, gamma), MaxCombo, RMST, milestone) on ../shared/oracles/survival-dataset1.csv.
+//! (FH(rho, gamma), MaxCombo, RMST, milestone) on tests/data/oracles/survival-dataset1.csv.
 //!
 //! Three independent sources:
 //!
 //! 1. R 4.2.2 with survival 3.5-3 and mvtnorm 1.1-3 (Debian bookworm packages), by the script
-//!    `tests/r/nph_oracle.R` (run: `Rscript tests/r/nph_oracle.R ../shared/oracles/survival-dataset1.csv`);
+//!    `tests/r/nph_oracle.R` (run: `Rscript tests/r/nph_oracle.R tests/data/oracles/survival-dataset1.csv`);
 //!    its printed values are pasted below with 17 significant digits:
 //!    * FH(1,0) unstratified: `survdiff(Surv(months, death) ~ arm, d, rho = 1)`, z = (E - O) / sqrt(V);
 //!    * FH(rho, gamma), any gamma, and the stratified forms: the script's `fh()`, weights from
@@ -33,10 +33,9 @@
 // The R values are pasted with the 17 significant digits R printed.
 #![allow(clippy::excessive_precision)]
 
-
 use crate::common::*;
-use enrichsim::analysis::{Analyzer, FhWeight, Test, Ties, analyze_with_test};
 use enrichsim::analysis::dataset::{Columns, Dataset, read_csv};
+use enrichsim::analysis::{Analyzer, FhWeight, Test, Ties, analyze_with_test};
 use enrichsim::stats::mvnormal::{Corr, MAX_DIM, bvn_cdf, mvn_cdf};
 
 const TOL: f64 = 1e-8;

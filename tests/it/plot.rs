@@ -2,7 +2,6 @@
 //! the second key, markers, the legend entries, the axis titles with units and the target line;
 //! the PNG must be a PNG of the documented size. Bad `--plot` requests are refused before work.
 
-
 use crate::common::*;
 
 use std::path::Path;

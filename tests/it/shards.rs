@@ -3,7 +3,6 @@
 //! one-machine commands (examples/slurm/README.md) run as they stand; and `merge` refuses files
 //! that are not the N complete shards of one run, naming the file.
 
-
 use crate::common::*;
 
 use std::path::{Path, PathBuf};

@@ -1,14 +1,13 @@
 //! The sample-size search against the closed form, on the rpact-equivalent one-stratum trial:
 //! control median 30 months, HR 0.7, 1:1 simple randomisation, unstratified log-rank, one-sided
 //! alpha 0.025, 90% power. Schoenfeld's events are 330.378 (rpact 3.3.4 getSampleSizeSurvival,
-//! ../shared/oracles/samplesize.expected.json), and the log-rank power of a fixed design at a
+//! tests/data/oracles/samplesize.expected.json), and the log-rank power of a fixed design at a
 //! given event count is Schoenfeld's to within Monte Carlo error at this hazard ratio (rpact's
 //! simulation gives 0.5844 at 150 events, Schoenfeld 0.5893), so the search must land within its
 //! stated uncertainty (the 95% Monte Carlo interval of the root) of 330.4.
 //!
 //! The sample size is raised to 450 so that the events searched (the pilot reaches 1.3 times the
 //! closed form, 430) are all possible.
-
 
 use crate::common::*;
 

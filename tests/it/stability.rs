@@ -2,7 +2,6 @@
 //! of the random streams or the model); an accidental change of the stream is caught here.
 //! To re-pin after a deliberate change, run with `PRINT_GOLDEN=1` and paste the printed lines.
 
-
 use crate::common::*;
 use enrichsim::simulation::engine::{Workspace, simulate_one};
 use enrichsim::stats::rng::Streams;

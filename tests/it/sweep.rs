@@ -7,7 +7,6 @@
 //! randomised, so its hazard ratio moves power by a few points only: with independent streams at
 //! each point the 1,500-replicate powers, SE about 0.011, would often cross).
 
-
 use crate::common::*;
 
 use enrichsim::simulation::engine::RunOptions;

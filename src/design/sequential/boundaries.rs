@@ -10,9 +10,9 @@
 //! information is (theta / (z_{1-alpha} + z_{1-beta}))^2.
 
 use super::integration::{BOUND_CAP, DEFAULT_GRID_R, Stage};
-use crate::stats::roots::solve_secant;
 use super::spending::{DesignKind, SpendingFunction};
 use crate::stats::normal;
+use crate::stats::roots::solve_secant;
 use crate::{Error, Result};
 
 /// The futility rule.

@@ -1,6 +1,6 @@
 //! The command line's grammar: clap's definitions of every command and flag.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::report::{self, Format};
 use crate::simulation::engine::RunOptions;
 use clap::{Args, Parser, Subcommand};
@@ -329,4 +329,25 @@ pub struct BoundaryArgs {
     /// Allocation ratio r (treatment : control = r : 1), for the hazard ratios.
     #[arg(long, default_value_t = 1.0)]
     pub allocation: f64,
+}
+
+impl OutputArgs {
+    /// Parses `--format` and checks `--output` before any work, so a long run does not end in
+    /// a write error.
+    pub(super) fn prepare(&self) -> Result<Format> {
+        let format = Format::parse(&self.format)?;
+        if let Some(path) = &self.output {
+            report::check_output(path)?;
+        }
+        Ok(format)
+    }
+}
+
+/// The error for --format given with --shard.
+pub(super) fn shard_format(format: &str) -> Error {
+    Error::usage(
+        "--format",
+        format,
+        "no --format with --shard (a shard file is JSON; give --format to merge)",
+    )
 }

@@ -1,9 +1,7 @@
 //! One function per command: each checks its flags, calls the library and writes the result.
 
 use super::args::*;
-use super::terminal::{
-    Bar, emit, emit_to, interrupt, interrupted, prepare, progress_bar, read_scenario, shard_format,
-};
+use super::terminal::{Bar, emit_to, interrupt, interrupted, progress_bar, read_scenario};
 use crate::error::{Error, Result};
 use crate::output::report::{self, Format};
 use crate::study::shard::{Job, ShardFile, Simulated};
@@ -11,8 +9,16 @@ use std::io::IsTerminal;
 
 /// `enrichsim run`.
 pub(super) fn run(args: RunArgs) -> Result<()> {
-    let RunArgs { scenario, reps, seed, threads, quiet, shard, output } = args;
-    let format = prepare(&output)?;
+    let RunArgs {
+        scenario,
+        reps,
+        seed,
+        threads,
+        quiet,
+        shard,
+        output,
+    } = args;
+    let format = output.prepare()?;
     let sim = SimulationArgs {
         reps,
         seed,
@@ -51,8 +57,16 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
 
 /// `enrichsim compare`.
 pub(super) fn compare(args: CompareArgs) -> Result<()> {
-    let CompareArgs { scenarios, set, reps, seed, threads, quiet, output } = args;
-    let format = prepare(&output)?;
+    let CompareArgs {
+        scenarios,
+        set,
+        reps,
+        seed,
+        threads,
+        quiet,
+        output,
+    } = args;
+    let format = output.prepare()?;
     let studies = scenarios
         .iter()
         .map(|path| crate::Study::load(path, &set))
@@ -78,7 +92,14 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
 
 /// `enrichsim sweep`.
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
-    let SweepArgs { scenario, vary, sim, target_power, plot, output } = args;
+    let SweepArgs {
+        scenario,
+        vary,
+        sim,
+        target_power,
+        plot,
+        output,
+    } = args;
     let options = sim.options()?;
     let sharded = options.replicates.is_some();
     let format = output.prepare(sharded)?;
@@ -143,7 +164,13 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
 
 /// `enrichsim size`.
 pub(super) fn size(args: SizeArgs) -> Result<()> {
-    let SizeArgs { scenario, target_power, key, sim, output } = args;
+    let SizeArgs {
+        scenario,
+        target_power,
+        key,
+        sim,
+        output,
+    } = args;
     let options = sim.options()?;
     let sharded = options.replicates.is_some();
     let format = output.prepare(sharded)?;
@@ -160,9 +187,7 @@ pub(super) fn size(args: SizeArgs) -> Result<()> {
     let count = options.replicates.map_or(sim.reps, |r| r.count());
     let bar = Bar::new(sim.quiet, 0);
     let start = std::time::Instant::now();
-    let Some(plan) =
-        search.plan(&options, &|done, total| bar.at(done, total), interrupt())?
-    else {
+    let Some(plan) = search.plan(&options, &|done, total| bar.at(done, total), interrupt())? else {
         bar.finish();
         return Err(Error::Interrupted {
             completed: 0,
@@ -211,7 +236,11 @@ pub(super) fn size(args: SizeArgs) -> Result<()> {
 
 /// `enrichsim merge`.
 pub(super) fn merge(args: MergeArgs) -> Result<()> {
-    let MergeArgs { files, plot, output } = args;
+    let MergeArgs {
+        files,
+        plot,
+        output,
+    } = args;
     let format = output.prepare(false)?;
     if let Some(path) = &plot {
         report::plot::check_path(path)?;
@@ -241,15 +270,20 @@ pub(super) fn merge(args: MergeArgs) -> Result<()> {
 /// `enrichsim validate`.
 pub(super) fn validate(args: ValidateArgs) -> Result<()> {
     let ValidateArgs { scenario, output } = args;
-    let format = prepare(&output)?;
+    let format = output.prepare()?;
     let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
     emit(&report::render(&loaded.describe(), format), &output)
 }
 
 /// `enrichsim design`.
 pub(super) fn design(args: DesignArgs) -> Result<()> {
-    let DesignArgs { scenario, power, method, output } = args;
-    let format = prepare(&output)?;
+    let DesignArgs {
+        scenario,
+        power,
+        method,
+        output,
+    } = args;
+    let format = output.prepare()?;
     let method = crate::analytic::Method::parse(&method)?;
     let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
     let analysis = loaded.design(power, method)?;
@@ -259,7 +293,7 @@ pub(super) fn design(args: DesignArgs) -> Result<()> {
 /// `enrichsim boundaries`.
 pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
     let BoundariesArgs { design, output } = args;
-    let format = prepare(&output)?;
+    let format = output.prepare()?;
     let options = crate::design::sequential::BoundaryOptions {
         looks: design.looks,
         timing: design.timing,
@@ -280,8 +314,17 @@ pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
 
 /// `enrichsim analyze`.
 pub(super) fn analyze(args: AnalyzeArgs) -> Result<()> {
-    let AnalyzeArgs { data, time, event, arm, strata, ties, test, output } = args;
-    let format = prepare(&output)?;
+    let AnalyzeArgs {
+        data,
+        time,
+        event,
+        arm,
+        strata,
+        ties,
+        test,
+        output,
+    } = args;
+    let format = output.prepare()?;
     let test = match &test {
         None => None,
         Some(name) => {
@@ -314,4 +357,9 @@ pub(super) fn analyze(args: AnalyzeArgs) -> Result<()> {
         Some(t) => crate::analysis::analyze_with_test(&dataset, stratified, ties, t)?,
     };
     emit(&report::render(&result, format), &output)
+}
+
+/// Writes a rendered report to the output file (atomically) or standard output.
+fn emit(text: &str, output: &OutputArgs) -> Result<()> {
+    emit_to(text, output.output.as_deref())
 }

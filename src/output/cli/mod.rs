@@ -9,8 +9,8 @@ mod args;
 mod commands;
 mod terminal;
 
-pub use args::*;
 use crate::error::Result;
+pub use args::*;
 
 /// Runs the parsed command line.
 pub fn execute(cli: Cli) -> Result<()> {

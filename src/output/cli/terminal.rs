@@ -2,15 +2,10 @@
 //! bars on standard error, Ctrl-C and SIGTERM.
 
 use crate::error::{Error, Result};
-use crate::output::report::{self, Format};
+use crate::output::report;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Writes a rendered report to the output file (atomically) or standard output.
-pub(super) fn emit(text: &str, output: &OutputArgs) -> Result<()> {
-    emit_to(text, output.output.as_deref())
-}
 
 /// Writes a rendered report to `path` (atomically) or, without one, standard output.
 pub(super) fn emit_to(text: &str, path: Option<&Path>) -> Result<()> {
@@ -27,17 +22,6 @@ pub(super) fn emit_to(text: &str, path: Option<&Path>) -> Result<()> {
     }
 }
 
-/// Parses `--format` and checks `--output` before any work, so a long run does not end in a
-/// write error.
-pub(super) fn prepare(output: &OutputArgs) -> Result<Format> {
-    let format = Format::parse(&output.format)?;
-    if let Some(path) = &output.output {
-        report::check_output(path)?;
-    }
-    Ok(format)
-}
-
-
 /// A progress bar with ETA on stderr.
 pub(super) fn progress_bar(total: u64) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(total);
@@ -48,15 +32,6 @@ pub(super) fn progress_bar(total: u64) -> indicatif::ProgressBar {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
-}
-
-/// The error for --format given with --shard.
-pub(super) fn shard_format(format: &str) -> Error {
-    Error::usage(
-        "--format",
-        format,
-        "no --format with --shard (a shard file is JSON; give --format to merge)",
-    )
 }
 
 /// Reads a scenario file's text (it is kept in shard files).

@@ -19,13 +19,13 @@
 //! (early efficacy bound); a second stage that cannot reach its count ends at its last event.
 
 use super::outcome::{TrialOutcome, Workspace, tally};
-use crate::design::adaptive::{AdaptivePlan, Selection, StageData};
 use crate::analysis::Ties;
+use crate::design::adaptive::{AdaptivePlan, Selection, StageData};
 use crate::design::hypotheses::{HypothesisPlan, PopulationStats};
 use crate::model::{Design, Model};
-use crate::stats::rng::Streams;
 use crate::scenario::MAX_LOOKS;
 use crate::simulation::trial::EligibilitySwitch;
+use crate::stats::rng::Streams;
 
 /// Simulates one replicate of an adaptive enrichment design (see the module documentation).
 pub(super) fn simulate_one(

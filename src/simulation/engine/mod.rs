@@ -8,20 +8,16 @@ mod adaptive;
 mod multiple;
 mod outcome;
 
-pub use outcome::{TrialOutcome, Workspace};
 use outcome::tally;
+pub use outcome::{TrialOutcome, Workspace};
 
-use crate::analysis::{Analyzer, LogRank, Ties};
-use crate::design::hypotheses::{HypothesisPlan, PopulationStats};
+use crate::analysis::Ties;
+use crate::design::hypotheses::PopulationStats;
 use crate::model::{Design, Model};
-use crate::design::multiplicity::{FamilyWorkspace, MAX_HYPOTHESES};
+use crate::scenario::MAX_LOOKS;
 use crate::stats::rng::Streams;
-use crate::scenario::{MAX_LOOKS, MAX_STRATA};
-use crate::design::sequential::MonitoringWorkspace;
-use crate::simulation::trial::{Cohort, Cut};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
 
 /// Simulates replicate `replicate`: screen and randomise, then analyse at each look (one for a
 /// fixed design) until a bound is crossed or the final analysis is done.

@@ -26,10 +26,10 @@
 use super::outcome::{TrialOutcome, Workspace, tally};
 use crate::analysis::Ties;
 use crate::design::hypotheses::{HypothesisPlan, PopulationStats};
-use crate::model::{Design, Model};
 use crate::design::multiplicity::{MAX_HYPOTHESES, graphical_look};
-use crate::stats::rng::Streams;
+use crate::model::{Design, Model};
 use crate::scenario::MAX_LOOKS;
+use crate::stats::rng::Streams;
 
 /// Simulates one replicate of a design with hypotheses (see the module documentation).
 pub(super) fn simulate_one(

@@ -1,7 +1,7 @@
 //! What one replicate produces ([`TrialOutcome`]), the buffers it reuses ([`Workspace`]),
 //! and the tally of its cohort by stratum.
 
-use crate::analysis::{Analyzer, LogRank, Ties};
+use crate::analysis::{Analyzer, LogRank};
 use crate::design::hypotheses::{HypothesisPlan, PopulationStats};
 use crate::design::multiplicity::{FamilyWorkspace, MAX_HYPOTHESES};
 use crate::design::sequential::MonitoringWorkspace;
