@@ -24,7 +24,7 @@ pub fn prior_summary(model: &Model, design: &Design, strata: &[String]) -> Optio
 /// E[power(HR)] = int power(HR(z)) phi(z) dz over the standard normal scores z: by two
 /// 16-point Gauss-Legendre panels on [-7, 7] when the prior varies along one dimension (one
 /// entry of positive width, or correlation 1; checked against O'Hagan et al.'s closed form to
-/// 1e-7 in tests/mc_prior.rs), and by the product Gauss-Hermite rule of [`TWO_DIMENSIONS`]
+/// 1e-7 in tests/it/mc_prior.rs), and by the product Gauss-Hermite rule of [`TWO_DIMENSIONS`]
 /// points per score when two entries vary (their scores correlated rho through the Cholesky
 /// factor; within 3e-4 of the 32 x 32 Gauss-Legendre rule on phase3-enriched-prior.toml).
 /// None with three or more varying entries (correlation below 1), or where the closed-form

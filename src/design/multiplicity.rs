@@ -338,7 +338,7 @@ pub struct SequentialFamily {
 }
 
 /// Grid parameter of the per-replicate bound recursions: r = 16 is about four times faster than
-/// the default 32, and its bounds differ by about 2e-6 in z (tests/closed_form_boundaries.rs).
+/// the default 32, and its bounds differ by about 2e-6 in z (tests/it/closed_form_boundaries.rs).
 const MONITORING_GRID_R: usize = 16;
 
 /// Per-worker monitoring buffers of a [`SequentialFamily`]: one per (hypothesis, design), so

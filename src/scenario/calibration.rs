@@ -17,6 +17,7 @@
 //! after eligibility on the measured biomarker).
 
 use super::reader::{Node, show};
+use super::schema;
 use crate::error::Result;
 use toml::Value;
 
@@ -119,22 +120,12 @@ pub struct CalibrationSpec {
     pub targets: Vec<CalibrationTarget>,
 }
 
-const TARGET_KEYS: &[&str] = &[
-    "arm",
-    "at",
-    "alive",
-    "of",
-    "survival",
-    "tolerance",
-    "source",
-];
-
 /// What a target may be.
 const TARGET_ALLOWED: &str = "{ arm = \"control\" or \"treatment\", at = months, alive = n, of = N, source = \"...\" } or { arm, at, survival = proportion, tolerance = d (optional), source }";
 
 /// Reads `[calibration]`.
 pub(super) fn read_calibration(node: &Node) -> Result<CalibrationSpec> {
-    node.only(&["population", "targets"])?;
+    node.only(&schema::CALIBRATION)?;
     let population = match node.str("population")? {
         None | Some("screened") => CalibrationPopulation::Screened,
         Some("randomised") => CalibrationPopulation::Randomised,
@@ -184,7 +175,7 @@ pub(super) fn read_calibration(node: &Node) -> Result<CalibrationSpec> {
 
 /// Reads one target table.
 fn read_target(t: &Node) -> Result<CalibrationTarget> {
-    t.only(TARGET_KEYS)?;
+    t.only(&schema::TARGET)?;
     let arm = match t.str("arm")? {
         Some("control") => CalibrationArm::Control,
         Some("treatment") => CalibrationArm::Treatment,

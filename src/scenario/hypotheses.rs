@@ -22,6 +22,7 @@
 
 use super::AnalysisSpec;
 use super::reader::{Node, show, stratum_indices, usage_allowed};
+use super::schema;
 use crate::design::adaptive::{AdaptiveSpec, EffectMeasure, IntersectionTest, Selection};
 use crate::design::hypotheses::{self, Population};
 use crate::design::multiplicity::{self, Graph, Procedure};
@@ -41,7 +42,6 @@ pub struct HypothesesSpec {
     pub procedure: Option<Procedure>,
 }
 
-const RESERVED: &[&str] = &["primary", "multiplicity", "order", "weights", "transitions"];
 const PROCEDURES: &str =
     "\"fixed_sequence\", \"bonferroni\", \"holm\", \"spiessens_debois\" or \"graphical\"";
 
@@ -58,7 +58,10 @@ pub(super) fn read_hypotheses(
         strata.join(", ")
     );
     let mut populations = Vec::new();
-    for key in node.keys().filter(|k| !RESERVED.contains(&k.as_str())) {
+    for key in node
+        .keys()
+        .filter(|k| !schema::HYPOTHESES.keys.contains(&k.as_str()))
+    {
         let names = match node.raw(&key) {
             Some(Value::Array(_)) => node.str_array(&key)?.unwrap_or_default(),
             _ => {
@@ -67,7 +70,7 @@ pub(super) fn read_hypotheses(
                     "not a population (nor a key of the table)",
                     format!(
                         "a population: {population_allowed}; or one of {}",
-                        RESERVED.join(", ")
+                        schema::HYPOTHESES.keys.join(", ")
                     ),
                 ));
             }
@@ -192,7 +195,7 @@ fn read_procedure(node: &Node, name: &str, populations: &[Population]) -> Result
             }
             return Ok(vec![1.0 / m as f64; m]);
         };
-        t.only(&names)?;
+        t.only_names(&names)?;
         let mut w = vec![0.0; m];
         for (i, n) in names.iter().enumerate() {
             w[i] = t.f64(n)?.unwrap_or(0.0);
@@ -269,11 +272,11 @@ fn read_procedure(node: &Node, name: &str, populations: &[Population]) -> Result
                     allowed.as_str(),
                 )
             })?;
-            t.only(&names)?;
+            t.only_names(&names)?;
             let mut g = vec![vec![0.0; m]; m];
             for (i, from) in names.iter().enumerate() {
                 let Some(row) = t.table(from)? else { continue };
-                row.only(&names)?;
+                row.only_names(&names)?;
                 for (j, to) in names.iter().enumerate() {
                     g[i][j] = row.f64(to)?.unwrap_or(0.0);
                 }
@@ -292,21 +295,6 @@ fn read_procedure(node: &Node, name: &str, populations: &[Population]) -> Result
     }
 }
 
-const ADAPTIVE_KEYS: &[&str] = &[
-    "interim",
-    "selection",
-    "r",
-    "epsilon",
-    "threshold",
-    "effect_measure",
-    "intersection_test",
-    "weights",
-    "efficacy",
-    "gamma",
-    "rho",
-    "delta",
-];
-
 /// Reads `[design.adaptive]`; `hypotheses` must be two nested populations, the larger being
 /// all the eligible strata, and the final analysis event-driven.
 pub(super) fn read_adaptive(
@@ -315,7 +303,7 @@ pub(super) fn read_adaptive(
     hypotheses: Option<&HypothesesSpec>,
     eligible: &[usize],
 ) -> Result<AdaptiveSpec> {
-    node.only(ADAPTIVE_KEYS)?;
+    node.only(&schema::ADAPTIVE)?;
     let AnalysisSpec::Events(total) = *analysis else {
         return Err(node.error(
             "interim",

@@ -11,6 +11,7 @@ mod hypotheses;
 mod overrides;
 mod prior;
 mod reader;
+pub mod schema;
 mod timing;
 
 use crate::error::{Error, Result};
@@ -266,19 +267,6 @@ pub struct DesignSpec {
     pub adaptive: Option<AdaptiveSpec>,
 }
 
-const TOP_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "biomarker",
-    "control",
-    "effect",
-    "enrolment",
-    "dropout",
-    "design",
-    "prior",
-    "calibration",
-];
-
 /// Largest number of strata (cut-points + 1) a scenario may have.
 pub const MAX_STRATA: usize = 16;
 
@@ -304,7 +292,7 @@ impl Scenario {
     /// Reads a scenario from a parsed TOML table.
     pub fn from_table(table: &Table, file: &str) -> Result<Scenario> {
         let root = Node::root(file, table);
-        root.only(TOP_KEYS)?;
+        root.only(&schema::TOP)?;
         let name = root.req_str("name", "a non-empty string")?.to_string();
         if name.trim().is_empty() {
             return Err(root.bad_value("name", "empty", "a non-empty string"));
@@ -352,7 +340,7 @@ impl Scenario {
 
         let dropout = match root.table("dropout")? {
             Some(node) => {
-                node.only(&["per_year"])?;
+                node.only(&schema::DROPOUT)?;
                 DropoutSpec {
                     per_year: node
                         .f64_where("per_year", "a probability in [0, 1)", |p| {
@@ -409,15 +397,7 @@ fn stratum_list(strata: &[String]) -> String {
 }
 
 fn read_biomarker(node: &Node) -> Result<(BiomarkerSpec, Vec<String>)> {
-    node.only(&[
-        "name",
-        "unit",
-        "median",
-        "gsd",
-        "assay_cv",
-        "cutpoints",
-        "strata",
-    ])?;
+    node.only(&schema::BIOMARKER)?;
     let name = node.str("name")?.unwrap_or("biomarker").to_string();
     let unit = node.str("unit")?.unwrap_or("").to_string();
     let median = node.req_f64_where("median", "a number > 0", |x| x > 0.0)?;
@@ -498,7 +478,7 @@ fn read_control(
     strata: &[String],
 ) -> Result<(Vec<HazardSpec>, Vec<Option<SurvivalAt>>)> {
     let allowed: Vec<&str> = strata.iter().map(String::as_str).collect();
-    node.only(&allowed)?;
+    node.only_names(&allowed)?;
     strata
         .iter()
         .map(|s| {
@@ -556,7 +536,7 @@ fn refuse_median_with_survival(node: &Node, allowed: &str) -> Result<()> {
 /// Calibrated models are resolved to the equivalent [`HazardSpec::Exponential`] or
 /// [`HazardSpec::Weibull`] median, so nothing downstream depends on how they were given.
 fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
-    node.only(&["median", "survival", "at", "shape", "weibull", "piecewise"])?;
+    node.only(&schema::HAZARD)?;
     refuse_median_with_survival(
         node,
         "either { median = m } or { survival = s, at = t }, not both",
@@ -602,7 +582,7 @@ fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
         return Ok((spec, Some(point)));
     }
     if let Some(w) = node.table("weibull")? {
-        w.only(&["median", "survival", "at", "shape"])?;
+        w.only(&schema::WEIBULL)?;
         refuse_median_with_survival(
             &w,
             "either weibull = { median = m, shape = k } or weibull = { survival = s, at = t, shape = k }, not both",
@@ -627,7 +607,7 @@ fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
             "{ starts = [0, ...], rates = [...] }",
         ));
     };
-    p.only(&["starts", "rates"])?;
+    p.only(&schema::PIECEWISE)?;
     let starts = p.f64_array("starts")?.ok_or_else(|| {
         p.error(
             "starts",
@@ -668,7 +648,7 @@ fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
 }
 
 fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
-    node.only(&["hazard_ratio", "delay"])?;
+    node.only(&schema::EFFECT)?;
     let hr_allowed = "a number > 0, a list of { from, hr } pieces starting at from = 0, or a table with one of those per stratum";
     let mut schedule = vec![Vec::new(); strata.len()];
     let hazard_ratio = match node.raw("hazard_ratio") {
@@ -683,7 +663,7 @@ fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
         Some(Value::Table(_)) => {
             let t = node.table("hazard_ratio")?.expect("checked to be a table");
             let allowed: Vec<&str> = strata.iter().map(String::as_str).collect();
-            t.only(&allowed)?;
+            t.only_names(&allowed)?;
             let mut hrs = Vec::with_capacity(strata.len());
             for (j, s) in strata.iter().enumerate() {
                 match t.raw(s) {
@@ -766,7 +746,7 @@ fn read_hr_pieces(node: &Node, k: &str) -> Result<Vec<HrPiece>> {
             ));
         };
         let piece = node.child(node.key(&format!("{k}.{i}")), t);
-        piece.only(&["from", "hr"])?;
+        piece.only(&schema::HR_PIECE)?;
         let from = piece.req_f64_where("from", "months >= 0", |x| x >= 0.0 && x.is_finite())?;
         let hr = piece.req_f64_where("hr", "a hazard ratio > 0", |x| x > 0.0 && x.is_finite())?;
         pieces.push(HrPiece { from, hr });
@@ -782,7 +762,7 @@ fn read_hr_pieces(node: &Node, k: &str) -> Result<Vec<HrPiece>> {
 }
 
 fn read_enrolment(node: &Node) -> Result<EnrolmentSpec> {
-    node.only(&["rate", "screen_failure"])?;
+    node.only(&schema::ENROLMENT)?;
     let rate_allowed = "a number > 0, or an array of { from, per_month } starting at from = 0";
     let rate = match node.raw("rate") {
         None => {
@@ -800,7 +780,7 @@ fn read_enrolment(node: &Node) -> Result<EnrolmentSpec> {
                     ));
                 };
                 let piece = node.child(node.key(&format!("rate.{i}")), t);
-                piece.only(&["from", "per_month"])?;
+                piece.only(&schema::RATE_PIECE)?;
                 let from = piece.req_f64_where("from", "months >= 0", |x| x >= 0.0)?;
                 let per_month =
                     piece.req_f64_where("per_month", "patients per month >= 0", |x| x >= 0.0)?;
@@ -846,24 +826,8 @@ fn read_enrolment(node: &Node) -> Result<EnrolmentSpec> {
     })
 }
 
-const DESIGN_KEYS: &[&str] = &[
-    "eligible",
-    "sample_size",
-    "allocation",
-    "randomisation",
-    "block_size",
-    "analysis",
-    "follow_up",
-    "test",
-    "tests",
-    "alpha",
-    "sequential",
-    "hypotheses",
-    "adaptive",
-];
-
 fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
-    node.only(DESIGN_KEYS)?;
+    node.only(&schema::DESIGN)?;
     let eligible = match node.str_array("eligible")? {
         None => (0..strata.len()).collect(),
         Some(names) => {
@@ -964,7 +928,7 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
             analysis_allowed,
         )
     })?;
-    analysis_node.only(&["events", "calendar", "after_last"])?;
+    analysis_node.only(&schema::ANALYSIS)?;
     let forms = ["events", "calendar", "after_last"]
         .iter()
         .filter(|k| analysis_node.has(k))
@@ -1130,21 +1094,10 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
     })
 }
 
-const SEQUENTIAL_KEYS: &[&str] = &[
-    "looks",
-    "efficacy",
-    "gamma",
-    "rho",
-    "delta",
-    "futility",
-    "binding_futility",
-    "power",
-];
-
 /// Reads `[design.sequential]`; the analysis must be event-driven.
 fn read_sequential(node: &Node, analysis: &AnalysisSpec) -> Result<SequentialSpec> {
     use crate::design::sequential::{DesignKind, SpendingFunction};
-    node.only(SEQUENTIAL_KEYS)?;
+    node.only(&schema::SEQUENTIAL)?;
     let AnalysisSpec::Events(total) = *analysis else {
         return Err(node.error(
             "looks",
@@ -1221,7 +1174,7 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec) -> Result<SequentialSpe
         }
         Some(Value::Table(_)) => {
             let t = node.table("futility")?.expect("checked to be a table");
-            t.only(&["z_below", "hr_above"])?;
+            t.only(&schema::FUTILITY)?;
             match (t.has("z_below"), t.has("hr_above")) {
                 (true, false) => FutilitySpec::ZBelow(per_interim(
                     &t,

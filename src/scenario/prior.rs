@@ -19,6 +19,7 @@
 //! keep `[effect]`'s fixed hazard ratio.
 
 use super::reader::{Node, stratum_indices};
+use super::schema;
 use crate::error::Result;
 use toml::Value;
 
@@ -57,23 +58,13 @@ pub struct PriorSpec {
     pub bins: Option<Vec<f64>>,
 }
 
-const PRIOR_KEYS: &[&str] = &[
-    "hazard_ratio",
-    "discount",
-    "sd_inflation",
-    "correlation",
-    "level",
-    "bin_by",
-    "bins",
-];
-const ENTRY_KEYS: &[&str] = &["strata", "estimate", "lower", "upper"];
 const ENTRY_ALLOWED: &str =
     "{ estimate = hr, lower = hr, upper = hr } (with strata = [...] for a group of strata)";
 
 /// Reads `[prior]`. `schedule[j]` says whether stratum j has a piecewise `[effect]` hazard
 /// ratio, which a prior cannot replace.
 pub(super) fn read_prior(node: &Node, strata: &[String], schedule: &[bool]) -> Result<PriorSpec> {
-    node.only(PRIOR_KEYS)?;
+    node.only(&schema::PRIOR)?;
     let Some(hr) = node.table("hazard_ratio")? else {
         return Err(node.error(
             "hazard_ratio",
@@ -200,11 +191,11 @@ fn read_entry(
 ) -> Result<PriorEntrySpec> {
     let indices = match strata_given {
         Some(all) => {
-            node.only(&ENTRY_KEYS[1..])?;
+            node.only(&schema::PRIOR_SINGLE)?;
             all
         }
         None => {
-            node.only(ENTRY_KEYS)?;
+            node.only(&schema::PRIOR_ENTRY)?;
             let allowed = format!("an array of distinct strata: {}", strata.join(", "));
             match node.str_array("strata")? {
                 Some(names) if !names.is_empty() => {

@@ -5,6 +5,7 @@
 //! allowed. Unknown keys are refused by [`Node::only`], so a misspelt key is an error,
 //! never silently ignored.
 
+use super::schema::Table as Keys;
 use crate::error::{Error, Result};
 use toml::{Table, Value};
 
@@ -107,8 +108,14 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// Refuses any key not in `allowed`.
-    pub(crate) fn only(&self, allowed: &[&str]) -> Result<()> {
+    /// Refuses any key the table does not accept (its keys in [`schema`](super::schema)).
+    pub(crate) fn only(&self, table: &Keys) -> Result<()> {
+        self.only_names(table.keys)
+    }
+
+    /// Refuses any key not in `allowed`: for tables keyed by names the file chose (strata,
+    /// hypotheses), which [`schema`](super::schema) cannot list.
+    pub(crate) fn only_names(&self, allowed: &[&str]) -> Result<()> {
         for (k, v) in self.table {
             if !allowed.contains(&k.as_str()) {
                 return Err(self.error(

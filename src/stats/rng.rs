@@ -16,7 +16,7 @@
 //! top 53 bits; a normal by inversion with AS 241). Unit exponentials, the most frequent draw
 //! (three per screened patient), use the ziggurat of Marsaglia and Tsang (2000) as
 //! `rand_distr::Exp1` implements it: exact in distribution and about five times faster than
-//! -ln U. Its version is pinned by Cargo.lock, and `tests/stability.rs` pins replicate outcomes,
+//! -ln U. Its version is pinned by Cargo.lock, and `tests/it/stability.rs` pins replicate outcomes,
 //! so an upgrade that changed the stream would be caught.
 
 use rand::Rng;

@@ -1,4 +1,4 @@
-# Reference values for tests/mc_adaptive_rpact.rs: rpact's own simulation of two-stage adaptive
+# Reference values for tests/it/mc_adaptive_rpact.rs: rpact's own simulation of two-stage adaptive
 # enrichment designs with a survival endpoint. Run with
 #   Rscript tests/data/rpact_enrichment_survival.R > tests/data/rpact_enrichment_survival.json
 # (R 4.2.2, rpact 3.3.4, mnormt 2.1.1, Debian builds; about 40 minutes on one core).

@@ -1181,7 +1181,7 @@ fn analyze_test_adds_z_p_and_the_estimate() {
     // Without --test the report is unchanged: no `test` field.
     let plain = analyze_oracle(&[]);
     assert!(plain.get("test").is_none(), "{plain}");
-    // FH(0,1): R value from tests/r/nph_oracle.R (see tests/oracle_weighted.rs).
+    // FH(0,1): R value from tests/r/nph_oracle.R (see tests/it/oracle_weighted.rs).
     let fh = analyze_oracle(&["--test", "fh(0,1)"]);
     assert_eq!(fh["test"], "fh(0,1)");
     assert_abs_close!(num(&fh, "z"), 1.0497670616578445, 1e-8);

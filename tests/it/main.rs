@@ -21,6 +21,7 @@ mod cli_scale;
 mod closed_form_boundaries;
 mod compare_analyses;
 mod csv_dataset;
+mod docs;
 mod double_programming_survival;
 mod hand_survival;
 mod interrupt;

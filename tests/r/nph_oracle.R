@@ -1,7 +1,7 @@
-# Reference values for tests/oracle_weighted.rs, computed with R 4.2.2 and survival 3.5-3,
+# Reference values for tests/it/oracle_weighted.rs, computed with R 4.2.2 and survival 3.5-3,
 # mvtnorm 1.1-3 (Debian bookworm: apt-get install r-base-core r-cran-survival r-cran-mvtnorm).
 # Run from the project root:  Rscript tests/r/nph_oracle.R tests/data/oracles/survival-dataset1.csv
-# The printed numbers are pasted into tests/oracle_weighted.rs with this script's name.
+# The printed numbers are pasted into tests/it/oracle_weighted.rs with this script's name.
 suppressMessages(library(survival))
 suppressMessages(library(mvtnorm))
 options(digits = 17)

@@ -1,4 +1,4 @@
-# Oracle: group-sequential boundaries by rpact, for tests/oracle_boundaries.rs (and tests/cli.rs).
+# Oracle: group-sequential boundaries by rpact, for tests/it/oracle_boundaries.rs (and tests/it/cli.rs).
 # Run from the repository root:
 #   Rscript tests/r/oracle_boundaries.R > tests/data/oracles/boundaries.expected.json
 # Needs R with rpact (Debian: apt-get install -y --no-install-recommends r-base-core r-cran-rpact).

@@ -1,4 +1,4 @@
-# Oracle: survival sample sizes by rpact, for tests/oracle_samplesize.rs (and tests/size.rs).
+# Oracle: survival sample sizes by rpact, for tests/it/oracle_samplesize.rs (and tests/it/size.rs).
 # Run from the repository root:
 #   Rscript tests/r/oracle_samplesize.R > tests/data/oracles/samplesize.expected.json
 # Needs R with rpact (Debian: apt-get install -y --no-install-recommends r-base-core r-cran-rpact).

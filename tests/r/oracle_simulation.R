@@ -1,5 +1,5 @@
-# Oracle: rpact's own Monte Carlo simulation of a survival trial, for tests/mc_rpact.rs and
-# tests/mc_sequential.rs. Run from the repository root:
+# Oracle: rpact's own Monte Carlo simulation of a survival trial, for tests/it/mc_rpact.rs and
+# tests/it/mc_sequential.rs. Run from the repository root:
 #   Rscript tests/r/oracle_simulation.R > tests/data/oracles/simulation.expected.json
 # Needs R with rpact (Debian: apt-get install -y --no-install-recommends r-base-core r-cran-rpact).
 #

@@ -1,5 +1,5 @@
 # Oracle: classical survival statistics on tests/data/oracles/survival-dataset1.csv by the
-# survival package, for tests/oracle_survival.rs (and tests/cli.rs). Run from the repository root:
+# survival package, for tests/it/oracle_survival.rs (and tests/it/cli.rs). Run from the repository root:
 #   Rscript tests/r/oracle_survival.R > tests/data/oracles/survival-dataset1.expected.json
 # Needs R with survival (Debian: apt-get install -y --no-install-recommends r-base-core
 # r-cran-survival).

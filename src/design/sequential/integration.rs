@@ -15,7 +15,7 @@
 //! centred on the mean theta sqrt t_k, dense (spacing 3/(2r)) within 3 of the mean and
 //! logarithmically sparse out to about 3 + 4 ln r, cut to the continuation interval with its ends
 //! added, plus the midpoints: at most 12r - 3 points. With r = 32 probabilities are accurate to
-//! about 1e-9 (checked against rpact in tests/oracle_boundaries.rs).
+//! about 1e-9 (checked against rpact in tests/it/oracle_boundaries.rs).
 //!
 //! Look 1 is handled by the same formulas from a point mass at S(0) = 0, t_0 = 0.
 

@@ -57,7 +57,7 @@ impl MonitoringWorkspace {
 
     /// A workspace integrating on a grid with parameter r (clamped to 8..=1000) instead of the
     /// design's: r = 16 is about four times faster than 32; its bounds differ from r = 32 by about 2e-6 in z,
-    /// 1e-8 in nominal p (tests/closed_form_boundaries.rs).
+    /// 1e-8 in nominal p (tests/it/closed_form_boundaries.rs).
     pub fn with_grid(r: usize) -> MonitoringWorkspace {
         MonitoringWorkspace {
             grid_r: Some(r.clamp(8, 1000)),

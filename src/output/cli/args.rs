@@ -8,7 +8,13 @@ use std::path::PathBuf;
 
 /// Monte Carlo simulation of Phase 3 survival trials with biomarker enrichment.
 #[derive(Parser, Debug)]
-#[command(name = "enrichsim", version, about, long_about = None)]
+#[command(
+    name = "enrichsim",
+    version,
+    about,
+    long_about = None,
+    after_help = "The scenario file's keys, their types, units, defaults and allowed values: docs/scenario.md.\nThe fields of every command's JSON output: docs/output.md.\n(Both in the enrichsim repository, beside README.md.)"
+)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
