@@ -126,16 +126,14 @@ fn flatten(value: &Value, prefix: &mut Vec<String>, out: &mut BTreeSet<Vec<Strin
                 prefix.pop();
             }
         }
-        Value::Array(items) => {
-            if items.iter().any(|v| v.is_object() || v.is_array()) {
-                let last = prefix.pop().expect("arrays are fields");
-                prefix.push(format!("{last}[]"));
-                for v in items {
-                    flatten(v, prefix, out);
-                }
-                prefix.pop();
-                prefix.push(last);
+        Value::Array(items) if items.iter().any(|v| v.is_object() || v.is_array()) => {
+            let last = prefix.pop().expect("arrays are fields");
+            prefix.push(format!("{last}[]"));
+            for v in items {
+                flatten(v, prefix, out);
             }
+            prefix.pop();
+            prefix.push(last);
         }
         _ => {}
     }
