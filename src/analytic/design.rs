@@ -72,6 +72,11 @@ pub struct DesignAnalysis {
     pub events_per_look: Vec<f64>,
     /// Subjects to randomise.
     pub subjects: f64,
+    /// The events to plan: `events` rounded up to a whole number.
+    pub events_to_plan: u64,
+    /// The subjects to plan: `subjects` rounded up to a multiple of the allocation block (the
+    /// sum of `design.allocation`, 2 for 1:1), so that the arms are exactly in the ratio.
+    pub subjects_to_plan: u64,
     /// Months to randomise them at the scenario's recruitment rate.
     pub accrual_months: f64,
     /// Months from the last randomisation to the final analysis.
@@ -326,6 +331,11 @@ pub fn analyse_with(
         events,
         events_per_look,
         subjects,
+        events_to_plan: round_up(events, 1),
+        subjects_to_plan: round_up(
+            subjects,
+            u64::from(design.allocation[0] + design.allocation[1]),
+        ),
         accrual_months,
         follow_up_months: follow_up,
         analysis_times,
@@ -347,4 +357,15 @@ pub fn analyse_with(
         strata,
         notes,
     })
+}
+
+/// `x` rounded up to a multiple of `block` (a whole number when `block` is 1), with a
+/// tolerance of 1e-9 so that an exact result such as 242.00000000000003 stays 242; 0 for a
+/// value that is not a finite positive number.
+fn round_up(x: f64, block: u64) -> u64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 0;
+    }
+    let b = block.max(1) as f64;
+    ((x / b - 1e-9).ceil().max(1.0) * b) as u64
 }

@@ -198,7 +198,7 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         strata: scenario.strata.clone(),
         biomarker: scenario.biomarker.as_ref().map(Biomarker::from_spec),
     };
-    let outcomes = scenario
+    let outcomes: Vec<StratumOutcome> = scenario
         .control
         .iter()
         .zip(&scenario.effect.hazard_ratio)
@@ -211,6 +211,27 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
             }
         })
         .collect();
+    // Every derived hazard must be a number the engine can use: the checks of the scenario
+    // bound each input, and this checks what they make together (the cumulative hazard of
+    // each arm over a year, which the event times invert).
+    for (name, o) in scenario.strata.iter().zip(&outcomes) {
+        for (arm, treated) in [("control", false), ("treatment", true)] {
+            let h = o.cumulative(treated, 12.0);
+            if !(h.is_finite() && h > 0.0) {
+                return Err(Error::Scenario {
+                    file: file.to_string(),
+                    key: format!("control.{name}"),
+                    problem: format!(
+                        "the {arm} arm's cumulative hazard over 12 months is not a positive finite number"
+                    ),
+                    value: format!("{h:e}"),
+                    allowed:
+                        "a control model and hazard ratio whose hazards are positive and finite"
+                            .into(),
+                });
+            }
+        }
+    }
     let model = Model {
         population,
         screening: Screening::new(&scenario.enrolment.rate),

@@ -8,6 +8,7 @@
 
 mod calibration;
 mod hypotheses;
+mod limits;
 mod overrides;
 mod prior;
 mod reader;
@@ -15,6 +16,7 @@ pub mod schema;
 mod timing;
 
 use crate::error::{Error, Result};
+use limits::{HR_ALLOWED, MEDIAN_ALLOWED, within};
 use reader::{Node, show, stratum_indices, usage_allowed};
 use std::path::Path;
 use toml::{Table, Value};
@@ -25,6 +27,7 @@ pub use calibration::{
     MAX_CALIBRATION_TARGETS,
 };
 pub use hypotheses::HypothesesSpec;
+pub use limits::{HAZARD_RATIO, MAX_HAZARD_PER_MONTH, MAX_RATE_PER_MONTH, MEDIAN_MONTHS};
 pub use overrides::apply as apply_override;
 pub use prior::{PriorEntrySpec, PriorSpec};
 pub use timing::AnalysisSpec;
@@ -291,11 +294,19 @@ impl Scenario {
 
     /// Reads a scenario from a parsed TOML table.
     pub fn from_table(table: &Table, file: &str) -> Result<Scenario> {
+        refuse_control_keys(table, "", file)?;
         let root = Node::root(file, table);
         root.only(&schema::TOP)?;
         let name = root.req_str("name", "a non-empty string")?.to_string();
         if name.trim().is_empty() {
             return Err(root.bad_value("name", "empty", "a non-empty string"));
+        }
+        if name.contains(['\n', '\t']) {
+            return Err(root.bad_value(
+                "name",
+                "a line break or tab in the name",
+                "one line of text (the description may have several)",
+            ));
         }
         let description = root.str("description")?.map(str::to_string);
 
@@ -498,6 +509,51 @@ fn read_control(
 
 const HAZARD_FORMS: &str = "exactly one of median = m; survival = s, at = t (optional shape = k: Weibull); weibull = { median, shape } or { survival, at, shape }; piecewise = { starts, rates }";
 
+/// Checks the median a survival point implies (`S(at) = survival`), which may lie outside
+/// [`MEDIAN_MONTHS`] when the point is extreme (survival = 0.999999999 at 1 month).
+fn check_implied_median(node: &Node, point: &SurvivalAt, median: f64) -> Result<()> {
+    if within(MEDIAN_MONTHS, median) {
+        return Ok(());
+    }
+    Err(node.bad_self(
+        &format!(
+            "survival {} at {} months implies a median of {median:.4e} months",
+            point.survival, point.at
+        ),
+        format!("a survival point whose median is {MEDIAN_ALLOWED}"),
+    ))
+}
+
+/// Refuses a key with a control character anywhere in the file (a quoted key such as
+/// `"low\u0000" = ...`), which would otherwise be printed raw in reports.
+fn refuse_control_keys(table: &Table, path: &str, file: &str) -> Result<()> {
+    for (k, v) in table {
+        let here = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
+        if k.chars().any(char::is_control) {
+            return Err(Error::Scenario {
+                file: file.to_string(),
+                key: format!("{here:?}"),
+                problem: "a control character in a key".into(),
+                value: show(v),
+                allowed: "keys of printable characters".into(),
+            });
+        }
+        let tables: Vec<&Table> = match v {
+            Value::Table(t) => vec![t],
+            Value::Array(items) => items.iter().filter_map(Value::as_table).collect(),
+            _ => Vec::new(),
+        };
+        for t in tables {
+            refuse_control_keys(t, &here, file)?;
+        }
+    }
+    Ok(())
+}
+
 /// What `survival` may be.
 const SURVIVAL_ALLOWED: &str = "a proportion alive strictly between 0 and 1";
 /// What `at` may be.
@@ -565,7 +621,7 @@ fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
         ));
     }
     if node.has("median") {
-        let median = node.req_f64_where("median", "a number of months > 0", |x| x > 0.0)?;
+        let median = node.req_f64_where("median", MEDIAN_ALLOWED, |x| within(MEDIAN_MONTHS, x))?;
         return Ok((HazardSpec::Exponential { median }, None));
     }
     if point_form {
@@ -579,6 +635,10 @@ fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
                 shape,
             },
         };
+        let (HazardSpec::Exponential { median } | HazardSpec::Weibull { median, .. }) = spec else {
+            unreachable!("a survival point gives an exponential or a Weibull model")
+        };
+        check_implied_median(node, &point, median)?;
         return Ok((spec, Some(point)));
     }
     if let Some(w) = node.table("weibull")? {
@@ -591,12 +651,13 @@ fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
         if w.has("survival") || w.has("at") {
             let point = read_survival_at(&w)?;
             let median = point.weibull_median(shape);
+            check_implied_median(&w, &point, median)?;
             return Ok((HazardSpec::Weibull { median, shape }, Some(point)));
         }
         let median = w.req_f64_where(
             "median",
-            "a number of months > 0 (or survival = s, at = t instead)",
-            |x| x > 0.0,
+            "a number of months in [0.01, 100000] (or survival = s, at = t instead)",
+            |x| within(MEDIAN_MONTHS, x),
         )?;
         return Ok((HazardSpec::Weibull { median, shape }, None));
     }
@@ -641,6 +702,13 @@ fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
     if rates.iter().any(|&r| r < 0.0) {
         return Err(p.bad_value("rates", "negative hazard", "hazards per month >= 0"));
     }
+    if rates.iter().any(|&r| r > MAX_HAZARD_PER_MONTH) {
+        return Err(p.bad_value(
+            "rates",
+            "a hazard too large to simulate",
+            format!("hazards per month in [0, {MAX_HAZARD_PER_MONTH}]"),
+        ));
+    }
     if rates.iter().all(|&r| r == 0.0) {
         return Err(p.bad_value("rates", "all hazards are zero", "at least one hazard > 0"));
     }
@@ -649,7 +717,7 @@ fn read_hazard(node: &Node) -> Result<(HazardSpec, Option<SurvivalAt>)> {
 
 fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
     node.only(&schema::EFFECT)?;
-    let hr_allowed = "a number > 0, a list of { from, hr } pieces starting at from = 0, or a table with one of those per stratum";
+    let hr_allowed = "a hazard ratio in [0.001, 1000], a list of { from, hr } pieces starting at from = 0, or a table with one of those per stratum";
     let mut schedule = vec![Vec::new(); strata.len()];
     let hazard_ratio = match node.raw("hazard_ratio") {
         None => {
@@ -675,9 +743,11 @@ fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
                         }
                     }
                     _ => hrs.push(
-                        t.f64_where(s, "a hazard ratio > 0, or a list of { from, hr }", |x| {
-                            x > 0.0
-                        })?
+                        t.f64_where(
+                            s,
+                            "a hazard ratio in [0.001, 1000], or a list of { from, hr }",
+                            |x| within(HAZARD_RATIO, x),
+                        )?
                         .ok_or_else(|| {
                             t.error(
                                 s,
@@ -700,7 +770,7 @@ fn read_effect(node: &Node, strata: &[String]) -> Result<EffectSpec> {
             vec![last; strata.len()]
         }
         Some(_) => {
-            let hr = node.req_f64_where("hazard_ratio", hr_allowed, |x| x > 0.0)?;
+            let hr = node.req_f64_where("hazard_ratio", hr_allowed, |x| within(HAZARD_RATIO, x))?;
             vec![hr; strata.len()]
         }
     };
@@ -748,7 +818,7 @@ fn read_hr_pieces(node: &Node, k: &str) -> Result<Vec<HrPiece>> {
         let piece = node.child(node.key(&format!("{k}.{i}")), t);
         piece.only(&schema::HR_PIECE)?;
         let from = piece.req_f64_where("from", "months >= 0", |x| x >= 0.0 && x.is_finite())?;
-        let hr = piece.req_f64_where("hr", "a hazard ratio > 0", |x| x > 0.0 && x.is_finite())?;
+        let hr = piece.req_f64_where("hr", HR_ALLOWED, |x| within(HAZARD_RATIO, x))?;
         pieces.push(HrPiece { from, hr });
     }
     if pieces[0].from != 0.0 || pieces.windows(2).any(|w| w[1].from <= w[0].from) {
@@ -763,7 +833,8 @@ fn read_hr_pieces(node: &Node, k: &str) -> Result<Vec<HrPiece>> {
 
 fn read_enrolment(node: &Node) -> Result<EnrolmentSpec> {
     node.only(&schema::ENROLMENT)?;
-    let rate_allowed = "a number > 0, or an array of { from, per_month } starting at from = 0";
+    let rate_allowed =
+        "a number in (0, 1000000], or an array of { from, per_month } starting at from = 0";
     let rate = match node.raw("rate") {
         None => {
             return Err(node.error("rate", "required key is missing", "(missing)", rate_allowed));
@@ -782,8 +853,11 @@ fn read_enrolment(node: &Node) -> Result<EnrolmentSpec> {
                 let piece = node.child(node.key(&format!("rate.{i}")), t);
                 piece.only(&schema::RATE_PIECE)?;
                 let from = piece.req_f64_where("from", "months >= 0", |x| x >= 0.0)?;
-                let per_month =
-                    piece.req_f64_where("per_month", "patients per month >= 0", |x| x >= 0.0)?;
+                let per_month = piece.req_f64_where(
+                    "per_month",
+                    "patients per month in [0, 1000000]",
+                    |x| (0.0..=MAX_RATE_PER_MONTH).contains(&x),
+                )?;
                 pieces.push(RatePiece { from, per_month });
             }
             if pieces.is_empty()
@@ -808,7 +882,8 @@ fn read_enrolment(node: &Node) -> Result<EnrolmentSpec> {
             pieces
         }
         Some(_) => {
-            let per_month = node.req_f64_where("rate", rate_allowed, |x| x > 0.0)?;
+            let per_month =
+                node.req_f64_where("rate", rate_allowed, |x| x > 0.0 && x <= MAX_RATE_PER_MONTH)?;
             vec![RatePiece {
                 from: 0.0,
                 per_month,

@@ -9,12 +9,29 @@
 use crate::error::{Error, Result};
 use toml::{Table, Value};
 
-/// Parses the value part of an override as TOML, falling back to a bare string.
-fn parse_value(text: &str) -> Value {
+/// Parses the value part of an override as TOML; a bare word (`logrank`) that is not TOML is
+/// taken as a string. A value that looks like TOML (it starts with `[`, `{`, a quote, a digit,
+/// a sign or a dot) and does not parse is an error with TOML's own message, never a string.
+fn parse_value(text: &str) -> std::result::Result<Value, String> {
     let trimmed = text.trim();
     match toml::from_str::<Table>(&format!("v = {trimmed}")) {
-        Ok(mut t) => t.remove("v").unwrap_or(Value::String(trimmed.to_string())),
-        Err(_) => Value::String(trimmed.to_string()),
+        Ok(mut t) => Ok(t.remove("v").unwrap_or(Value::String(trimmed.to_string()))),
+        Err(e) => {
+            let looks_like_toml = trimmed
+                .chars()
+                .next()
+                .is_none_or(|c| "[{\"'+-.".contains(c) || c.is_ascii_digit());
+            if looks_like_toml {
+                let message = e.message().trim().replace('\n', " ");
+                Err(if trimmed.is_empty() {
+                    "an empty value".to_string()
+                } else {
+                    format!("not valid TOML ({message})")
+                })
+            } else {
+                Ok(Value::String(trimmed.to_string()))
+            }
+        }
     }
 }
 
@@ -38,7 +55,13 @@ pub fn apply(table: &mut Table, file: &str, assignment: &str) -> Result<()> {
             "dotted keys such as design.sample_size",
         ));
     }
-    let value = parse_value(value);
+    let value = parse_value(value).map_err(|problem| {
+        bad(
+            path.trim(),
+            &problem,
+            "a TOML value: 400, 0.7, \"text\", [1, 2], { events = 300 }, or a bare word for a string",
+        )
+    })?;
     let mut slot: &mut Table = table;
     let mut depth = 0;
     // Descend through tables, creating the missing ones.

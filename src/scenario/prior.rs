@@ -18,6 +18,7 @@
 //! `hazard_ratio = { estimate = 0.7, lower = 0.5, upper = 0.98 }`. Strata that no entry covers
 //! keep `[effect]`'s fixed hazard ratio.
 
+use super::limits::{HAZARD_RATIO, HR_ALLOWED, within};
 use super::reader::{Node, stratum_indices};
 use super::schema;
 use crate::error::Result;
@@ -220,10 +221,10 @@ fn read_entry(
             }
         }
     };
-    let hr = "a hazard ratio > 0";
-    let estimate = node.req_f64_where("estimate", hr, |x| x > 0.0)?;
-    let lower = node.req_f64_where("lower", hr, |x| x > 0.0)?;
-    let upper = node.req_f64_where("upper", hr, |x| x > 0.0)?;
+    let hr = HR_ALLOWED;
+    let estimate = node.req_f64_where("estimate", hr, |x| within(HAZARD_RATIO, x))?;
+    let lower = node.req_f64_where("lower", hr, |x| within(HAZARD_RATIO, x))?;
+    let upper = node.req_f64_where("upper", hr, |x| within(HAZARD_RATIO, x))?;
     if !(lower <= estimate && estimate <= upper) {
         return Err(node.bad_self(
             "the interval does not contain the estimate",

@@ -28,6 +28,10 @@ pub(crate) fn show(value: &Value) -> String {
                 .collect();
             format!("{{ {} }}", inner.join(", "))
         }
+        // A float far from 1 in scientific notation (TOML writes 1e-320 with 320 zeros).
+        Value::Float(x) if *x != 0.0 && x.is_finite() && !(1e-4..1e15).contains(&x.abs()) => {
+            format!("{x:e}")
+        }
         other => other.to_string(),
     };
     if text.chars().count() > 80 {
@@ -235,7 +239,20 @@ impl<'a> Node<'a> {
     pub(crate) fn str(&self, k: &str) -> Result<Option<&'a str>> {
         match self.table.get(k) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(Value::String(s)) => {
+                if let Some(c) = s
+                    .chars()
+                    .find(|&c| c.is_control() && c != '\n' && c != '\t')
+                {
+                    return Err(self.error(
+                        k,
+                        format!("a control character ({:?}) in the text", c),
+                        format!("{s:?}"),
+                        "printable text (tabs and line breaks allowed)",
+                    ));
+                }
+                Ok(Some(s.as_str()))
+            }
             Some(v) => Err(self.wrong_type(k, v, "a string")),
         }
     }
@@ -280,6 +297,12 @@ impl<'a> Node<'a> {
         items
             .iter()
             .map(|v| match v {
+                Value::String(s) if s.chars().any(char::is_control) => Err(self.error(
+                    k,
+                    "a control character in a name",
+                    format!("{s:?}"),
+                    "an array of printable names",
+                )),
                 Value::String(s) => Ok(s.clone()),
                 _ => Err(self.bad_value(k, "not an array of strings", "an array of strings")),
             })

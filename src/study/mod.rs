@@ -11,7 +11,7 @@ use crate::analytic::ModelDescription;
 use crate::analytic::{self, DesignAnalysis, Method};
 use crate::error::{Error, Result};
 use crate::model::{self, Design, Model};
-use crate::scenario::Scenario;
+use crate::scenario::{AnalysisSpec, Scenario};
 use crate::simulation::engine::{self, Replicates, RunOptions, TrialOutcome};
 use crate::study::summary::Summary;
 use std::path::Path;
@@ -105,7 +105,37 @@ impl Study {
             summary.analytic_power_logrank = Some(closed.logrank_power);
             summary.analytic_notes = closed.notes;
         }
+        summary.notes.extend(self.looks_note());
         summary
+    }
+
+    /// With interim looks: whether the scenario's deaths fall short of what its looks need for
+    /// the power a single analysis of those deaths would have (the looks' bounds spend alpha
+    /// early, so the same deaths buy less power: the inflation factor). A note saying how many
+    /// deaths the looks need, or None.
+    fn looks_note(&self) -> Option<String> {
+        let plan = self.design.sequential.as_ref()?;
+        let AnalysisSpec::Events(events) = self.design.analysis else {
+            return None;
+        };
+        let mut single = self.design.clone();
+        single.sequential = None;
+        let fixed = analytic::power_analysis(&self.model, &single, Method::Schoenfeld)?.power;
+        if !(fixed > self.design.alpha && fixed < 0.999) {
+            return None;
+        }
+        let needed =
+            analytic::analyse_with(&self.model, &self.design, fixed, Method::Schoenfeld).ok()?;
+        (f64::from(events) < needed.events - 0.5).then(|| {
+            format!(
+                "the {} looks cost power: in a single analysis these {events} deaths give {fixed:.3} \
+                 (closed form); with the looks' bounds that power needs {:.1} deaths ({} to plan; \
+                 enrichsim design --power {fixed:.3})",
+                plan.design.looks(),
+                needed.events,
+                needed.events_to_plan
+            )
+        })
     }
 
     /// The resolved model in closed form, with the scenario's calibrations checked.

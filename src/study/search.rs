@@ -364,11 +364,27 @@ impl Search {
                 ));
             }
             (SizeKey::SampleSize, Some(d)) => {
+                // The follow-up after the last randomisation at which the d-th event is now
+                // expected: analysing there instead makes the sample size matter.
+                let after_last = crate::analytic::power_analysis(
+                    &base.model,
+                    &base.design,
+                    crate::analytic::Method::Schoenfeld,
+                )
+                .and_then(|p| p.looks.last().map(|l| l.time))
+                .map(|t| t - base.model.expected_enrolment_time(&base.design))
+                .filter(|f| f.is_finite() && *f > 0.0);
+                let set = match after_last {
+                    Some(f) => format!(
+                        "--set 'design.analysis={{ after_last = {f:.1} }}' (the {d}th event is expected {f:.1} months after the last randomisation)"
+                    ),
+                    None => "--set 'design.analysis={ after_last = MONTHS }'".to_string(),
+                };
                 return Err(Error::usage(
                     "--key",
                     key.path(),
                     format!(
-                        "design.analysis.events: the analysis waits for {d} events whatever the sample size, so the sample size hardly moves the power (or analyse at a calendar time: design.analysis = {{ calendar = ... }} or {{ after_last = ... }})"
+                        "design.analysis.events: this analysis waits for {d} events whatever the sample size, so the sample size hardly moves the power; to search the sample size, analyse at a fixed follow-up instead: {set}"
                     ),
                 ));
             }

@@ -60,6 +60,15 @@ pub fn parse(text: &str, reps: u64) -> Result<Replicates> {
     if shards == 0 || shard >= shards || shards > MAX_SHARDS {
         return Err(bad());
     }
+    if shard >= reps {
+        return Err(Error::usage(
+            "--shard",
+            text,
+            format!(
+                "a shard with replicates: with --reps {reps}, shard I of N has none when I >= {reps} (use N <= {reps})"
+            ),
+        ));
+    }
     Ok(Replicates {
         total: reps,
         shard,

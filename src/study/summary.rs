@@ -163,6 +163,10 @@ pub struct Summary {
     pub analytic_power_logrank: Option<f64>,
     /// Why the closed form may differ from the simulation (non-proportional hazards, ...).
     pub analytic_notes: Vec<String>,
+    /// Remarks on the design for people (e.g. interim looks that cost the fixed design's power);
+    /// absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Mean events at the analysis.
     pub events_mean: f64,
     /// Mean patients randomised by the analysis.
@@ -296,6 +300,7 @@ impl Summary {
             analytic_power: None,
             analytic_power_logrank: None,
             analytic_notes: Vec::new(),
+            notes: Vec::new(),
             events_mean: mean(outcomes.iter().map(|o| o.events as f64), n),
             randomised_mean: randomised_total / n,
             screened_mean: screened_total / n,

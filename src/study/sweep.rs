@@ -11,6 +11,11 @@
 //! and then the point's values applied, checked like any scenario before anything runs.
 //!
 //! The grid is the Cartesian product of the keys' values, the first key varying slowest.
+//!
+//! One axis may set several keys to the same value: `--vary
+//! 'effect.hazard_ratio.low,effect.hazard_ratio.moderate=0.55,0.65'` moves the hazard ratio of
+//! both strata together (the keys separated by commas before `=`), so a sweep can vary the
+//! effect in a population made of several strata. The axis is named by its keys as given.
 
 use crate::error::{Error, Result};
 use crate::simulation::engine::{RunOptions, TrialOutcome};
@@ -23,10 +28,12 @@ pub const MAX_VALUES: usize = 10_000;
 /// Most points a grid may have.
 pub const MAX_POINTS: usize = 100_000;
 
-/// One varied key and its values, as TOML literals.
+/// One axis of the grid: a varied key (or several keys set alike) and its values, as TOML
+/// literals.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vary {
-    /// The dotted key, as `--set` addresses it.
+    /// The dotted key, as `--set` addresses it; several keys set to the same values are
+    /// separated by commas (`effect.hazard_ratio.low,effect.hazard_ratio.moderate`).
     pub key: String,
     /// The values, as TOML literals (`400`, `0.65`, `"logrank"`, `[1, 2]`).
     pub values: Vec<String>,
@@ -45,13 +52,19 @@ impl Vary {
         let Some((key, values)) = spec.split_once('=') else {
             return Err(bad_vary(spec, VARY_FORMS));
         };
-        let key = key.trim();
-        if key.is_empty() || key.split('.').any(|s| s.trim().is_empty()) {
+        let keys: Vec<&str> = key.split(',').map(str::trim).collect();
+        if keys
+            .iter()
+            .any(|k| k.is_empty() || k.split('.').any(|s| s.trim().is_empty()))
+        {
             return Err(bad_vary(
                 spec,
-                format!("a dotted scenario key before `=`: {VARY_FORMS}"),
+                format!(
+                    "a dotted scenario key (or several, separated by commas) before `=`: {VARY_FORMS}"
+                ),
             ));
         }
+        let key = keys.join(",");
         let values = values.trim();
         let values = match range(values) {
             Some(range) => range.map_err(|why| bad_vary(spec, why))?,
@@ -66,10 +79,12 @@ impl Vary {
                 format!("at most {MAX_VALUES} values per key"),
             ));
         }
-        Ok(Vary {
-            key: key.to_string(),
-            values,
-        })
+        Ok(Vary { key, values })
+    }
+
+    /// The keys this axis sets (one, or several set to the same value).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.key.split(',')
     }
 }
 
@@ -219,14 +234,16 @@ impl Grid {
             .iter()
             .map(|s| Vary::parse(s))
             .collect::<Result<Vec<_>>>()?;
-        for (i, v) in vary.iter().enumerate() {
-            if vary[..i].iter().any(|w| w.key == v.key) {
+        let mut seen: Vec<&str> = Vec::new();
+        for key in vary.iter().flat_map(Vary::keys) {
+            if seen.contains(&key) {
                 return Err(Error::usage(
                     "--vary",
-                    &v.key,
+                    key,
                     "each key varied once (list all its values in one --vary)",
                 ));
             }
+            seen.push(key);
         }
         let points = vary
             .iter()
@@ -263,12 +280,13 @@ impl Grid {
         values
     }
 
-    /// The `--set` assignments of point `i`: `key=value`, one per varied key.
+    /// The `--set` assignments of point `i`: `key=value`, one per varied key (every key of an
+    /// axis that sets several).
     pub fn assignments(&self, i: usize) -> Vec<String> {
         self.vary
             .iter()
             .zip(self.values(i))
-            .map(|(v, value)| format!("{}={value}", v.key))
+            .flat_map(|(v, value)| v.keys().map(move |key| format!("{key}={value}")))
             .collect()
     }
 }

@@ -148,7 +148,7 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         "hazard ratio 0",
         "high = 1.0 }",
         "high = 0.0 }",
-        &["key `effect.hazard_ratio.high`", "got 0.0", "> 0"],
+        &["key `effect.hazard_ratio.high`", "got 0.0", "[0.001, 1000]"],
     ),
     bad(
         "negative hazard ratio",
@@ -428,7 +428,11 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         "piecewise hazard ratio of 0",
         "low = 0.7,",
         "low = [{ from = 0.0, hr = 1.0 }, { from = 3.0, hr = 0.0 }],",
-        &["key `effect.hazard_ratio.low.1.hr`", "got 0.0", "> 0"],
+        &[
+            "key `effect.hazard_ratio.low.1.hr`",
+            "got 0.0",
+            "[0.001, 1000]",
+        ],
     ),
     bad(
         "piecewise hazard ratio with an unknown key",

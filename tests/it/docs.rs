@@ -280,3 +280,61 @@ fn help_names_the_reference_documents() {
         "{help}"
     );
 }
+
+/// The number after `marker` in `text` (digits, a point, a minus sign).
+fn number_after(text: &str, marker: &str) -> Option<f64> {
+    let rest = &text[text.find(marker)? + marker.len()..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(rest.len());
+    rest[..end].trim_end_matches('.').parse().ok()
+}
+
+#[test]
+fn the_shipped_scenarios_comments_state_their_closed_form_design() {
+    // Each shipped scenario whose analysis line says what `enrichsim design --power 0.9` gives
+    // (`# design --power 0.9: 241.4 deaths (242) at the average HR 0.659; these 230: power 0.886
+    // (closed form)`) must say it truly, to the digits written.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+    {
+        let text = std::fs::read_to_string(path).unwrap();
+        let Some(line) = text.lines().find(|l| l.contains("# design --power 0.9:")) else {
+            continue;
+        };
+        let comment = &line[line.find("# design --power 0.9:").unwrap()..];
+        let design: Value = serde_json::from_str(&stdout_of(
+            enrichsim()
+                .arg("design")
+                .arg(path)
+                .args(["--power", "0.9", "--format", "json"]),
+        ))
+        .unwrap();
+        let name = path.file_name().unwrap().to_string_lossy();
+        let said = |marker: &str| {
+            number_after(comment, marker).unwrap_or_else(|| panic!("{name}: no `{marker}` figure"))
+        };
+        let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
+        let f = |k: &str| design[k].as_f64().unwrap();
+        assert_eq!(said("0.9: "), round(f("events"), 1), "{name}: {comment}");
+        assert_eq!(said("deaths ("), f("events_to_plan"), "{name}: {comment}");
+        assert_eq!(
+            said("average HR "),
+            round(f("average_hr_at_scenario"), 3),
+            "{name}: {comment}"
+        );
+        assert_eq!(said(": power "), round(f("power"), 3), "{name}: {comment}");
+        let events = number_after(line, "events = ").unwrap();
+        assert_eq!(said("these "), events, "{name}: {comment}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} scenarios state their design");
+}

@@ -16,6 +16,7 @@ mod boundaries_api;
 mod calibration;
 mod cli;
 mod cli_design;
+mod cli_hardening;
 mod cli_hypotheses;
 mod cli_scale;
 mod closed_form_boundaries;

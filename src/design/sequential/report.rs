@@ -224,7 +224,50 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         return Err(Error::usage("--events", e, "a number of events > 0"));
     }
     let kind = DesignKind::parse(&opts.spending, opts.gamma, opts.rho, opts.delta)?;
+    // A parameter the design does not use is a mistake (a spending name mistyped, or the
+    // parameter meant for another design), never silently ignored.
+    let unused = |option: &str, value: Option<f64>, used: bool, needs: &str| -> Result<()> {
+        match value {
+            Some(v) if !used => Err(Error::usage(
+                option,
+                v,
+                format!("only with {needs} (this design is {})", kind.describe()),
+            )),
+            _ => Ok(()),
+        }
+    };
+    unused(
+        "--gamma",
+        opts.gamma,
+        matches!(
+            kind,
+            DesignKind::Spending(SpendingFunction::HwangShihDeCani { .. })
+        ),
+        "--spending asHSD",
+    )?;
+    unused(
+        "--rho",
+        opts.rho,
+        matches!(
+            kind,
+            DesignKind::Spending(SpendingFunction::KimDeMets { .. })
+        ),
+        "--spending asKD",
+    )?;
+    unused(
+        "--delta",
+        opts.delta,
+        matches!(kind, DesignKind::WangTsiatis { .. }),
+        "--spending WT",
+    )?;
     let (futility, futility_text) = parse_futility(opts, &timing)?;
+    if opts.binding && matches!(futility, Futility::None) {
+        return Err(Error::usage(
+            "--binding",
+            "true",
+            "only with a futility rule (--futility z:..., hr:... or a beta-spending name)",
+        ));
+    }
     let spec = DesignSpec {
         kind,
         alpha: opts.alpha,

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::output::report::{self, Format};
-use crate::simulation::engine::RunOptions;
+use crate::simulation::engine::{MAX_THREADS, RunOptions};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -29,17 +29,6 @@ pub struct ScenarioArgs {
     /// Override one scenario value: KEY.PATH=VALUE (TOML syntax), repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-}
-
-/// Options for where and how a report is written.
-#[derive(Args, Debug, Clone)]
-pub struct OutputArgs {
-    /// Output format: text, json, csv or markdown.
-    #[arg(long, default_value = "text")]
-    pub format: String,
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
 }
 
 /// The commands.
@@ -73,13 +62,13 @@ pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Number of replicates.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, allow_negative_numbers = true, value_parser = replicates)]
     pub reps: u64,
     /// Master seed: the same seed gives the same bytes of output.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = seed)]
     pub seed: u64,
     /// Worker threads (default: all cores). The result does not depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = threads)]
     pub threads: Option<usize>,
     /// No progress bar.
     #[arg(long, short = 'q')]
@@ -102,13 +91,13 @@ pub struct CompareArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Number of replicates per design.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, allow_negative_numbers = true, value_parser = replicates)]
     pub reps: u64,
     /// Master seed, the same for every design.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = seed)]
     pub seed: u64,
     /// Worker threads (default: all cores). The result does not depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = threads)]
     pub threads: Option<usize>,
     /// No progress bar.
     #[arg(long, short = 'q')]
@@ -129,13 +118,13 @@ pub struct SweepArgs {
     #[command(flatten)]
     pub sim: SimulationArgs,
     /// Target power: a dashed line on the plot.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
     pub target_power: Option<f64>,
     /// Draw the power curves (against the first varied key) to FILE.svg or FILE.png.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
-    pub output: ReportArgs,
+    pub output: OutputArgs,
 }
 
 // The arguments of `enrichsim size` (documented on [`Command::Size`]).
@@ -144,7 +133,7 @@ pub struct SizeArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// The power to reach.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
     pub target_power: f64,
     /// The key to search: design.sample_size or design.analysis.events (default: the events
     /// of an event-driven analysis, otherwise the sample size).
@@ -153,7 +142,7 @@ pub struct SizeArgs {
     #[command(flatten)]
     pub sim: SimulationArgs,
     #[command(flatten)]
-    pub output: ReportArgs,
+    pub output: OutputArgs,
 }
 
 // The arguments of `enrichsim merge` (documented on [`Command::Merge`]).
@@ -166,7 +155,7 @@ pub struct MergeArgs {
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
-    pub output: ReportArgs,
+    pub output: OutputArgs,
 }
 
 // The arguments of `enrichsim validate` (documented on [`Command::Validate`]).
@@ -184,7 +173,7 @@ pub struct DesignArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Target power (default: the scenario's design.sequential.power, else 0.9).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = number)]
     pub power: Option<f64>,
     /// Required events by schoenfeld or freedman.
     #[arg(long, default_value = "schoenfeld")]
@@ -235,14 +224,14 @@ pub struct AnalyzeArgs {
 #[derive(Args, Debug, Clone)]
 pub struct SimulationArgs {
     /// Replicates (per point).
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, allow_negative_numbers = true, value_parser = replicates)]
     pub reps: u64,
     /// Master seed: the same seed gives the same bytes of output, and the same replicate streams
     /// at every point.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = seed)]
     pub seed: u64,
     /// Worker threads (default: all cores). The result does not depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = threads)]
     pub threads: Option<usize>,
     /// No progress bar.
     #[arg(long, short = 'q')]
@@ -253,11 +242,11 @@ pub struct SimulationArgs {
     pub shard: Option<String>,
 }
 
-/// Where and how a table or search report is written.
+/// Where and how a report is written (every command alike).
 #[derive(Args, Debug, Clone)]
-pub struct ReportArgs {
-    /// Output format: text, json, csv or markdown (default: from the --output extension, CSV
-    /// for other files; text on standard output).
+pub struct OutputArgs {
+    /// Output format: text, json, csv or markdown (default: from the --output file's extension,
+    /// .json, .md, .txt and CSV for any other; text on standard output).
     #[arg(long)]
     pub format: Option<String>,
     /// Write the report to FILE (atomically) instead of standard output.
@@ -265,7 +254,7 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 }
 
-impl ReportArgs {
+impl OutputArgs {
     /// The format, and the output checked before any work. A shard file is always JSON: no
     /// --format with --shard.
     pub(super) fn prepare(&self, shard: bool) -> Result<Format> {
@@ -300,28 +289,28 @@ impl SimulationArgs {
 #[derive(Args, Debug, Clone)]
 pub struct BoundaryArgs {
     /// Number of looks K (interims plus the final analysis).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, allow_negative_numbers = true, value_parser = looks)]
     pub looks: usize,
     /// Design: asOF (ldobf), asP (ldpocock), asHSD/hsd:G, asKD/kd:RHO, OF (obf), P (pocock), WT/wt:DELTA.
     #[arg(long, default_value = "asOF")]
     pub spending: String,
     /// Hwang-Shih-DeCani gamma (with asHSD).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = number)]
     pub gamma: Option<f64>,
     /// Kim-DeMets rho (with asKD).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
     pub rho: Option<f64>,
     /// Wang-Tsiatis Delta (with WT).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = number)]
     pub delta: Option<f64>,
     /// Information fractions t1,...,tK (default: equally spaced).
     #[arg(long, value_delimiter = ',')]
     pub timing: Option<Vec<f64>>,
     /// One-sided significance level.
-    #[arg(long, default_value_t = 0.025)]
+    #[arg(long, default_value_t = 0.025, allow_negative_numbers = true, value_parser = number)]
     pub alpha: f64,
     /// Target power: adds the drift, the inflation factor and exit probabilities under H1.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
     pub power: Option<f64>,
     /// Futility: none, z:V1,..., hr:V1,... (needs --events), or a beta-spending name (asOF, hsd:G, ...).
     #[arg(long, allow_hyphen_values = true)]
@@ -330,23 +319,11 @@ pub struct BoundaryArgs {
     #[arg(long)]
     pub binding: bool,
     /// Events at the final look: adds the hazard ratio at each bound.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
     pub events: Option<f64>,
     /// Allocation ratio r (treatment : control = r : 1), for the hazard ratios.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true, value_parser = number)]
     pub allocation: f64,
-}
-
-impl OutputArgs {
-    /// Parses `--format` and checks `--output` before any work, so a long run does not end in
-    /// a write error.
-    pub(super) fn prepare(&self) -> Result<Format> {
-        let format = Format::parse(&self.format)?;
-        if let Some(path) = &self.output {
-            report::check_output(path)?;
-        }
-        Ok(format)
-    }
 }
 
 /// The error for --format given with --shard.
@@ -356,4 +333,42 @@ pub(super) fn shard_format(format: &str) -> Error {
         format,
         "no --format with --shard (a shard file is JSON; give --format to merge)",
     )
+}
+
+/// A whole number in `lo..=hi`, or the range as the message.
+fn whole(text: &str, lo: u64, hi: u64) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|v| (lo..=hi).contains(v))
+        .ok_or_else(|| format!("a whole number in {lo}..={hi}"))
+}
+
+/// `--reps`: replicates, 1 to 10^9.
+fn replicates(text: &str) -> Result<u64, String> {
+    whole(text, 1, 1_000_000_000)
+}
+
+/// `--seed`: any 64-bit whole number.
+fn seed(text: &str) -> Result<u64, String> {
+    whole(text, 0, u64::MAX)
+}
+
+/// `--threads`: 1 to [`MAX_THREADS`].
+fn threads(text: &str) -> Result<usize, String> {
+    whole(text, 1, MAX_THREADS as u64).map(|t| t as usize)
+}
+
+/// `--looks`: 1 to 20 analyses.
+fn looks(text: &str) -> Result<usize, String> {
+    whole(text, 1, 20).map(|k| k as usize)
+}
+
+/// A finite number.
+fn number(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| "a finite number".to_string())
 }

@@ -3,7 +3,7 @@
 use super::args::*;
 use super::terminal::{Bar, emit_to, interrupt, interrupted, progress_bar, read_scenario};
 use crate::error::{Error, Result};
-use crate::output::report::{self, Format};
+use crate::output::report;
 use crate::study::shard::{Job, ShardFile, Simulated};
 use std::io::IsTerminal;
 
@@ -18,7 +18,6 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         shard,
         output,
     } = args;
-    let format = output.prepare()?;
     let sim = SimulationArgs {
         reps,
         seed,
@@ -27,9 +26,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         shard,
     };
     let options = sim.options()?;
-    if options.replicates.is_some() && format != Format::Text {
-        return Err(shard_format(&output.format));
-    }
+    let format = output.prepare(options.replicates.is_some())?;
     let text = read_scenario(&scenario.scenario)?;
     let file = scenario.scenario.display().to_string();
     let loaded = crate::Study::parse(&text, &file, &scenario.set)?;
@@ -66,7 +63,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         quiet,
         output,
     } = args;
-    let format = output.prepare()?;
+    let format = output.prepare(false)?;
     let studies = scenarios
         .iter()
         .map(|path| crate::Study::load(path, &set))
@@ -270,7 +267,7 @@ pub(super) fn merge(args: MergeArgs) -> Result<()> {
 /// `enrichsim validate`.
 pub(super) fn validate(args: ValidateArgs) -> Result<()> {
     let ValidateArgs { scenario, output } = args;
-    let format = output.prepare()?;
+    let format = output.prepare(false)?;
     let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
     emit(&report::render(&loaded.describe(), format), &output)
 }
@@ -283,7 +280,7 @@ pub(super) fn design(args: DesignArgs) -> Result<()> {
         method,
         output,
     } = args;
-    let format = output.prepare()?;
+    let format = output.prepare(false)?;
     let method = crate::analytic::Method::parse(&method)?;
     let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
     let analysis = loaded.design(power, method)?;
@@ -293,7 +290,7 @@ pub(super) fn design(args: DesignArgs) -> Result<()> {
 /// `enrichsim boundaries`.
 pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
     let BoundariesArgs { design, output } = args;
-    let format = output.prepare()?;
+    let format = output.prepare(false)?;
     let options = crate::design::sequential::BoundaryOptions {
         looks: design.looks,
         timing: design.timing,
@@ -324,7 +321,7 @@ pub(super) fn analyze(args: AnalyzeArgs) -> Result<()> {
         test,
         output,
     } = args;
-    let format = output.prepare()?;
+    let format = output.prepare(false)?;
     let test = match &test {
         None => None,
         Some(name) => {

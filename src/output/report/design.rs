@@ -47,7 +47,17 @@ impl Tabular for DesignAnalysis {
         }
         required.extend([
             Row::num("events", "events required", self.events, 1),
+            Row::new(
+                "events_to_plan",
+                "events to plan (rounded up)",
+                self.events_to_plan.to_string(),
+            ),
             Row::num("subjects", "subjects to randomise", self.subjects, 1),
+            Row::new(
+                "subjects_to_plan",
+                "subjects to plan (rounded up to the allocation block)",
+                self.subjects_to_plan.to_string(),
+            ),
             Row::num(
                 "accrual_months",
                 "months to randomise them",

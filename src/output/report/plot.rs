@@ -98,8 +98,30 @@ fn number(literal: &str) -> Option<f64> {
     }
 }
 
-/// An axis title with units for a scenario key.
+/// The stratum names of an axis that sets the hazard ratio of several strata alike
+/// (`effect.hazard_ratio.low,effect.hazard_ratio.moderate`), if that is what it sets.
+fn hazard_ratio_strata(key: &str) -> Option<Vec<&str>> {
+    key.split(',')
+        .map(|k| k.strip_prefix("effect.hazard_ratio."))
+        .collect::<Option<Vec<_>>>()
+        .filter(|s| s.len() > 1 && s.iter().all(|s| !s.contains('.')))
+}
+
+/// An axis title with units for a scenario key (or several keys set alike).
 pub fn axis_label(key: &str) -> String {
+    if let Some(strata) = hazard_ratio_strata(key) {
+        return format!(
+            "Hazard ratio in strata {} alike (treatment / control)",
+            strata.join(", ")
+        );
+    }
+    if key.contains(',') {
+        return key
+            .split(',')
+            .map(axis_label)
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
     let parts: Vec<&str> = key.split('.').collect();
     match parts.as_slice() {
         ["design", "sample_size"] => "Sample size (patients randomised)".into(),
@@ -125,8 +147,18 @@ pub fn axis_label(key: &str) -> String {
     }
 }
 
-/// A short name for a key in a legend.
+/// A short name for a key (or several keys set alike) in a legend.
 fn short_label(key: &str) -> String {
+    if let Some(strata) = hazard_ratio_strata(key) {
+        return format!("HR {}", strata.join(", "));
+    }
+    if key.contains(',') {
+        return key
+            .split(',')
+            .map(short_label)
+            .collect::<Vec<_>>()
+            .join(" = ");
+    }
     let parts: Vec<&str> = key.split('.').collect();
     match parts.as_slice() {
         ["design", "sample_size"] => "N".into(),
@@ -453,6 +485,14 @@ mod tests {
         assert!(axis_label("design.analysis.calendar").contains("months"));
         assert_eq!(axis_label("x.y"), "x.y");
         assert_eq!(short_label("effect.hazard_ratio.low"), "HR low");
+        assert_eq!(
+            short_label("effect.hazard_ratio.low,effect.hazard_ratio.moderate"),
+            "HR low, moderate"
+        );
+        assert_eq!(
+            axis_label("effect.hazard_ratio.low,effect.hazard_ratio.moderate"),
+            "Hazard ratio in strata low, moderate alike (treatment / control)"
+        );
         assert_eq!(tick(0.65), "0.65");
         assert_eq!(tick(400.0), "400");
         assert_eq!(number("400"), Some(400.0));

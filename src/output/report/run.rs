@@ -10,29 +10,8 @@ impl Tabular for Summary {
     /// The closed form's caveats, shown when it and the simulation differ by more than
     /// [`VISIBLE_GAP_SE`] Monte Carlo SE (JSON always carries them, as `analytic_notes`).
     fn notes(&self) -> Vec<String> {
-        let Some(a) = self.analytic_power else {
-            return Vec::new();
-        };
-        if self.prior.is_some() {
-            // The closed form is at [effect]'s fixed hazard ratios, not over the prior.
-            return Vec::new();
-        }
-        let gap = self.power - a;
-        let se = self.power_se.max(1e-12);
-        if gap.is_nan() || gap.abs() <= VISIBLE_GAP_SE * se {
-            return Vec::new();
-        }
-        let mut notes = vec![format!(
-            "simulated and closed-form power differ by {gap:+.4} ({:.1} Monte Carlo SE){}",
-            gap / se,
-            if self.analytic_notes.is_empty() {
-                ": the closed form rests on the log-rank's large-sample normal approximation"
-                    .to_string()
-            } else {
-                "; the closed form's approximations:".to_string()
-            }
-        )];
-        notes.extend(self.analytic_notes.iter().cloned());
+        let mut notes = self.notes.clone();
+        notes.extend(self.analytic_gap_notes());
         notes
     }
 
@@ -98,7 +77,11 @@ impl Tabular for Summary {
             ),
             Row::num(
                 "z_critical",
-                "critical z of a single analysis",
+                if self.stages.is_empty() {
+                    "critical z of a single analysis"
+                } else {
+                    "critical z, fixed design (unused with looks)"
+                },
                 self.z_critical,
                 4,
             ),
@@ -498,4 +481,35 @@ fn column_name(test: &str) -> String {
         })
         .collect();
     mapped.trim_end_matches('_').replace("__", "_")
+}
+
+impl Summary {
+    /// The note on a visible gap between the simulated and the closed-form power, with the
+    /// closed form's approximations.
+    fn analytic_gap_notes(&self) -> Vec<String> {
+        let Some(a) = self.analytic_power else {
+            return Vec::new();
+        };
+        if self.prior.is_some() {
+            // The closed form is at [effect]'s fixed hazard ratios, not over the prior.
+            return Vec::new();
+        }
+        let gap = self.power - a;
+        let se = self.power_se.max(1e-12);
+        if gap.is_nan() || gap.abs() <= VISIBLE_GAP_SE * se {
+            return Vec::new();
+        }
+        let mut notes = vec![format!(
+            "simulated and closed-form power differ by {gap:+.4} ({:.1} Monte Carlo SE){}",
+            gap / se,
+            if self.analytic_notes.is_empty() {
+                ": the closed form rests on the log-rank's large-sample normal approximation"
+                    .to_string()
+            } else {
+                "; the closed form's approximations:".to_string()
+            }
+        )];
+        notes.extend(self.analytic_notes.iter().cloned());
+        notes
+    }
 }

@@ -320,8 +320,17 @@ pub struct RunOptions {
     pub replicates: Option<Replicates>,
 }
 
+/// Most worker threads `--threads` may ask for. The pool itself never has more than
+/// [`THREADS_PER_CORE`] per core, nor more than one per replicate (more threads than that only
+/// cost time and memory: a replicate runs on one thread, and the result never depends on the
+/// thread count).
+pub const MAX_THREADS: usize = 1024;
+
+/// Most pool threads per available core.
+pub const THREADS_PER_CORE: usize = 4;
+
 impl RunOptions {
-    /// Checks the options: at least one replicate, at least one thread.
+    /// Checks the options: replicates in 1..=10^9, threads in 1..=[`MAX_THREADS`].
     pub fn check(&self) -> crate::Result<()> {
         if self.reps == 0 || self.reps > 1_000_000_000 {
             return Err(crate::Error::usage(
@@ -330,25 +339,44 @@ impl RunOptions {
                 "a whole number in 1..=1000000000",
             ));
         }
-        if self.threads == Some(0) {
-            return Err(crate::Error::usage("--threads", 0, "a whole number >= 1"));
+        if let Some(t) = self.threads
+            && !(1..=MAX_THREADS).contains(&t)
+        {
+            return Err(crate::Error::usage(
+                "--threads",
+                t,
+                format!("a whole number in 1..={MAX_THREADS}"),
+            ));
         }
         Ok(())
     }
 
-    /// Runs `work` on a rayon pool with the requested number of threads.
+    /// The threads the pool gets: those asked for (all cores by default), at most
+    /// [`THREADS_PER_CORE`] per core and at most one per replicate simulated.
+    pub fn pool_threads(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let replicates = self.replicates.map_or(self.reps, |r| r.count()).max(1);
+        let asked = self.threads.unwrap_or(cores);
+        asked
+            .min(THREADS_PER_CORE * cores)
+            .min(usize::try_from(replicates).unwrap_or(usize::MAX))
+            .max(1)
+    }
+
+    /// Runs `work` on a rayon pool of [`RunOptions::pool_threads`] threads.
     pub fn in_pool<T: Send>(&self, work: impl FnOnce() -> T + Send) -> crate::Result<T> {
-        let mut builder = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = self.threads {
-            builder = builder.num_threads(t);
-        }
-        let pool = builder.build().map_err(|e| {
-            crate::Error::usage(
-                "--threads",
-                format!("{:?} ({e})", self.threads),
-                "a number of threads the system can start",
-            )
-        })?;
+        self.check()?;
+        let threads = self.pool_threads();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| {
+                crate::Error::usage(
+                    "--threads",
+                    format!("{threads} ({e})"),
+                    "a number of threads the system can start",
+                )
+            })?;
         Ok(pool.install(work))
     }
 }
