@@ -24,6 +24,7 @@ mod compare_analyses;
 mod csv_dataset;
 mod docs;
 mod double_programming_survival;
+mod fuzz;
 mod hand_survival;
 mod interrupt;
 mod mc_adaptive_rpact;
