@@ -9,6 +9,30 @@ use crate::stats::normal;
 /// `sqrt(.Machine$double.eps)`.
 const FLAT_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 
+/// Where an arm's Kaplan-Meier median lies (see [`Analyzer::km_median`]), in the times of the
+/// event-time table (whose low bits are truncated, see [`super::table::PAYLOAD_BITS`]; the
+/// `analyze` report maps them back to the times of the data).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum MedianAt {
+    /// At an event time of the arm.
+    Event(f64),
+    /// Midway between an event time and the arm's next event time.
+    Midpoint(f64, f64),
+    /// Midway between the arm's last event time and its last follow-up time (an exact time of
+    /// the data: [`Analyzer`] keeps each arm's largest time as read).
+    MidpointToLast(f64, f64),
+}
+
+impl MedianAt {
+    /// The median.
+    pub(crate) fn value(self) -> f64 {
+        match self {
+            MedianAt::Event(t) => t,
+            MedianAt::Midpoint(a, b) | MedianAt::MidpointToLast(a, b) => 0.5 * (a + b),
+        }
+    }
+}
+
 impl Analyzer {
     /// Kaplan-Meier median survival (months) of one arm, pooled over strata, `None` if the curve
     /// never reaches 0.5.
@@ -20,7 +44,15 @@ impl Analyzer {
     /// `sqrt(machine epsilon)`), so that the curve is flat at 0.5, the median is the midpoint of
     /// `t_j` and the next event time of the arm, or, if no event follows, of `t_j` and the arm's
     /// last follow-up time.
+    ///
+    /// The times are those of the event-time table, equal to the data's to a relative 2^-40
+    /// ([`super::table::PAYLOAD_BITS`]); `enrichsim analyze` reports the data's times exactly.
     pub fn km_median(&self, treated: bool) -> Option<f64> {
+        self.km_median_at(treated).map(MedianAt::value)
+    }
+
+    /// Where the median of [`Analyzer::km_median`] lies.
+    pub(crate) fn km_median_at(&self, treated: bool) -> Option<MedianAt> {
         let mut surv = 1.0;
         let mut flat_start: Option<f64> = None;
         // The pooled table is in decreasing time order.
@@ -30,16 +62,16 @@ impl Analyzer {
                 continue;
             }
             if let Some(t0) = flat_start {
-                return Some(0.5 * (t0 + r.time));
+                return Some(MedianAt::Midpoint(t0, r.time));
             }
             surv *= 1.0 - d / n;
             if (surv - 0.5).abs() < FLAT_TOLERANCE {
                 flat_start = Some(r.time);
             } else if surv < 0.5 {
-                return Some(r.time);
+                return Some(MedianAt::Event(r.time));
             }
         }
-        flat_start.map(|t0| 0.5 * (t0 + self.max_time[usize::from(treated)]))
+        flat_start.map(|t0| MedianAt::MidpointToLast(t0, self.max_time[usize::from(treated)]))
     }
 }
 
