@@ -99,7 +99,7 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
     let mut records = Records::new(text);
     let mut fields = Vec::new();
     let header_line = match records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? {
-        Some(line) => line,
+        Some((line, _)) => line,
         None => {
             return Err(whole(format!(
                 "the file (empty): expected a header line naming the columns {}",
@@ -125,12 +125,25 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
 
     let mut data = Dataset::default();
     let (mut first_row, mut last_row) = (0u64, 0u64);
-    while let Some(line) = records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? {
+    while let Some((line, end)) = records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? {
         if first_row == 0 {
             first_row = line;
         }
         last_row = line;
-        let err = |message: String| at_line(line, message);
+        // A record over several lines holds a quoted field with line ends, most often because
+        // of a stray `"`: say so.
+        let err = |message: String| {
+            if end > line {
+                at_line(
+                    line,
+                    format!(
+                        "{message} (this row runs to line {end}: a quoted field holds line ends; a stray `\"`?)"
+                    ),
+                )
+            } else {
+                at_line(line, message)
+            }
+        };
         if fields.len() != names.len() {
             return Err(err(format!(
                 "{} fields, but the header has {} ({})",
@@ -427,9 +440,12 @@ impl<'a> Records<'a> {
         }
     }
 
-    /// Reads the next non-blank record into `fields` and returns its first line, `None` at the
-    /// end of the text, or `(line, message)` for a malformed quoted field.
-    fn next(&mut self, fields: &mut Vec<String>) -> std::result::Result<Option<u64>, ParseError> {
+    /// Reads the next non-blank record into `fields` and returns its first and last lines,
+    /// `None` at the end of the text, or `(line, message)` for a malformed quoted field.
+    fn next(
+        &mut self,
+        fields: &mut Vec<String>,
+    ) -> std::result::Result<Option<(u64, u64)>, ParseError> {
         loop {
             if self.pos >= self.text.len() {
                 return Ok(None);
@@ -437,23 +453,24 @@ impl<'a> Records<'a> {
             let start = self.line;
             fields.clear();
             let mut quoted_any = false;
-            loop {
+            let end = loop {
                 let (field, quoted) = self.field()?;
                 quoted_any |= quoted;
                 fields.push(field);
                 match self.peek() {
                     Some(b',') => self.pos += 1,
                     _ => {
+                        let end = self.line;
                         self.end_of_line();
-                        break;
+                        break end;
                     }
                 }
-            }
+            };
             // A blank line (nothing but spaces) is no record.
             if fields.len() == 1 && fields[0].is_empty() && !quoted_any {
                 continue;
             }
-            return Ok(Some(start));
+            return Ok(Some((start, end)));
         }
     }
 
@@ -523,10 +540,15 @@ impl<'a> Records<'a> {
         }
         self.skip_blanks();
         if !matches!(self.peek(), None | Some(b',' | b'\n' | b'\r')) {
+            let opened = if opened == self.line {
+                String::new()
+            } else {
+                format!(" (opened at line {opened}: a stray `\"`?)")
+            };
             return Err((
                 self.line,
                 format!(
-                    "text after the closing `\"` of the quoted field `{}`; a quoted field ends at its closing quote (write a `\"` inside as `\"\"`)",
+                    "text after the closing `\"` of the quoted field `{}`{opened}; a quoted field ends at its closing quote (write a `\"` inside as `\"\"`)",
                     shown(&value)
                 ),
             ));
@@ -543,7 +565,7 @@ mod tests {
         let mut r = Records::new(text);
         let mut out = Vec::new();
         let mut fields = Vec::new();
-        while let Some(line) = r.next(&mut fields)? {
+        while let Some((line, _)) = r.next(&mut fields)? {
             out.push((line, fields.clone()));
         }
         Ok(out)
@@ -582,6 +604,15 @@ mod tests {
         let e = records("a,b\n\"x\"y,2\n").unwrap_err();
         assert_eq!(e.0, 2);
         assert!(e.1.contains("text after the closing"), "{}", e.1);
+        // A stray quote that a later quote closes: both lines are named.
+        let e = records("a,b\n\"x,1\n2,3\n\"y\",4\n").unwrap_err();
+        assert_eq!(e.0, 4);
+        assert!(e.1.contains("opened at line 2"), "{}", e.1);
+        // A record over several lines reports both.
+        let mut r = Records::new("a,b\n\"x\n\n\",1\n");
+        let mut f = Vec::new();
+        assert_eq!(r.next(&mut f).unwrap(), Some((1, 1)));
+        assert_eq!(r.next(&mut f).unwrap(), Some((2, 4)));
         // A CRLF inside a quoted field counts once.
         assert_eq!(
             records("\"a\r\n\",b\r\nc,d\r\n").unwrap(),

@@ -85,10 +85,16 @@ const Z_975: f64 = 1.959_963_984_540_054;
 /// (patients in both arms, `w_s = N_s / N`), the estimate being `sum_s w_s (x1_s - x0_s)` with
 /// variance `sum_s w_s^2 (v1_s + v0_s)`: the stratified (standardised) difference of e.g. Tian
 /// et al. (2018, "Efficiency of two sample tests via the restricted mean survival time for
-/// analyzing event time observations", Biometrics 74) and Wang et al. (2019). Strata lacking
-/// one of the arms carry no contrast and are left out (the weights renormalised over the
-/// others). `z = difference / se`, one-sided `p = 1 - Phi(z)`; a zero variance (no event
-/// before the horizon in any arm) gives `z = 0`, `p = 1` with the estimate still reported.
+/// analyzing event time observations", Biometrics 74) and Wang et al. (2019).
+///
+/// A stratum with patients in one arm only has no difference to contribute: it is left out,
+/// and the weights are renormalised over the strata kept, `w_s = N_s / sum_{k kept} N_k` (the
+/// estimate is then exactly that of the data without the stratum). When every stratum is left
+/// out the result is undefined (`z = 0`, `p = 1`, no estimate). `enrichsim analyze` lists the
+/// strata left out (`dropped_strata`) and names them in its notes.
+///
+/// `z = difference / se`, one-sided `p = 1 - Phi(z)`; a zero variance (no event before the
+/// horizon in any arm) gives `z = 0`, `p = 1` with the estimate still reported.
 pub(crate) fn combine_strata(
     sizes: &[[u32; 2]],
     per_stratum: impl Fn(usize) -> (f64, f64, f64, f64),

@@ -60,6 +60,20 @@ fn bad_csvs() -> Vec<Bad> {
             expect: &["line 3: unterminated quoted field starting at line 3"],
         },
         bad(
+            "stray quote closed later",
+            "arm,months,death\ncontrol,3,1\ntreatment,\"4,1\ncontrol,5,0\n\"control\",6,1\n",
+            &["line 5:", "after the closing", "opened at line 3"],
+        ),
+        bad(
+            "a row over two lines",
+            "arm,months,death\ncontrol,3,1\n\"treatment\ncontrol\",4,1\n",
+            &[
+                "line 3:",
+                "`treatment\\ncontrol` is not an arm",
+                "runs to line 4",
+            ],
+        ),
+        bad(
             "duplicated arm column",
             "arm,months,arm,death\ncontrol,3,control,1\n",
             &["line 1:", "header line", "`arm` twice, as columns 1 and 3"],
