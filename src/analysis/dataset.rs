@@ -1,10 +1,23 @@
 //! Real survival data read from CSV, for `enrichsim analyze`.
 //!
-//! One row per patient; the header (line 1) names the columns. The time column holds months from
-//! randomisation (a finite number `>= 0`), the event column `1`/`0` (or `true`/`false`), the arm
-//! column `treatment`/`control` (any case) or `1`/`0`, and the optional strata column any
-//! non-empty label. Every problem is an [`Error::Data`] naming the line (header = line 1, line 0
-//! for the file as a whole), the column, the value and what is allowed.
+//! One row per patient; the header (the first non-blank line) names the columns. The time
+//! column holds months from randomisation (a finite number `>= 0`), the event column `1`/`0` (or
+//! `true`/`false`), the arm column `treatment`/`control` (any case) or `1`/`0`, and the optional
+//! strata column any non-empty label.
+//!
+//! The format is RFC 4180 CSV, read by the small parser below: fields separated by commas; a
+//! field that starts with `"` is quoted and runs to the next lone `"` (a `""` inside stands for
+//! one `"`, and commas and line ends inside are part of the field); spaces and tabs around a
+//! field are dropped; lines end with LF, CRLF or CR; blank lines are skipped; a UTF-8 byte order
+//! mark at the start is ignored. The file must be UTF-8 text.
+//!
+//! Every problem names the file and says where it is: a problem of one line is an
+//! [`Error::Data`] naming that line (the line where the record starts; the header is line 1 in
+//! a file without leading blank lines), the column, the value (at most 40 characters of it) and
+//! what is allowed; a problem of the whole file (empty, no data rows, an arm with no patients,
+//! not a text file) is an [`Error::Io`] of kind [`std::io::ErrorKind::InvalidData`] whose message
+//! starts with what is at fault (`the file (empty)`, `no data rows`, ...), so that it prints as
+//! `data.csv: the file (empty): ...`, with no line number.
 
 use crate::{Error, Result};
 use std::path::Path;
@@ -25,7 +38,8 @@ pub struct Columns {
 /// A survival data set as struct of arrays, ready for [`crate::analysis::Analyzer::load`].
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Dataset {
-    /// Months from randomisation.
+    /// Months from randomisation, exactly as read (the `f64` nearest the decimal in the file;
+    /// `-0` is read as `0`).
     pub time: Vec<f64>,
     /// True when the event was observed.
     pub event: Vec<bool>,
@@ -41,65 +55,65 @@ const TIME_ALLOWED: &str = "a finite number of months >= 0";
 const EVENT_ALLOWED: &str = "1 (event) or 0 (censored), or true/false";
 const ARM_ALLOWED: &str = "treatment or control (any case), or 1 or 0";
 
-/// Reads a survival data set from a CSV file with a header line.
+/// Longest part of a value or column name quoted in a message (characters).
+const SHOWN_CHARS: usize = 40;
+/// Longest list of column names in a message (characters, before the count of the rest).
+const LIST_CHARS: usize = 100;
+
+/// Reads a survival data set from a CSV file with a header line (the format: see the module
+/// documentation).
 ///
-/// Errors ([`Error::Data`]): a missing column (line 1, listing the columns present); a row with
-/// the wrong number of fields; an empty, non-numeric, infinite or negative time; an event other
-/// than 0/1/true/false; an unknown arm label; an empty stratum label; an empty file or a file
-/// with no data rows; an arm with no patients (line 0). Unreadable files give [`Error::Io`].
+/// Errors, each one line naming the file:
+/// * [`Error::Data`] with the line: a quoted field that never closes (the line where it
+///   opens), text after a closing quote, a byte that is not UTF-8; in the header, a column name
+///   given twice (both positions named) or a missing column (the columns present listed); in a
+///   row, the wrong number of fields, an empty, non-numeric, NaN, infinite or negative time, an
+///   event other than 0/1/true/false, an unknown arm label, an empty stratum label, more than
+///   [`crate::analysis::MAX_STRATA`] strata;
+/// * [`Error::Io`] (kind `InvalidData`) for the file as a whole: empty (no header line), no
+///   data rows after the header, an arm with no patients, a UTF-16 file, a ZIP archive (such as
+///   an `.xlsx` workbook);
+/// * [`Error::Io`] when the file cannot be read;
+/// * [`Error::Usage`] when two roles name the same column (`--time x --event x`).
 pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let file = path.display().to_string();
-    let err = |line: u64, message: String| Error::Data {
+    let at_line = |line: u64, message: String| Error::Data {
         file: file.clone(),
         line,
         message,
     };
+    let whole = |message: String| {
+        Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+        )
+    };
 
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes.as_slice());
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            err(
-                csv_line(&e).unwrap_or(1),
-                format!("cannot read the header: {e}"),
-            )
-        })?
-        .clone();
-    if headers.is_empty() || (headers.len() == 1 && headers.get(0) == Some("")) {
-        return Err(err(
-            0,
-            format!(
-                "the file is empty; expected a header line naming the columns {}",
+    check_distinct_roles(columns)?;
+    let text = decode(&bytes).map_err(|e| match e {
+        Decode::Whole(m) => whole(m),
+        Decode::Line(line, m) => at_line(line, m),
+    })?;
+
+    let mut records = Records::new(text);
+    let mut fields = Vec::new();
+    let header_line = match records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? {
+        Some((line, _)) => line,
+        None => {
+            return Err(whole(format!(
+                "the file (empty): expected a header line naming the columns {}",
                 wanted(columns)
-            ),
-        ));
-    }
-    let names: Vec<&str> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            if i == 0 {
-                h.trim_start_matches('\u{feff}')
-            } else {
-                h
-            }
-        })
-        .collect();
+            )));
+        }
+    };
+    let names = std::mem::take(&mut fields);
+    check_unique(&names).map_err(|m| at_line(header_line, m))?;
     let find = |role: &str, name: &str| -> Result<usize> {
-        names.iter().position(|h| *h == name).ok_or_else(|| {
-            err(
-                1,
-                format!(
-                    "no {role} column `{name}`; columns present: {}",
-                    names.join(", ")
-                ),
-            )
-        })
+        names
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| at_line(header_line, missing_column(role, name, &names)))
     };
     let i_time = find("time", &columns.time)?;
     let i_event = find("event", &columns.event)?;
@@ -110,107 +124,87 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
     };
 
     let mut data = Dataset::default();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(err(
-                    csv_line(&e).unwrap_or(0),
-                    format!("unreadable CSV: {e}"),
-                ));
+    let (mut first_row, mut last_row) = (0u64, 0u64);
+    while let Some((line, end)) = records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? {
+        if first_row == 0 {
+            first_row = line;
+        }
+        last_row = line;
+        // A record over several lines holds a quoted field with line ends, most often because
+        // of a stray `"`: say so.
+        let err = |message: String| {
+            if end > line {
+                at_line(
+                    line,
+                    format!(
+                        "{message} (this row runs to line {end}: a quoted field holds line ends; a stray `\"`?)"
+                    ),
+                )
+            } else {
+                at_line(line, message)
             }
+        };
+        if fields.len() != names.len() {
+            return Err(err(format!(
+                "{} fields, but the header has {} ({})",
+                fields.len(),
+                names.len(),
+                list(&names)
+            )));
         }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() != names.len() {
-            return Err(err(
-                line,
-                format!(
-                    "{} fields, but the header has {} ({})",
-                    record.len(),
-                    names.len(),
-                    names.join(", ")
-                ),
-            ));
-        }
-        let field = |i: usize| record.get(i).unwrap_or("");
-
-        let raw = field(i_time);
-        let time: f64 = raw.parse().map_err(|_| {
-            err(
-                line,
-                format!(
-                    "column `{}`: value `{raw}` is not a number; allowed: {TIME_ALLOWED}",
-                    columns.time
-                ),
-            )
+        let time = parse_time(&fields[i_time]).map_err(|problem| {
+            err(format!(
+                "column `{}`: value `{}` {problem}; allowed: {TIME_ALLOWED}",
+                shown(&columns.time),
+                shown(&fields[i_time])
+            ))
         })?;
-        if !time.is_finite() || time < 0.0 {
-            return Err(err(
-                line,
-                format!(
-                    "column `{}`: value `{raw}` is out of range; allowed: {TIME_ALLOWED}",
-                    columns.time
-                ),
-            ));
-        }
 
-        let raw = field(i_event);
+        let raw = &fields[i_event];
         let event = match raw.to_ascii_lowercase().as_str() {
             "1" | "true" => true,
             "0" | "false" => false,
             _ => {
-                return Err(err(
-                    line,
-                    format!(
-                        "column `{}`: value `{raw}` is not an event indicator; allowed: {EVENT_ALLOWED}",
-                        columns.event
-                    ),
-                ));
+                return Err(err(format!(
+                    "column `{}`: value `{}` is not an event indicator; allowed: {EVENT_ALLOWED}",
+                    shown(&columns.event),
+                    shown(raw)
+                )));
             }
         };
 
-        let raw = field(i_arm);
+        let raw = &fields[i_arm];
         let treated = match raw.to_ascii_lowercase().as_str() {
             "treatment" | "1" => true,
             "control" | "0" => false,
             _ => {
-                return Err(err(
-                    line,
-                    format!(
-                        "column `{}`: value `{raw}` is not an arm; allowed: {ARM_ALLOWED}",
-                        columns.arm
-                    ),
-                ));
+                return Err(err(format!(
+                    "column `{}`: value `{}` is not an arm; allowed: {ARM_ALLOWED}",
+                    shown(&columns.arm),
+                    shown(raw)
+                )));
             }
         };
 
         let stratum = match i_strata {
             None => 0,
             Some(i) => {
-                let label = field(i);
+                let label = fields[i].as_str();
+                let column = shown(columns.strata.as_deref().unwrap_or_default());
                 if label.is_empty() {
-                    return Err(err(
-                        line,
-                        format!(
-                            "column `{}`: empty stratum label; allowed: any non-empty label",
-                            columns.strata.as_deref().unwrap_or_default()
-                        ),
-                    ));
+                    return Err(err(format!(
+                        "column `{column}`: empty stratum label; allowed: any non-empty label"
+                    )));
                 }
                 match data.strata_names.iter().position(|s| s == label) {
                     Some(k) => k as u32,
                     None if data.strata_names.len() >= crate::analysis::MAX_STRATA as usize => {
-                        return Err(err(
-                            line,
-                            format!(
-                                "column `{}`: stratum {label:?} would be stratum number {}; allowed: at most {} strata",
-                                columns.strata.as_deref().unwrap_or_default(),
-                                data.strata_names.len() + 1,
-                                crate::analysis::MAX_STRATA
-                            ),
-                        ));
+                        return Err(err(format!(
+                            "column `{column}`: stratum `{}` would be stratum number {}; allowed: at most {} strata",
+                            shown(label),
+                            data.strata_names.len() + 1,
+                            crate::analysis::MAX_STRATA
+                        )));
                     }
                     None => {
                         data.strata_names.push(label.to_string());
@@ -227,28 +221,143 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
     }
 
     if data.time.is_empty() {
-        return Err(err(
-            0,
-            "no data rows after the header; expected one row per patient".to_string(),
-        ));
+        return Err(whole(format!(
+            "no data rows: nothing follows the header (line {header_line}); expected one row per patient"
+        )));
     }
-    for (treated, label) in [(true, "treatment"), (false, "control")] {
+    for (treated, label, other) in [
+        (true, "treatment", "control (or 0)"),
+        (false, "control", "treatment (or 1)"),
+    ] {
         if !data.treated.contains(&treated) {
-            return Err(err(
-                0,
-                format!(
-                    "no patients in the {label} arm (column `{}`); both arms need at least one patient",
-                    columns.arm
-                ),
-            ));
+            return Err(whole(format!(
+                "no patients in the {label} arm: column `{}` is {other} in every row, from line {first_row} to line {last_row}; both arms need at least one patient",
+                shown(&columns.arm)
+            )));
         }
     }
     Ok(data)
 }
 
-/// The line of a CSV error, when the csv crate knows it.
-fn csv_line(e: &csv::Error) -> Option<u64> {
-    e.position().map(|p| p.line())
+/// A time from its field: the `f64` nearest the decimal (Rust's correctly rounded parser, as
+/// R's `read.csv` reads it), or what is wrong with it.
+fn parse_time(raw: &str) -> std::result::Result<f64, &'static str> {
+    if raw.is_empty() {
+        return Err("(empty) is not a number");
+    }
+    if raw.eq_ignore_ascii_case("na") || raw == "." {
+        return Err("(a missing value) is not a number");
+    }
+    match raw.parse::<f64>() {
+        Err(_) => Err("is not a number"),
+        Ok(t) if t.is_nan() => Err("is not a finite number"),
+        Ok(t) if t.is_infinite() => Err("is not a finite number"),
+        Ok(t) if t < 0.0 => Err("is negative"),
+        // `-0` is 0 (`-0.0 + 0.0 = +0.0`).
+        Ok(t) => Ok(t + 0.0),
+    }
+}
+
+/// The same column may not play two roles.
+fn check_distinct_roles(columns: &Columns) -> Result<()> {
+    let mut roles = vec![
+        ("--time", &columns.time),
+        ("--event", &columns.event),
+        ("--arm", &columns.arm),
+    ];
+    if let Some(s) = &columns.strata {
+        roles.push(("--strata", s));
+    }
+    for (j, (option, name)) in roles.iter().enumerate() {
+        if let Some((first, _)) = roles[..j].iter().find(|(_, n)| n == name) {
+            return Err(Error::usage(
+                option,
+                format!("`{}`", shown(name)),
+                format!("a column other than {first}'s"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A header in which a (non-empty) column name appears twice is refused: which of the two
+/// columns is meant would be a guess.
+fn check_unique(names: &[String]) -> std::result::Result<(), String> {
+    for (j, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(i) = names[..j].iter().position(|n| n == name) {
+            return Err(format!(
+                "the header line names column `{}` twice, as columns {} and {}; column names must be unique",
+                shown(name),
+                i + 1,
+                j + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The message for a column the header lacks: the columns present, and a hint when a name
+/// differs only in case or the file seems to use another separator.
+fn missing_column(role: &str, name: &str, names: &[String]) -> String {
+    let mut message = format!(
+        "no {role} column `{}`; columns present: {}",
+        shown(name),
+        list(names)
+    );
+    if let Some(close) = names.iter().find(|h| h.eq_ignore_ascii_case(name)) {
+        message.push_str(&format!(" (names are case-sensitive: `{}`?)", shown(close)));
+    } else if names.len() == 1
+        && let Some(sep) = [';', '\t', '|'].into_iter().find(|c| names[0].contains(*c))
+    {
+        message.push_str(&format!(
+            " (one column: is the file separated by {}? enrichsim reads comma-separated files)",
+            if sep == '\t' {
+                "tabs".to_string()
+            } else {
+                format!("`{sep}`")
+            }
+        ));
+    }
+    message
+}
+
+/// A value or name for a message: at most [`SHOWN_CHARS`] characters (then `...`), control
+/// characters (a line end inside a quoted field) escaped, so the message stays one short line.
+fn shown(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == SHOWN_CHARS {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Column names for a message, comma-separated, cut after about [`LIST_CHARS`] characters
+/// with the count of the others.
+fn list(names: &[String]) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let item = shown(name);
+        if i > 0 && out.len() + item.len() > LIST_CHARS {
+            out.push_str(&format!(", ... ({} columns in all)", names.len()));
+            return out;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&item);
+    }
+    out
 }
 
 fn wanted(columns: &Columns) -> String {
@@ -260,5 +369,276 @@ fn wanted(columns: &Columns) -> String {
     if let Some(s) = &columns.strata {
         v.push(s);
     }
-    v.join(", ")
+    v.iter().map(|s| shown(s)).collect::<Vec<_>>().join(", ")
+}
+
+/// Why the bytes are not text: a problem of the whole file, or of one line.
+enum Decode {
+    Whole(String),
+    Line(u64, String),
+}
+
+/// The file's text: UTF-8, without a leading byte order mark.
+fn decode(bytes: &[u8]) -> std::result::Result<&str, Decode> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Decode::Whole(
+            "the file is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8; save it as UTF-8 CSV".into(),
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(Decode::Whole(
+            "the file is a ZIP archive (an .xlsx workbook?), not CSV text; export it as CSV (UTF-8)".into(),
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = 1 + line_ends(good);
+            // The valid prefix is text, so it can be searched as such.
+            let prefix = std::str::from_utf8(good).unwrap_or_default();
+            let start = prefix.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let column = prefix[start..].chars().count() + 1;
+            Err(Decode::Line(
+                line,
+                format!(
+                    "not UTF-8 text: byte 0x{:02X} at character {column}; save the file as UTF-8 (e.g. \"CSV UTF-8\")",
+                    bytes[e.valid_up_to()]
+                ),
+            ))
+        }
+    }
+}
+
+/// Line ends in `bytes`: LF, CRLF (one end) or a lone CR.
+fn line_ends(bytes: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// A malformed record: the line and the message.
+type ParseError = (u64, String);
+
+/// The records of a CSV text, one at a time, each with the line it starts on.
+struct Records<'a> {
+    text: &'a str,
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> Records<'a> {
+    fn new(text: &'a str) -> Self {
+        Records {
+            text,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// Reads the next non-blank record into `fields` and returns its first and last lines,
+    /// `None` at the end of the text, or `(line, message)` for a malformed quoted field.
+    fn next(
+        &mut self,
+        fields: &mut Vec<String>,
+    ) -> std::result::Result<Option<(u64, u64)>, ParseError> {
+        loop {
+            if self.pos >= self.text.len() {
+                return Ok(None);
+            }
+            let start = self.line;
+            fields.clear();
+            let mut quoted_any = false;
+            let end = loop {
+                let (field, quoted) = self.field()?;
+                quoted_any |= quoted;
+                fields.push(field);
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    _ => {
+                        let end = self.line;
+                        self.end_of_line();
+                        break end;
+                    }
+                }
+            };
+            // A blank line (nothing but spaces) is no record.
+            if fields.len() == 1 && fields[0].is_empty() && !quoted_any {
+                continue;
+            }
+            return Ok(Some((start, end)));
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    /// Consumes a line end (LF, CRLF or CR) if one is next.
+    fn end_of_line(&mut self) {
+        match self.peek() {
+            Some(b'\r') => {
+                self.pos += 1;
+                if self.peek() == Some(b'\n') {
+                    self.pos += 1;
+                }
+                self.line += 1;
+            }
+            Some(b'\n') => {
+                self.pos += 1;
+                self.line += 1;
+            }
+            _ => {}
+        }
+    }
+
+    fn skip_blanks(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+    }
+
+    /// One field, trimmed of spaces and tabs, and whether it was quoted. Stops before the
+    /// comma or line end that ends it.
+    fn field(&mut self) -> std::result::Result<(String, bool), ParseError> {
+        self.skip_blanks();
+        if self.peek() != Some(b'"') {
+            let start = self.pos;
+            while !matches!(self.peek(), None | Some(b',' | b'\n' | b'\r')) {
+                self.pos += 1;
+            }
+            // Delimiters are ASCII, so `start..pos` lies on character boundaries.
+            return Ok((self.text[start..self.pos].trim().to_string(), false));
+        }
+        let opened = self.line;
+        self.pos += 1;
+        let mut value = String::new();
+        loop {
+            let rest = &self.text[self.pos..];
+            let Some(q) = rest.find('"') else {
+                return Err((
+                    opened,
+                    format!(
+                        "unterminated quoted field starting at line {opened}: a field that opens with `\"` must close with `\"` (write a `\"` inside a field as `\"\"`)"
+                    ),
+                ));
+            };
+            let inside = &rest[..q];
+            self.line += line_ends(inside.as_bytes());
+            value.push_str(inside);
+            self.pos += q + 1;
+            if self.peek() == Some(b'"') {
+                value.push('"');
+                self.pos += 1;
+                continue;
+            }
+            break;
+        }
+        self.skip_blanks();
+        if !matches!(self.peek(), None | Some(b',' | b'\n' | b'\r')) {
+            let opened = if opened == self.line {
+                String::new()
+            } else {
+                format!(" (opened at line {opened}: a stray `\"`?)")
+            };
+            return Err((
+                self.line,
+                format!(
+                    "text after the closing `\"` of the quoted field `{}`{opened}; a quoted field ends at its closing quote (write a `\"` inside as `\"\"`)",
+                    shown(&value)
+                ),
+            ));
+        }
+        Ok((value.trim().to_string(), true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> std::result::Result<Vec<(u64, Vec<String>)>, ParseError> {
+        let mut r = Records::new(text);
+        let mut out = Vec::new();
+        let mut fields = Vec::new();
+        while let Some((line, _)) = r.next(&mut fields)? {
+            out.push((line, fields.clone()));
+        }
+        Ok(out)
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn fields_lines_and_quotes() {
+        let got =
+            records("a, b ,c\r\n\r\n\"x,1\",\"say \"\"hi\"\"\", 3 \n\"two\nlines\",y,z\rlast,,\n")
+                .unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (1, strings(&["a", "b", "c"])),
+                (3, strings(&["x,1", "say \"hi\"", "3"])),
+                (4, strings(&["two\nlines", "y", "z"])),
+                (6, strings(&["last", "", ""])),
+            ]
+        );
+        // No final line end; a quoted empty field is a record.
+        assert_eq!(
+            records("a\n\"\"").unwrap(),
+            vec![(1, strings(&["a"])), (2, strings(&[""]))]
+        );
+    }
+
+    #[test]
+    fn unterminated_and_trailing_quote() {
+        let e = records("a,b\n1,2\n3,\"oops\n4,5\n6,7\n").unwrap_err();
+        assert_eq!(e.0, 3);
+        assert!(e.1.starts_with("unterminated quoted field starting at line 3"));
+        let e = records("a,b\n\"x\"y,2\n").unwrap_err();
+        assert_eq!(e.0, 2);
+        assert!(e.1.contains("text after the closing"), "{}", e.1);
+        // A stray quote that a later quote closes: both lines are named.
+        let e = records("a,b\n\"x,1\n2,3\n\"y\",4\n").unwrap_err();
+        assert_eq!(e.0, 4);
+        assert!(e.1.contains("opened at line 2"), "{}", e.1);
+        // A record over several lines reports both.
+        let mut r = Records::new("a,b\n\"x\n\n\",1\n");
+        let mut f = Vec::new();
+        assert_eq!(r.next(&mut f).unwrap(), Some((1, 1)));
+        assert_eq!(r.next(&mut f).unwrap(), Some((2, 4)));
+        // A CRLF inside a quoted field counts once.
+        assert_eq!(
+            records("\"a\r\n\",b\r\nc,d\r\n").unwrap(),
+            vec![(1, strings(&["a", "b"])), (3, strings(&["c", "d"]))]
+        );
+    }
+
+    #[test]
+    fn shown_is_short_and_one_line() {
+        let long = "x".repeat(100);
+        assert_eq!(shown(&long).chars().count(), SHOWN_CHARS + 3);
+        assert_eq!(shown("a\nb"), "a\\nb");
+        let names: Vec<String> = (0..50).map(|i| format!("column{i}")).collect();
+        let l = list(&names);
+        assert!(
+            l.len() < LIST_CHARS + 40 && l.ends_with("(50 columns in all)"),
+            "{l}"
+        );
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("43.7"), Ok(43.7));
+        assert_eq!(parse_time("-0").map(f64::to_bits), Ok(0));
+        for bad in ["", "NA", "abc", "nan", "inf", "-1", "1e400"] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -9,6 +9,30 @@ use crate::stats::normal;
 /// `sqrt(.Machine$double.eps)`.
 const FLAT_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 
+/// Where an arm's Kaplan-Meier median lies (see [`Analyzer::km_median`]), in the times of the
+/// event-time table (whose low bits are truncated, see [`super::table::PAYLOAD_BITS`]; the
+/// `analyze` report maps them back to the times of the data).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum MedianAt {
+    /// At an event time of the arm.
+    Event(f64),
+    /// Midway between an event time and the arm's next event time.
+    Midpoint(f64, f64),
+    /// Midway between the arm's last event time and its last follow-up time (an exact time of
+    /// the data: [`Analyzer`] keeps each arm's largest time as read).
+    MidpointToLast(f64, f64),
+}
+
+impl MedianAt {
+    /// The median.
+    pub(crate) fn value(self) -> f64 {
+        match self {
+            MedianAt::Event(t) => t,
+            MedianAt::Midpoint(a, b) | MedianAt::MidpointToLast(a, b) => 0.5 * (a + b),
+        }
+    }
+}
+
 impl Analyzer {
     /// Kaplan-Meier median survival (months) of one arm, pooled over strata, `None` if the curve
     /// never reaches 0.5.
@@ -20,7 +44,15 @@ impl Analyzer {
     /// `sqrt(machine epsilon)`), so that the curve is flat at 0.5, the median is the midpoint of
     /// `t_j` and the next event time of the arm, or, if no event follows, of `t_j` and the arm's
     /// last follow-up time.
+    ///
+    /// The times are those of the event-time table, equal to the data's to a relative 2^-40
+    /// ([`super::table::PAYLOAD_BITS`]); `enrichsim analyze` reports the data's times exactly.
     pub fn km_median(&self, treated: bool) -> Option<f64> {
+        self.km_median_at(treated).map(MedianAt::value)
+    }
+
+    /// Where the median of [`Analyzer::km_median`] lies.
+    pub(crate) fn km_median_at(&self, treated: bool) -> Option<MedianAt> {
         let mut surv = 1.0;
         let mut flat_start: Option<f64> = None;
         // The pooled table is in decreasing time order.
@@ -30,16 +62,16 @@ impl Analyzer {
                 continue;
             }
             if let Some(t0) = flat_start {
-                return Some(0.5 * (t0 + r.time));
+                return Some(MedianAt::Midpoint(t0, r.time));
             }
             surv *= 1.0 - d / n;
             if (surv - 0.5).abs() < FLAT_TOLERANCE {
                 flat_start = Some(r.time);
             } else if surv < 0.5 {
-                return Some(r.time);
+                return Some(MedianAt::Event(r.time));
             }
         }
-        flat_start.map(|t0| 0.5 * (t0 + self.max_time[usize::from(treated)]))
+        flat_start.map(|t0| MedianAt::MidpointToLast(t0, self.max_time[usize::from(treated)]))
     }
 }
 
@@ -53,10 +85,16 @@ const Z_975: f64 = 1.959_963_984_540_054;
 /// (patients in both arms, `w_s = N_s / N`), the estimate being `sum_s w_s (x1_s - x0_s)` with
 /// variance `sum_s w_s^2 (v1_s + v0_s)`: the stratified (standardised) difference of e.g. Tian
 /// et al. (2018, "Efficiency of two sample tests via the restricted mean survival time for
-/// analyzing event time observations", Biometrics 74) and Wang et al. (2019). Strata lacking
-/// one of the arms carry no contrast and are left out (the weights renormalised over the
-/// others). `z = difference / se`, one-sided `p = 1 - Phi(z)`; a zero variance (no event
-/// before the horizon in any arm) gives `z = 0`, `p = 1` with the estimate still reported.
+/// analyzing event time observations", Biometrics 74) and Wang et al. (2019).
+///
+/// A stratum with patients in one arm only has no difference to contribute: it is left out,
+/// and the weights are renormalised over the strata kept, `w_s = N_s / sum_{k kept} N_k` (the
+/// estimate is then exactly that of the data without the stratum). When every stratum is left
+/// out the result is undefined (`z = 0`, `p = 1`, no estimate). `enrichsim analyze` lists the
+/// strata left out (`dropped_strata`) and names them in its notes.
+///
+/// `z = difference / se`, one-sided `p = 1 - Phi(z)`; a zero variance (no event before the
+/// horizon in any arm) gives `z = 0`, `p = 1` with the estimate still reported.
 pub(crate) fn combine_strata(
     sizes: &[[u32; 2]],
     per_stratum: impl Fn(usize) -> (f64, f64, f64, f64),

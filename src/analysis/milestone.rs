@@ -12,7 +12,8 @@ const FIELDS: usize = 2;
 
 impl Analyzer {
     /// Test of the difference in survival at `time` months, treatment - control, stratified
-    /// (stratum-size weights, see `combine_strata` in `km.rs`) when `stratified`.
+    /// (stratum-size weights, see `combine_strata` in `km.rs`; a stratum with one arm only is
+    /// left out and the weights renormalised over the others) when `stratified`.
     ///
     /// In each arm (and stratum), `S(t) = prod_{t_j <= t} (1 - d_j / n_j)` over the arm's event
     /// times, `n_j` its patients at risk (time `>= t_j`) and `d_j` its events at `t_j`, with

@@ -26,7 +26,9 @@
 //!
 //! each selected by a [`Test`] (`test.rs`: names such as `fh(0,1)`, `stratified_rmst(18)`).
 //!
-//! [`analyze`] wraps all three into an [`AnalyzeReport`] for the `enrichsim analyze` command.
+//! [`analyze`] wraps all three into an [`AnalyzeReport`] for the `enrichsim analyze` command
+//! ([`analyze_data`] with every option), after R's `timefix` (`timefix.rs`: times equal within
+//! about 1.5e-8 are merged, as `survdiff`, `coxph` and `survfit` do by default).
 
 mod cox;
 pub mod dataset;
@@ -38,12 +40,15 @@ mod report;
 mod rmst;
 mod table;
 mod test;
+pub mod timefix;
 mod weighted;
 
 pub use cox::{CoxFit, Ties};
 pub use logrank::LogRank;
 pub use maxcombo::MaxCombo;
-pub use report::{AnalyzeReport, TestReport, analyze, analyze_with_test};
+pub use report::{
+    AnalyzeOptions, AnalyzeReport, TestReport, analyze, analyze_data, analyze_with_test,
+};
 pub use table::{Analyzer, EventRow, MAX_STRATA, PAYLOAD_BITS};
 pub use test::{
     Estimate, FhWeight, MAX_COMBO, MAXCOMBO_DEFAULT, TEST_NAMES, Test, TestKind, TestResult,

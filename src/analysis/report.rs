@@ -1,8 +1,22 @@
 //! The `enrichsim analyze` report: log-rank, Cox and Kaplan-Meier on a real data set.
+//!
+//! Before anything is computed the times go through R's `timefix` (`timefix.rs`; off with
+//! `--no-timefix`), so that the risk sets are those of R's `survdiff`, `coxph` and `survfit`
+//! with their defaults. The report says so in its notes.
+//!
+//! p-values: the log-rank test and the Cox Wald test are two-sided (as R reports them:
+//! `P(chi2_1 > z^2) = 2 (1 - Phi(|z|))`), the `--test` p is one-sided (`1 - Phi(z)`, small when
+//! `z > 0` favours treatment; MaxCombo from the joint normal law of its components). The JSON
+//! fields name the sidedness (`logrank_p_two_sided`, `cox_wald_p_two_sided`, `p_one_sided`);
+//! the older names `logrank_p`, `cox_wald_p`, `p` carry the same values.
 
+use super::km::MedianAt;
+use super::table::key_time;
+use super::timefix::{TIMEFIX_TOLERANCE, TimefixSummary, timefix};
 use super::{Analyzer, Test, TestKind, Ties};
 use crate::analysis::dataset::Dataset;
 use crate::error::{Error, Result};
+use std::borrow::Cow;
 
 /// Everything `enrichsim analyze` reports on one data set. JSON via serde (a median not reached
 /// is `null`); text, Markdown and CSV through `report::render` (see `report/analyze.rs`).
@@ -20,8 +34,10 @@ pub struct AnalyzeReport {
     pub ties: String,
     /// Log-rank chi-square (1 df).
     pub logrank_chisq: f64,
-    /// Log-rank two-sided p-value.
+    /// Log-rank two-sided p-value (the same value as `logrank_p_two_sided`: the older name).
     pub logrank_p: f64,
+    /// Log-rank two-sided p-value, `P(chi2_1 > chisq) = 2 (1 - Phi(|z|))`.
+    pub logrank_p_two_sided: f64,
     /// Log-rank z = (E - O) / sqrt(V), positive when treatment has fewer events than expected.
     pub logrank_z: f64,
     /// Observed events in the treatment arm.
@@ -34,8 +50,10 @@ pub struct AnalyzeReport {
     pub cox_hr_lower: f64,
     /// Upper 95% Wald limit of the hazard ratio.
     pub cox_hr_upper: f64,
-    /// Two-sided Wald p-value.
+    /// Two-sided Wald p-value (the same value as `cox_wald_p_two_sided`: the older name).
     pub cox_wald_p: f64,
+    /// Two-sided Wald p-value, `P(chi2_1 > (beta / se)^2)`.
+    pub cox_wald_p_two_sided: f64,
     /// Standard error of the log hazard ratio.
     pub cox_se_log_hr: f64,
     /// Score test chi-square at beta = 0.
@@ -44,7 +62,9 @@ pub struct AnalyzeReport {
     pub cox_loglik: f64,
     /// Whether Newton-Raphson converged to a finite estimate.
     pub cox_converged: bool,
-    /// Kaplan-Meier median (months) of the treatment arm, `None` if not reached.
+    /// Kaplan-Meier median (months) of the treatment arm, `None` if not reached: a time of the
+    /// data exactly as read (after timefix), or the midpoint of two (R's convention when the
+    /// curve is flat at 0.5; see [`Analyzer::km_median`]).
     pub km_median_treatment: Option<f64>,
     /// Kaplan-Meier median (months) of the control arm, `None` if not reached.
     pub km_median_control: Option<f64>,
@@ -56,6 +76,13 @@ pub struct AnalyzeReport {
     pub events_treatment: usize,
     /// Events in the control arm.
     pub events_control: usize,
+    /// Whether R's timefix merged near-equal times before the analysis (`--no-timefix`: false).
+    pub timefix: bool,
+    /// Patients whose time timefix replaced by a smaller time equal to it within the tolerance
+    /// (0 with `--no-timefix`).
+    pub timefix_changed: usize,
+    /// Remarks for people: timefix, strata a stratified RMST or milestone test left out.
+    pub notes: Vec<String>,
     /// The test chosen with `--test`, when one was (its fields then appear at the top level of
     /// the JSON object: `test`, `z`, `p`, ...).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -78,8 +105,10 @@ pub struct TestReport {
     pub test: String,
     /// Standardised statistic, positive favouring treatment (MaxCombo: the largest component z).
     pub z: f64,
-    /// One-sided p-value.
+    /// One-sided p-value (the same value as `p_one_sided`: the older name).
     pub p: f64,
+    /// One-sided p-value, `1 - Phi(z)` (MaxCombo: from the components' joint normal law).
+    pub p_one_sided: f64,
     /// RMST or milestone: estimated difference, treatment - control (months, or survival).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate: Option<f64>,
@@ -104,6 +133,10 @@ pub struct TestReport {
     /// MaxCombo: the components' correlation matrix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation: Option<Vec<Vec<f64>>>,
+    /// Stratified RMST or milestone: the strata left out because they have patients in one arm
+    /// only (empty when none was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped_strata: Option<Vec<String>>,
 }
 
 /// Runs one test on a loaded analyzer for the report.
@@ -112,6 +145,7 @@ fn test_report(a: &mut Analyzer, test: &Test) -> TestReport {
         test: test.to_string(),
         z: 0.0,
         p: 1.0,
+        p_one_sided: 1.0,
         estimate: None,
         lower: None,
         upper: None,
@@ -120,11 +154,13 @@ fn test_report(a: &mut Analyzer, test: &Test) -> TestReport {
         estimate_control: None,
         components: None,
         correlation: None,
+        dropped_strata: None,
     };
     if let TestKind::MaxCombo(weights) = &test.kind {
         let mc = a.maxcombo(test.stratified, weights);
         report.z = mc.z_max;
         report.p = mc.p;
+        report.p_one_sided = mc.p;
         report.components = Some(
             mc.weights
                 .iter()
@@ -145,6 +181,7 @@ fn test_report(a: &mut Analyzer, test: &Test) -> TestReport {
     let r = a.evaluate(test);
     report.z = r.z;
     report.p = r.p;
+    report.p_one_sided = r.p;
     if let Some(e) = r.estimate {
         report.estimate = Some(e.difference);
         report.lower = Some(e.lower);
@@ -156,15 +193,43 @@ fn test_report(a: &mut Analyzer, test: &Test) -> TestReport {
     report
 }
 
-/// Runs the log-rank test, the Cox model and the Kaplan-Meier medians on a data set.
-/// `stratified` has an effect only when the data set has more than one stratum.
-pub fn analyze(data: &Dataset, stratified: bool, ties: Ties) -> AnalyzeReport {
-    let mut a = Analyzer::new();
-    a.load(&data.time, &data.event, &data.treated, &data.stratum);
-    base_report(&a, data, stratified, ties)
+/// What `enrichsim analyze` computes, besides the data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalyzeOptions {
+    /// Stratify the log-rank test and the Cox model (an effect only when the data set has more
+    /// than one stratum).
+    pub stratified: bool,
+    /// Ties in the Cox model.
+    pub ties: Ties,
+    /// Merge near-equal times first, as R does by default (`timefix.rs`); `false` keeps the
+    /// times as read (`--no-timefix`).
+    pub timefix: bool,
+    /// A further test (`--test NAME`).
+    pub test: Option<Test>,
 }
 
-/// [`analyze`] plus the test `test` (`enrichsim analyze --test NAME`).
+impl AnalyzeOptions {
+    /// R's defaults: timefix on, no further test.
+    pub fn new(stratified: bool, ties: Ties) -> Self {
+        AnalyzeOptions {
+            stratified,
+            ties,
+            timefix: true,
+            test: None,
+        }
+    }
+}
+
+/// Runs the log-rank test, the Cox model and the Kaplan-Meier medians on a data set, with R's
+/// timefix. `stratified` has an effect only when the data set has more than one stratum.
+pub fn analyze(data: &Dataset, stratified: bool, ties: Ties) -> AnalyzeReport {
+    let (data, fix) = fixed(data, true);
+    let mut a = Analyzer::new();
+    a.load(&data.time, &data.event, &data.treated, &data.stratum);
+    base_report(&a, &data, stratified, ties, fix)
+}
+
+/// [`analyze`] plus the test `test` (`enrichsim analyze --test NAME`), with R's timefix.
 ///
 /// Refused (a usage error of `--test`): an RMST `tau` or a milestone time beyond the last
 /// follow-up time of either arm (where the Kaplan-Meier curve is not estimated; survRM2
@@ -175,8 +240,29 @@ pub fn analyze_with_test(
     ties: Ties,
     test: &Test,
 ) -> Result<AnalyzeReport> {
+    analyze_data(
+        data,
+        &AnalyzeOptions {
+            test: Some(test.clone()),
+            ..AnalyzeOptions::new(stratified, ties)
+        },
+    )
+}
+
+/// The whole `enrichsim analyze` report, with every option ([`analyze_with_test`]'s refusals).
+pub fn analyze_data(data: &Dataset, options: &AnalyzeOptions) -> Result<AnalyzeReport> {
+    let (data, fix) = fixed(data, options.timefix);
     let mut a = Analyzer::new();
     a.load(&data.time, &data.event, &data.treated, &data.stratum);
+    let Some(test) = &options.test else {
+        return Ok(base_report(
+            &a,
+            &data,
+            options.stratified,
+            options.ties,
+            fix,
+        ));
+    };
     let horizon = match test.kind {
         TestKind::Rmst { tau } => Some(tau),
         TestKind::Milestone { time } => Some(time),
@@ -194,12 +280,137 @@ pub fn analyze_with_test(
             ),
         ));
     }
-    let mut report = base_report(&a, data, stratified, ties);
-    report.test = Some(test_report(&mut a, test));
+    let mut report = base_report(&a, &data, options.stratified, options.ties, fix);
+    let mut t = test_report(&mut a, test);
+    if horizon.is_some() && test.stratified && data.strata_names.len() > 1 {
+        let (dropped, note) = dropped_strata(&data, test);
+        report.notes.extend(note);
+        t.dropped_strata = Some(dropped);
+    }
+    report.test = Some(t);
     Ok(report)
 }
 
-fn base_report(a: &Analyzer, data: &Dataset, stratified: bool, ties: Ties) -> AnalyzeReport {
+/// The data with R's timefix applied (borrowed unchanged when `timefix` is off or changes
+/// nothing), and what it did (`None` when off).
+fn fixed(data: &Dataset, timefix_on: bool) -> (Cow<'_, Dataset>, Option<TimefixSummary>) {
+    if !timefix_on {
+        return (Cow::Borrowed(data), None);
+    }
+    let mut time = data.time.clone();
+    let summary = timefix(&mut time);
+    if summary.changed == 0 {
+        return (Cow::Borrowed(data), Some(summary));
+    }
+    (
+        Cow::Owned(Dataset {
+            time,
+            ..data.clone()
+        }),
+        Some(summary),
+    )
+}
+
+/// The note on timefix.
+fn timefix_note(fix: Option<TimefixSummary>) -> String {
+    match fix {
+        None => "--no-timefix: times kept as read; R's survival merges times equal within \
+                 1.49e-8 (timefix = TRUE, its default), so on near-tied times R's defaults \
+                 can give other results"
+            .to_string(),
+        Some(s) if s.changed == 0 => format!(
+            "timefix (as R's survival, timefix = TRUE): times equal within {TIMEFIX_TOLERANCE:.3e} \
+             (absolute, or relative to the mean time) are merged; none were that close, so the \
+             times are as read"
+        ),
+        Some(s) => format!(
+            "timefix (as R's survival, timefix = TRUE): times equal within {TIMEFIX_TOLERANCE:.3e} \
+             (absolute, or relative to the mean time) were merged into the smallest: {} \
+             patients' times changed, {} distinct times became {}; --no-timefix keeps the \
+             times as read",
+            s.changed, s.distinct_before, s.distinct_after
+        ),
+    }
+}
+
+/// The strata a stratified RMST or milestone test leaves out (patients in one arm only), in
+/// the data's order, and the note saying so (none when every stratum has both arms). The rule
+/// is `combine_strata`'s (`km.rs`): such a stratum carries no contrast, and the others are
+/// weighted by their sizes among the patients of the strata kept.
+fn dropped_strata(data: &Dataset, test: &Test) -> (Vec<String>, Option<String>) {
+    let k = data.strata_names.len();
+    let mut counts = vec![[0usize; 2]; k];
+    for (&s, &treated) in data.stratum.iter().zip(&data.treated) {
+        counts[s as usize][usize::from(treated)] += 1;
+    }
+    let mut dropped = Vec::new();
+    let mut described = Vec::new();
+    let mut kept_patients = 0;
+    for (name, c) in data.strata_names.iter().zip(&counts) {
+        if c[0] == 0 || c[1] == 0 {
+            dropped.push(name.clone());
+            described.push(format!("`{name}` (treatment {}, control {})", c[1], c[0]));
+        } else {
+            kept_patients += c[0] + c[1];
+        }
+    }
+    if dropped.is_empty() {
+        return (dropped, None);
+    }
+    let note = if dropped.len() == k {
+        format!(
+            "{test}: every stratum has patients in one arm only ({}), so there is no contrast: \
+             the test is undefined (z = 0, p = 1)",
+            described.join(", ")
+        )
+    } else {
+        format!(
+            "{test}: {} {} patients in one arm only and {} left out; the other {} strata are \
+             weighted by their sizes among their {kept_patients} patients",
+            if dropped.len() == 1 {
+                "stratum"
+            } else {
+                "strata"
+            },
+            described.join(", ") + if dropped.len() == 1 { " has" } else { " have" },
+            if dropped.len() == 1 { "is" } else { "are" },
+            k - dropped.len()
+        )
+    };
+    (dropped, Some(note))
+}
+
+/// The exact data time of the arm whose table time (its sort key's time) is `key`: the
+/// smallest such event time (times that agree to 2^-40 share a key; after timefix no two
+/// distinct times do).
+fn exact_event_time(data: &Dataset, treated: bool, key: f64) -> f64 {
+    data.time
+        .iter()
+        .zip(&data.event)
+        .zip(&data.treated)
+        .filter(|((t, e), arm)| **e && **arm == treated && key_time(**t) == key)
+        .map(|((t, _), _)| *t)
+        .min_by(f64::total_cmp)
+        .unwrap_or(key)
+}
+
+/// The Kaplan-Meier median of an arm in the data's own times.
+fn exact_median(a: &Analyzer, data: &Dataset, treated: bool) -> Option<f64> {
+    let exact = |key| exact_event_time(data, treated, key);
+    a.km_median_at(treated).map(|at| match at {
+        MedianAt::Event(t) => exact(t),
+        MedianAt::Midpoint(t0, t1) => MedianAt::Midpoint(exact(t0), exact(t1)).value(),
+        MedianAt::MidpointToLast(t0, last) => MedianAt::MidpointToLast(exact(t0), last).value(),
+    })
+}
+
+fn base_report(
+    a: &Analyzer,
+    data: &Dataset,
+    stratified: bool,
+    ties: Ties,
+    fix: Option<TimefixSummary>,
+) -> AnalyzeReport {
     let lr = a.logrank(stratified);
     let cox = a.cox(stratified, ties);
     AnalyzeReport {
@@ -210,6 +421,7 @@ fn base_report(a: &Analyzer, data: &Dataset, stratified: bool, ties: Ties) -> An
         ties: ties.name().to_string(),
         logrank_chisq: lr.chisq,
         logrank_p: lr.p_two_sided,
+        logrank_p_two_sided: lr.p_two_sided,
         logrank_z: lr.z,
         logrank_observed: lr.observed,
         logrank_expected: lr.expected,
@@ -217,16 +429,20 @@ fn base_report(a: &Analyzer, data: &Dataset, stratified: bool, ties: Ties) -> An
         cox_hr_lower: cox.lower,
         cox_hr_upper: cox.upper,
         cox_wald_p: cox.wald_p,
+        cox_wald_p_two_sided: cox.wald_p,
         cox_se_log_hr: cox.se,
         cox_score_chisq: cox.score_chisq,
         cox_loglik: cox.loglik,
         cox_converged: cox.converged,
-        km_median_treatment: a.km_median(true),
-        km_median_control: a.km_median(false),
+        km_median_treatment: exact_median(a, data, true),
+        km_median_control: exact_median(a, data, false),
         n_treatment: a.n_arm(true),
         n_control: a.n_arm(false),
         events_treatment: a.events_arm(true),
         events_control: a.events_arm(false),
+        timefix: fix.is_some(),
+        timefix_changed: fix.map_or(0, |f| f.changed),
+        notes: vec![timefix_note(fix)],
         test: None,
     }
 }

@@ -16,7 +16,8 @@ const FIELDS: usize = 5;
 
 impl Analyzer {
     /// Test of the difference in RMST to `tau` months, treatment - control, stratified
-    /// (stratum-size weights, see `combine_strata` in `km.rs`) when `stratified`.
+    /// (stratum-size weights, see `combine_strata` in `km.rs`; a stratum with one arm only is
+    /// left out and the weights renormalised over the others) when `stratified`.
     ///
     /// In each arm (and stratum) with Kaplan-Meier curve `S` and event times `t_j <= tau`:
     /// `RMST = int_0^tau S(u) du = sum_j S(t_{j-1}) (t_j - t_{j-1}) + S(t_J) (tau - t_J)`

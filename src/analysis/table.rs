@@ -36,11 +36,20 @@ pub struct EventRow {
 ///
 /// Times are therefore compared on their top 52 bits: two times that agree to a relative
 /// 2^-40 (about 9e-13) are treated as tied. R's survival package merges far more coarsely
-/// (`timefix` treats times within about 1.5e-8 relative as equal), so any two times R would
-/// tell apart are told apart here too; the reported event times (e.g. the Kaplan-Meier median)
-/// carry at most that 9e-13 relative truncation.
+/// (`timefix` treats times within about 1.5e-8 relative as equal; `enrichsim analyze` does the
+/// same first, see `timefix.rs`), so any two times R would tell apart are told apart here too.
+/// The times of the table's rows carry that truncation ([`key_time`]); `enrichsim analyze`
+/// reports the data's own times (the Kaplan-Meier median: `report.rs`).
 pub const PAYLOAD_BITS: u32 = 12;
 const TIME_MASK: u64 = !((1u64 << PAYLOAD_BITS) - 1);
+
+/// A time as the event-time table holds it: its low [`PAYLOAD_BITS`] bits cleared (negative
+/// and NaN times as 0, as in [`Analyzer::load`]).
+#[inline]
+pub(crate) fn key_time(t: f64) -> f64 {
+    let t = if t > 0.0 { t } else { 0.0 };
+    f64::from_bits(t.to_bits() & TIME_MASK)
+}
 
 /// Most strata a data cut may have (10 bits of the sort key): stratum values below it are used as
 /// they are; otherwise values are mapped to their rank among the distinct values.

@@ -216,6 +216,10 @@ pub struct AnalyzeArgs {
     /// stratified_ form (needs --strata).
     #[arg(long, value_name = "NAME")]
     pub test: Option<String>,
+    /// Keep the times as read. By default times equal within 1.49e-8 (absolutely, or relative
+    /// to the mean time) are merged first, as R's survival does (timefix = TRUE).
+    #[arg(long)]
+    pub no_timefix: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -319,6 +319,7 @@ pub(super) fn analyze(args: AnalyzeArgs) -> Result<()> {
         strata,
         ties,
         test,
+        no_timefix,
         output,
     } = args;
     let format = output.prepare(false)?;
@@ -349,10 +350,13 @@ pub(super) fn analyze(args: AnalyzeArgs) -> Result<()> {
         strata,
     };
     let dataset = crate::analysis::dataset::read_csv(&data, &columns)?;
-    let result = match &test {
-        None => crate::analysis::analyze(&dataset, stratified, ties),
-        Some(t) => crate::analysis::analyze_with_test(&dataset, stratified, ties, t)?,
+    let options = crate::analysis::AnalyzeOptions {
+        stratified,
+        ties,
+        timefix: !no_timefix,
+        test,
     };
+    let result = crate::analysis::analyze_data(&dataset, &options)?;
     emit(&report::render(&result, format), &output)
 }
 

@@ -3,12 +3,24 @@
 use super::{Row, Tabular, fmt_opt};
 use crate::analysis::AnalyzeReport;
 
-/// A p-value for people: 4 significant digits, or `< 1e-16`.
+/// A p-value for people, the same way everywhere in the `analyze` text and Markdown: 4
+/// decimals (`0.3258`), or `< 0.0001` below that (JSON and CSV carry the full value); `NA`
+/// when undefined.
 fn p_value(p: f64) -> String {
-    if p < 1e-16 {
-        "< 1e-16".into()
+    if p.is_nan() {
+        "NA".into()
+    } else if p < 0.0001 {
+        "< 0.0001".into()
     } else {
-        format!("{p:.4e}")
+        format!("{p:.4}")
+    }
+}
+
+/// A p-value row: shown by [`p_value`], full precision in CSV under `key`.
+fn p_row(key: &str, label: &str, p: f64) -> Row {
+    Row {
+        value: p_value(p),
+        ..Row::num(key, label, p, 4)
     }
 }
 
@@ -73,10 +85,7 @@ impl Tabular for AnalyzeReport {
         if let Some(t) = &self.test {
             let mut rows = vec![
                 Row::num("z", "z (> 0 favours treatment)", t.z, 4),
-                Row {
-                    value: p_value(t.p),
-                    ..Row::num("p", "p, one-sided", t.p, 6)
-                },
+                p_row("p", "one-sided p (small when z > 0)", t.p_one_sided),
             ];
             let opt = |key: &str, label: &str, x: Option<f64>| {
                 x.map(|v| Row::num(key.to_string(), label.to_string(), v, 4))
@@ -124,10 +133,7 @@ impl Tabular for AnalyzeReport {
                     ),
                     Row::num("logrank_chisq", "chi-square (1 df)", self.logrank_chisq, 4),
                     Row::num("logrank_z", "z (> 0 favours treatment)", self.logrank_z, 4),
-                    Row {
-                        value: p_value(self.logrank_p),
-                        ..Row::num("logrank_p", "p, two-sided", self.logrank_p, 6)
-                    },
+                    p_row("logrank_p", "two-sided p", self.logrank_p_two_sided),
                 ],
             ),
             (
@@ -142,10 +148,11 @@ impl Tabular for AnalyzeReport {
                         self.cox_se_log_hr,
                         4,
                     ),
-                    Row {
-                        value: p_value(self.cox_wald_p),
-                        ..Row::num("cox_wald_p", "Wald p, two-sided", self.cox_wald_p, 6)
-                    },
+                    p_row(
+                        "cox_wald_p",
+                        "Wald test, two-sided p",
+                        self.cox_wald_p_two_sided,
+                    ),
                     Row::num(
                         "cox_score_chisq",
                         "score chi-square",
@@ -158,5 +165,9 @@ impl Tabular for AnalyzeReport {
         ];
         sections.extend(test_section);
         sections
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.notes.clone()
     }
 }
