@@ -36,9 +36,18 @@ pub enum Error {
     Data {
         /// The data file.
         file: String,
-        /// 1-based line number in the file (the header is line 1); 0 when the file as a whole is at fault.
+        /// 1-based line number in the file (the header is line 1).
         line: u64,
         /// What is wrong: the column, the value and what is allowed.
+        message: String,
+    },
+    /// A data file (CSV) at fault as a whole: empty, no data rows, an arm with no patients, not
+    /// a text file. `message` starts with what is at fault (`the file (empty): ...`).
+    #[error("{file}: {message}")]
+    DataFile {
+        /// The data file.
+        file: String,
+        /// What is wrong and what is expected.
         message: String,
     },
     /// A command-line value that is out of range or inconsistent.

@@ -15,8 +15,7 @@
 //! [`Error::Data`] naming that line (the line where the record starts; the header is line 1 in
 //! a file without leading blank lines), the column, the value (at most 40 characters of it) and
 //! what is allowed; a problem of the whole file (empty, no data rows, an arm with no patients,
-//! not a text file) is an [`Error::Io`] of kind [`std::io::ErrorKind::InvalidData`] whose message
-//! starts with what is at fault (`the file (empty)`, `no data rows`, ...), so that it prints as
+//! not a text file) is an [`Error::DataFile`] whose message starts with what is at fault (`the file (empty)`, `no data rows`, ...), so that it prints as
 //! `data.csv: the file (empty): ...`, with no line number.
 
 use crate::{Error, Result};
@@ -70,7 +69,7 @@ const LIST_CHARS: usize = 100;
 ///   row, the wrong number of fields, an empty, non-numeric, NaN, infinite or negative time, an
 ///   event other than 0/1/true/false, an unknown arm label, an empty stratum label, more than
 ///   [`crate::analysis::MAX_STRATA`] strata;
-/// * [`Error::Io`] (kind `InvalidData`) for the file as a whole: empty (no header line), no
+/// * [`Error::DataFile`] for the file as a whole: empty (no header line), no
 ///   data rows after the header, an arm with no patients, a UTF-16 file, a ZIP archive (such as
 ///   an `.xlsx` workbook);
 /// * [`Error::Io`] when the file cannot be read;
@@ -83,11 +82,9 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
         line,
         message,
     };
-    let whole = |message: String| {
-        Error::io(
-            path,
-            std::io::Error::new(std::io::ErrorKind::InvalidData, message),
-        )
+    let whole = |message: String| Error::DataFile {
+        file: file.clone(),
+        message,
     };
 
     check_distinct_roles(columns)?;

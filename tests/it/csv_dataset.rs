@@ -1,7 +1,7 @@
 //! `read_csv`: well-formed files and every kind of malformed file, each giving an
 //! `Error::Data` that names the line (header = line 1) and the culprit, or, for the file as a
-//! whole (empty, no data rows, an arm with no patients), an `Error::Io` of kind `InvalidData`
-//! whose message says what is at fault instead of a line number.
+//! whole (empty, no data rows, an arm with no patients), an `Error::DataFile` whose message
+//! says what is at fault instead of a line number.
 
 use enrichsim::Error;
 use enrichsim::analysis::dataset::{Columns, read_csv};
@@ -45,10 +45,9 @@ fn data_error(text: &str, strata: bool) -> (u64, String) {
 fn file_error(text: &str, strata: bool) -> String {
     let (_dir, path) = write(text);
     match read_csv(&path, &columns(strata)) {
-        Err(Error::Io { path, source }) => {
-            assert!(path.ends_with("data.csv"), "path {}", path.display());
-            assert_eq!(source.kind(), std::io::ErrorKind::InvalidData, "{source}");
-            source.to_string()
+        Err(Error::DataFile { file, message }) => {
+            assert!(file.ends_with("data.csv"), "file {file}");
+            message
         }
         Err(e) => panic!("expected a whole-file error, got {e}"),
         Ok(d) => panic!("expected an error, read {d:?}"),
