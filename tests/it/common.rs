@@ -74,6 +74,9 @@ pub fn oracle_json(name: &str) -> serde_json::Value {
     file["values"].take()
 }
 
+/// The `analyze` flags naming the columns of tests/data/oracles/survival-dataset1.csv.
+pub const ORACLE_COLUMNS: [&str; 6] = ["--time", "months", "--event", "death", "--arm", "arm"];
+
 /// Binomial Monte Carlo standard error of a proportion p over n replicates.
 pub fn binomial_se(p: f64, n: f64) -> f64 {
     (p * (1.0 - p) / n).sqrt()

@@ -205,32 +205,16 @@ fn every_json_output_field_is_documented() {
             "230",
         ],
     ));
-    seen.extend(fields(
-        "analyze",
-        &[
-            &data,
-            "--time",
-            "months",
-            "--event",
-            "death",
-            "--arm",
-            "arm",
-            "--strata",
-            "pnfh_stratum",
-        ],
-    ));
-    seen.extend(fields(
-        "analyze",
-        &[
-            &data, "--time", "months", "--event", "death", "--arm", "arm", "--test", "maxcombo",
-        ],
-    ));
-    seen.extend(fields(
-        "analyze",
-        &[
-            &data, "--time", "months", "--event", "death", "--arm", "arm", "--test", "rmst(18)",
-        ],
-    ));
+    for extra in [
+        &["--strata", "pnfh_stratum"][..],
+        &["--test", "maxcombo"],
+        &["--test", "rmst(18)"],
+    ] {
+        seen.extend(fields(
+            "analyze",
+            &[&[data.as_str()][..], &ORACLE_COLUMNS, extra].concat(),
+        ));
+    }
     seen.extend(fields(
         "sweep",
         &[

@@ -115,6 +115,9 @@ fn strings(text: &str) -> Vec<(usize, usize)> {
 /// One mutation of `text`.
 fn mutate(text: &str, rng: &mut Mix) -> String {
     let lines: Vec<&str> = text.lines().collect();
+    if lines.is_empty() {
+        return rng.pick(PUNCTUATION).to_string();
+    }
     match rng.below(9) {
         0..=2 => {
             let spans = numbers(text);
@@ -284,27 +287,34 @@ fn fuzz_scenarios(mutants: usize, through_binary: usize, seed: u64) {
     let dir = TempDir::new().unwrap();
     let every = (mutants / through_binary.max(1)).max(1);
     // Mutant m draws from its own generator, so the mutants do not depend on the thread split.
-    let verdicts: Vec<Result<bool, String>> = (0..mutants)
-        .into_par_iter()
-        .map(|m| {
-            let mut rng = Mix(seed ^ (m as u64).wrapping_mul(0xA24B_AED4_963E_E407));
-            let (name, text) = rng.pick(&scenarios).clone();
-            let mut mutant = mutate(&text, &mut rng);
-            for _ in 0..rng.below(3) {
-                mutant = mutate(&mutant, &mut rng);
-            }
-            let verdict = catch_unwind(AssertUnwindSafe(|| check_in_process(&mutant)))
-                .map_err(|_| format!("mutant {m} of {name}:\n{mutant}"));
-            if m % every == 0 {
-                let file = dir.path().join(format!("m{m}.toml"));
-                std::fs::write(&file, &mutant).unwrap();
-                let what = format!("mutant {m} of {name}");
-                check_binary(&["validate"], &file, &what);
-                check_binary(&["run", "--reps", "10", "--quiet"], &file, &what);
-            }
-            verdict
-        })
-        .collect();
+    // Large stacks: a panic's backtrace (RUST_BACKTRACE) is symbolised on the panicking thread.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .build()
+        .unwrap();
+    let verdicts: Vec<Result<bool, String>> = pool.install(|| {
+        (0..mutants)
+            .into_par_iter()
+            .map(|m| {
+                let mut rng = Mix(seed ^ (m as u64).wrapping_mul(0xA24B_AED4_963E_E407));
+                let (name, text) = rng.pick(&scenarios).clone();
+                let mut mutant = mutate(&text, &mut rng);
+                for _ in 0..rng.below(3) {
+                    mutant = mutate(&mutant, &mut rng);
+                }
+                let verdict = catch_unwind(AssertUnwindSafe(|| check_in_process(&mutant)))
+                    .map_err(|_| format!("mutant {m} of {name}:\n{mutant}"));
+                if m % every == 0 {
+                    let file = dir.path().join(format!("m{m}.toml"));
+                    std::fs::write(&file, &mutant).unwrap();
+                    let what = format!("mutant {m} of {name}");
+                    check_binary(&["validate"], &file, &what);
+                    check_binary(&["run", "--reps", "10", "--quiet"], &file, &what);
+                }
+                verdict
+            })
+            .collect()
+    });
     let accepted = verdicts.iter().filter(|v| matches!(v, Ok(true))).count();
     let refused = verdicts.iter().filter(|v| matches!(v, Ok(false))).count();
     let failures: Vec<&String> = verdicts.iter().filter_map(|v| v.as_ref().err()).collect();
@@ -337,27 +347,13 @@ fn fuzz_csv(mutants: usize, seed: u64) {
         }
         let file = dir.path().join(format!("m{m}.csv"));
         std::fs::write(&file, &mutant).unwrap();
-        let args: &[&str] = match m % 3 {
-            0 => &[
-                "analyze", "--time", "months", "--event", "death", "--arm", "arm",
-            ],
-            1 => &[
-                "analyze",
-                "--time",
-                "months",
-                "--event",
-                "death",
-                "--arm",
-                "arm",
-                "--strata",
-                "pnfh_stratum",
-            ],
-            _ => &[
-                "analyze", "--time", "months", "--event", "death", "--arm", "arm", "--test",
-                "maxcombo",
-            ],
+        let extra: &[&str] = match m % 3 {
+            0 => &[],
+            1 => &["--strata", "pnfh_stratum"],
+            _ => &["--test", "maxcombo"],
         };
-        check_binary(args, &file, &format!("CSV mutant {m}:\n{mutant}"));
+        let args = [&["analyze"][..], &ORACLE_COLUMNS, extra].concat();
+        check_binary(&args, &file, &format!("CSV mutant {m}:\n{mutant}"));
     }
 }
 
