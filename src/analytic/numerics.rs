@@ -9,8 +9,8 @@
 //! - Adaptivity: a panel is accepted when the rule on it and the sum of the rule on its two
 //!   halves agree to the tolerance, else each half is refined in turn (Davis and Rabinowitz,
 //!   section 6.2).
-//! - Roots: Brent's (1973) method, the bracket kept, inverse quadratic interpolation where it
-//!   behaves and bisection where it does not.
+//! - Roots: Brent's (1973) method ([`crate::stats::roots::brent`]), the bracket kept, inverse
+//!   quadratic interpolation where it behaves and bisection where it does not.
 
 use std::sync::OnceLock;
 
@@ -106,8 +106,7 @@ fn refine<F: FnMut(f64) -> f64>(
 /// The root of `f` in [a, b], where f(a) and f(b) differ in sign, to `tol` in x (Brent 1973).
 /// `None` when the bracket holds no sign change or f is not finite at its ends.
 pub fn brent<F: FnMut(f64) -> f64>(mut f: F, a: f64, b: f64, tol: f64) -> Option<f64> {
-    let (mut a, mut b) = (a, b);
-    let (mut fa, mut fb) = (f(a), f(b));
+    let (fa, fb) = (f(a), f(b));
     if !fa.is_finite() || !fb.is_finite() || fa * fb > 0.0 {
         return None;
     }
@@ -117,67 +116,7 @@ pub fn brent<F: FnMut(f64) -> f64>(mut f: F, a: f64, b: f64, tol: f64) -> Option
     if fb == 0.0 {
         return Some(b);
     }
-    let (mut c, mut fc) = (a, fa);
-    let mut d = b - a;
-    let mut e = d;
-    for _ in 0..200 {
-        if fb * fc > 0.0 {
-            c = a;
-            fc = fa;
-            d = b - a;
-            e = d;
-        }
-        if fc.abs() < fb.abs() {
-            a = b;
-            b = c;
-            c = a;
-            fa = fb;
-            fb = fc;
-            fc = fa;
-        }
-        let tol1 = 2.0 * f64::EPSILON * b.abs() + 0.5 * tol;
-        let m = 0.5 * (c - b);
-        if m.abs() <= tol1 || fb == 0.0 {
-            return Some(b);
-        }
-        if e.abs() >= tol1 && fa.abs() > fb.abs() {
-            // inverse quadratic interpolation (secant when a == c)
-            let s = fb / fa;
-            let (mut p, mut q);
-            if a == c {
-                p = 2.0 * m * s;
-                q = 1.0 - s;
-            } else {
-                let qa = fa / fc;
-                let r = fb / fc;
-                p = s * (2.0 * m * qa * (qa - r) - (b - a) * (r - 1.0));
-                q = (qa - 1.0) * (r - 1.0) * (s - 1.0);
-            }
-            if p > 0.0 {
-                q = -q;
-            } else {
-                p = -p;
-            }
-            if 2.0 * p < (3.0 * m * q - (tol1 * q).abs()).min((e * q).abs()) {
-                e = d;
-                d = p / q;
-            } else {
-                d = m;
-                e = m;
-            }
-        } else {
-            d = m;
-            e = m;
-        }
-        a = b;
-        fa = fb;
-        b += if d.abs() > tol1 { d } else { tol1.copysign(m) };
-        fb = f(b);
-        if !fb.is_finite() {
-            return None;
-        }
-    }
-    Some(b)
+    crate::stats::roots::brent(&mut f, a, b, fa, fb, tol)
 }
 
 /// phi1(z) = (1 - e^-z) / z, with phi1(0) = 1: the integral of e^(-z x) over x in [0, 1].
