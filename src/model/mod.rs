@@ -212,21 +212,23 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         })
         .collect();
     // Every derived hazard must be a number the engine can use: the checks of the scenario
-    // bound each input, and this checks what they make together (the cumulative hazard of
-    // each arm over a year, which the event times invert).
+    // bound each input, and this checks what they make together, each arm's cumulative
+    // hazard (which the event times invert): finite over a year, and positive by the longest
+    // median the scenario may give (a piecewise hazard may be 0 for a while, not for ever).
+    let horizon = crate::scenario::MEDIAN_MONTHS.1;
     for (name, o) in scenario.strata.iter().zip(&outcomes) {
         for (arm, treated) in [("control", false), ("treatment", true)] {
-            let h = o.cumulative(treated, 12.0);
-            if !(h.is_finite() && h > 0.0) {
+            let (year, late) = (o.cumulative(treated, 12.0), o.cumulative(treated, horizon));
+            if !(year.is_finite() && year >= 0.0 && late > 0.0) {
                 return Err(Error::Scenario {
                     file: file.to_string(),
                     key: format!("control.{name}"),
                     problem: format!(
-                        "the {arm} arm's cumulative hazard over 12 months is not a positive finite number"
+                        "the {arm} arm's cumulative hazard is not a usable number (over 12 months, over {horizon} months)"
                     ),
-                    value: format!("{h:e}"),
+                    value: format!("{year:e}, {late:e}"),
                     allowed:
-                        "a control model and hazard ratio whose hazards are positive and finite"
+                        "a control model and hazard ratio whose hazards are finite and not 0 for ever"
                             .into(),
                 });
             }

@@ -149,6 +149,13 @@ fn derived_hazards_must_be_finite_and_positive() {
         ],
         &["key `control.high.piecewise.rates`", "[0, 1000]"],
     );
+    // A hazard that is 0 for the first year, then positive, is a valid model.
+    stdout_of(enrichsim().args([
+        "validate",
+        &s,
+        "--set",
+        "control.high={ piecewise = { starts = [0.0, 12.0], rates = [0.0, 0.05] } }",
+    ]));
     refused(
         &["validate", &s, "--set", "enrolment.rate=1e300"],
         &["key `enrolment.rate`", "1000000"],
