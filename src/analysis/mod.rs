@@ -31,6 +31,7 @@
 //! about 1.5e-8 are merged, as `survdiff`, `coxph` and `survfit` do by default).
 
 mod cox;
+pub mod function;
 pub mod dataset;
 mod km;
 mod logrank;
