@@ -10,6 +10,10 @@
 //!   unstructured covariance across visits, fitted by REML;
 //! * `cafs.rs`: the Finkelstein-Schoenfeld joint rank test of survival and function (CAFS).
 
+pub mod cafs;
+pub mod mmrm;
+pub mod slope;
+
 /// Repeated measurements of one data cut: patient `i`'s visits are the rows
 /// `start[i]..start[i + 1]` of `time` and `score`, in ascending time, the first at time 0 (the
 /// baseline). Buffers are reused: [`Visits::clear`] keeps the capacity.
