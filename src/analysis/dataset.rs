@@ -75,6 +75,121 @@ const LIST_CHARS: usize = 100;
 /// * [`Error::Io`] when the file cannot be read;
 /// * [`Error::Usage`] when two roles name the same column (`--time x --event x`).
 pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
+    read_rows(path, columns, None).map(|(data, _)| data)
+}
+
+/// The columns of long-format function data (`analyze --id --visit-time --score`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitColumns {
+    /// Patient identifier (any non-empty label).
+    pub id: String,
+    /// Visit time, months after randomisation (0 at baseline).
+    pub visit_time: String,
+    /// Function score at the visit (ALSFRS-R: 0 to 48).
+    pub score: String,
+}
+
+const SCORE_ALLOWED: &str = "a number from 0 to 48 (ALSFRS-R)";
+
+/// Reads long-format data: one row per visit, the survival columns repeated on every row of a
+/// patient (they must agree), the rows of a patient in any order. Returns the survival data set
+/// (one row per patient, in order of first appearance) and the visits of the same patients
+/// (sorted by time).
+///
+/// Besides [`read_csv`]'s errors, each naming the line: an empty id; a visit time that is not
+/// a number `>= 0`; a score that is not a number from 0 to 48; a patient whose survival columns
+/// (time, event, arm, stratum) differ between rows (both lines named); two visits of a patient
+/// at the same time (both lines); a patient without a baseline visit (time 0); a visit at or
+/// after the patient's death, or after the end of their follow-up (the time column).
+pub fn read_long_csv(
+    path: &Path,
+    columns: &Columns,
+    visit_columns: &VisitColumns,
+) -> Result<(Dataset, crate::analysis::function::Visits)> {
+    let (data, long) = read_rows(path, columns, Some(visit_columns))?;
+    let file = path.display().to_string();
+    let at_line = |line: u64, message: String| Error::Data {
+        file: file.clone(),
+        line,
+        message,
+    };
+    let mut rows = long.expect("visit columns were given");
+    // Stable sort: by patient, then visit time (rows of a patient in file order on ties).
+    rows.sort_by(|a, b| a.patient.cmp(&b.patient).then(a.time.total_cmp(&b.time)));
+    let mut visits = crate::analysis::function::Visits::default();
+    visits.clear();
+    let id_col = shown(&visit_columns.id);
+    let vt_col = shown(&visit_columns.visit_time);
+    for (p, group) in rows.chunk_by(|a, b| a.patient == b.patient).enumerate() {
+        debug_assert_eq!(group[0].patient, p);
+        let id = shown(&group[0].id);
+        let first_line = group.iter().map(|r| r.line).min().unwrap_or(0);
+        if group[0].time != 0.0 {
+            return Err(at_line(
+                first_line,
+                format!(
+                    "patient `{id}` (column `{id_col}`) has no baseline visit: their first visit is at {} months; allowed: every patient has a visit at time 0 (the baseline)",
+                    group[0].time
+                ),
+            ));
+        }
+        for w in group.windows(2) {
+            if w[1].time == w[0].time {
+                let (a, b) = (w[0].line.min(w[1].line), w[0].line.max(w[1].line));
+                return Err(at_line(
+                    b,
+                    format!(
+                        "patient `{id}` has two visits at {} months (column `{vt_col}`), on lines {a} and {b}; allowed: one row per patient and visit",
+                        w[0].time
+                    ),
+                ));
+            }
+        }
+        let (end, died) = (data.time[p], data.event[p]);
+        for r in group {
+            if died && r.time >= end {
+                return Err(at_line(
+                    r.line,
+                    format!(
+                        "patient `{id}` has a visit at {} months (column `{vt_col}`), at or after their death at {end} months; allowed: visits before death",
+                        r.time
+                    ),
+                ));
+            }
+            if !died && r.time > end {
+                return Err(at_line(
+                    r.line,
+                    format!(
+                        "patient `{id}` has a visit at {} months (column `{vt_col}`), after the end of their follow-up at {end} months (censored); allowed: visits within follow-up",
+                        r.time
+                    ),
+                ));
+            }
+        }
+        visits.push_patient(data.treated[p], data.stratum[p]);
+        for r in group {
+            visits.push_visit(r.time, r.score);
+        }
+    }
+    Ok((data, visits))
+}
+
+/// One row of long-format data, before it is grouped by patient.
+struct VisitRow {
+    patient: usize,
+    id: String,
+    time: f64,
+    score: f64,
+    line: u64,
+}
+
+/// The work of [`read_csv`] and [`read_long_csv`]: with visit columns, one row per visit, the
+/// patients in order of first appearance and the visit rows beside them.
+fn read_rows(
+    path: &Path,
+    columns: &Columns,
+    visit_columns: Option<&VisitColumns>,
+) -> Result<(Dataset, Option<Vec<VisitRow>>)> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let file = path.display().to_string();
     let at_line = |line: u64, message: String| Error::Data {
@@ -87,7 +202,7 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
         message,
     };
 
-    check_distinct_roles(columns)?;
+    check_distinct_roles(columns, visit_columns)?;
     let text = decode(&bytes).map_err(|e| match e {
         Decode::Whole(m) => whole(m),
         Decode::Line(line, m) => at_line(line, m),
@@ -119,6 +234,18 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
         Some(s) => Some(find("strata", s)?),
         None => None,
     };
+    let i_visit = match visit_columns {
+        Some(v) => Some((
+            find("id", &v.id)?,
+            find("visit time", &v.visit_time)?,
+            find("score", &v.score)?,
+        )),
+        None => None,
+    };
+    let mut long: Option<Vec<VisitRow>> = i_visit.map(|_| Vec::new());
+    // Long format: the patient of each id, and the line of their first row.
+    let mut patients: std::collections::HashMap<String, (usize, u64)> =
+        std::collections::HashMap::new();
 
     let mut data = Dataset::default();
     let (mut first_row, mut last_row) = (0u64, 0u64);
@@ -211,6 +338,68 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
             }
         };
 
+        if let (Some((i_id, i_vt, i_score)), Some(rows), Some(v)) =
+            (i_visit, long.as_mut(), visit_columns)
+        {
+            let id = fields[i_id].as_str();
+            if id.is_empty() {
+                return Err(err(format!(
+                    "column `{}`: empty patient id; allowed: any non-empty label",
+                    shown(&v.id)
+                )));
+            }
+            let visit_time = parse_time(&fields[i_vt]).map_err(|problem| {
+                err(format!(
+                    "column `{}`: value `{}` {problem}; allowed: {TIME_ALLOWED} after randomisation",
+                    shown(&v.visit_time),
+                    shown(&fields[i_vt])
+                ))
+            })?;
+            let raw = fields[i_score].as_str();
+            let score = match raw.parse::<f64>() {
+                Ok(x) if (0.0..=48.0).contains(&x) => x + 0.0,
+                _ => {
+                    return Err(err(format!(
+                        "column `{}`: value `{}` is not a score; allowed: {SCORE_ALLOWED}",
+                        shown(&v.score),
+                        shown(raw)
+                    )));
+                }
+            };
+            let patient = match patients.get(id) {
+                Some(&(p, first)) => {
+                    let same = data.time[p] == time
+                        && data.event[p] == event
+                        && data.treated[p] == treated
+                        && data.stratum[p] == stratum;
+                    if !same {
+                        return Err(err(format!(
+                            "patient `{}`: the survival columns ({}) differ from those of their row on line {first}; allowed: the same time, event, arm and stratum on every row of a patient",
+                            shown(id),
+                            wanted(columns)
+                        )));
+                    }
+                    p
+                }
+                None => {
+                    let p = data.time.len();
+                    patients.insert(id.to_string(), (p, line));
+                    data.time.push(time);
+                    data.event.push(event);
+                    data.treated.push(treated);
+                    data.stratum.push(stratum);
+                    p
+                }
+            };
+            rows.push(VisitRow {
+                patient,
+                id: id.to_string(),
+                time: visit_time,
+                score,
+                line,
+            });
+            continue;
+        }
         data.time.push(time);
         data.event.push(event);
         data.treated.push(treated);
@@ -233,7 +422,7 @@ pub fn read_csv(path: &Path, columns: &Columns) -> Result<Dataset> {
             )));
         }
     }
-    Ok(data)
+    Ok((data, long))
 }
 
 /// A time from its field: the `f64` nearest the decimal (Rust's correctly rounded parser, as
@@ -256,7 +445,7 @@ fn parse_time(raw: &str) -> std::result::Result<f64, &'static str> {
 }
 
 /// The same column may not play two roles.
-fn check_distinct_roles(columns: &Columns) -> Result<()> {
+fn check_distinct_roles(columns: &Columns, visit_columns: Option<&VisitColumns>) -> Result<()> {
     let mut roles = vec![
         ("--time", &columns.time),
         ("--event", &columns.event),
@@ -264,6 +453,11 @@ fn check_distinct_roles(columns: &Columns) -> Result<()> {
     ];
     if let Some(s) = &columns.strata {
         roles.push(("--strata", s));
+    }
+    if let Some(v) = visit_columns {
+        roles.push(("--id", &v.id));
+        roles.push(("--visit-time", &v.visit_time));
+        roles.push(("--score", &v.score));
     }
     for (j, (option, name)) in roles.iter().enumerate() {
         if let Some((first, _)) = roles[..j].iter().find(|(_, n)| n == name) {

@@ -31,8 +31,8 @@
 //! about 1.5e-8 are merged, as `survdiff`, `coxph` and `survfit` do by default).
 
 mod cox;
-pub mod function;
 pub mod dataset;
+pub mod function;
 mod km;
 mod logrank;
 mod maxcombo;

@@ -8,6 +8,9 @@
 //! | `maxcombo`, `maxcombo(r1,g1;r2,g2;...)` and `stratified_` forms | the largest of several FH statistics, `maxcombo` alone meaning FH(0,0), FH(0,1), FH(1,0), FH(1,1) (`maxcombo.rs`) |
 //! | `rmst(tau)`, `stratified_rmst(tau)` | difference in restricted mean survival time to `tau` months (`rmst.rs`) |
 //! | `milestone(t)`, `stratified_milestone(t)` | difference in Kaplan-Meier survival at `t` months (`milestone.rs`) |
+//! | `slope`, `stratified_slope` | difference in ALSFRS-R slopes, linear mixed model by REML (`function/slope.rs`) |
+//! | `mmrm(t)`, `stratified_mmrm(t)` | difference in ALSFRS-R change from baseline at visit `t`, MMRM by REML (`function/mmrm.rs`) |
+//! | `cafs(t)`, `stratified_cafs(t)` | the joint rank test of survival and ALSFRS-R change to `t` months (`function/cafs.rs`) |
 //!
 //! Every statistic is oriented so that `z > 0` favours the treatment arm, and `p` is one-sided
 //! (small when `z` is large).
@@ -21,9 +24,10 @@ pub const MAX_COMBO: usize = 4;
 
 /// Every allowed test name, for error messages.
 pub const TEST_NAMES: &str = "logrank, stratified_logrank, fh(rho,gamma), maxcombo, \
-maxcombo(rho1,gamma1;rho2,gamma2;...), rmst(tau), milestone(t), and stratified_fh(...), \
-stratified_maxcombo, stratified_rmst(...), stratified_milestone(...); rho, gamma >= 0, \
-tau and t > 0 months, 2 to 4 MaxCombo components";
+maxcombo(rho1,gamma1;rho2,gamma2;...), rmst(tau), milestone(t), slope, mmrm(t), cafs(t), and \
+stratified_fh(...), stratified_maxcombo, stratified_rmst(...), stratified_milestone(...), \
+stratified_slope, stratified_mmrm(...), stratified_cafs(...); rho, gamma >= 0, tau and t > 0 \
+months, 2 to 4 MaxCombo components";
 
 /// The exponents of a Fleming-Harrington weight `S(t-)^rho (1 - S(t-))^gamma`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -87,6 +91,40 @@ pub enum TestKind {
         /// Milestone time, months.
         time: f64,
     },
+    /// Difference (treatment - control) in the slope of the function score, by a linear mixed
+    /// model with a random intercept and slope per patient (REML).
+    Slope,
+    /// Difference (treatment - control) in the change of the function score from baseline at
+    /// the visit `at` months, by a mixed model for repeated measures (REML, unstructured).
+    Mmrm {
+        /// The visit, months after randomisation.
+        at: f64,
+    },
+    /// The Finkelstein-Schoenfeld joint rank test of survival and function (CAFS), followed to
+    /// `horizon` months.
+    Cafs {
+        /// Follow-up of the comparison, months after randomisation (a visit).
+        horizon: f64,
+    },
+}
+
+impl TestKind {
+    /// Whether the statistic reads the function scores (ALSFRS-R visits), not only survival.
+    pub fn is_function(&self) -> bool {
+        matches!(
+            self,
+            TestKind::Slope | TestKind::Mmrm { .. } | TestKind::Cafs { .. }
+        )
+    }
+
+    /// The visit the statistic needs (mmrm's and cafs's time), if any.
+    pub fn visit(&self) -> Option<f64> {
+        match self {
+            TestKind::Mmrm { at } => Some(*at),
+            TestKind::Cafs { horizon } => Some(*horizon),
+            _ => None,
+        }
+    }
 }
 
 /// A test of treatment versus control, stratified or not.
@@ -185,6 +223,13 @@ impl Test {
             ("milestone", Some(a)) => TestKind::Milestone {
                 time: number(a, "milestone time", &|x| x > 0.0)?,
             },
+            ("slope", None) => TestKind::Slope,
+            ("mmrm", Some(a)) => TestKind::Mmrm {
+                at: number(a, "visit time", &|x| x > 0.0)?,
+            },
+            ("cafs", Some(a)) => TestKind::Cafs {
+                horizon: number(a, "follow-up time", &|x| x > 0.0)?,
+            },
             _ => return Err(format!("unknown test {name:?}")),
         };
         Ok(Test { kind, stratified })
@@ -214,6 +259,9 @@ impl fmt::Display for Test {
             }
             TestKind::Rmst { tau } => write!(f, "rmst({tau})"),
             TestKind::Milestone { time } => write!(f, "milestone({time})"),
+            TestKind::Slope => f.write_str("slope"),
+            TestKind::Mmrm { at } => write!(f, "mmrm({at})"),
+            TestKind::Cafs { horizon } => write!(f, "cafs({horizon})"),
         }
     }
 }
@@ -281,6 +329,11 @@ impl super::Analyzer {
             TestKind::MaxCombo(weights) => self.maxcombo_result(s, weights),
             TestKind::Rmst { tau } => self.rmst(s, *tau),
             TestKind::Milestone { time } => self.milestone(s, *time),
+            // The survival data alone cannot give them: `function::FunctionAnalyzer` evaluates
+            // them on the visits (every caller routes them there).
+            TestKind::Slope | TestKind::Mmrm { .. } | TestKind::Cafs { .. } => {
+                TestResult::undefined()
+            }
         }
     }
 
@@ -322,6 +375,12 @@ mod tests {
             "stratified_rmst(18.5)",
             "milestone(12)",
             "stratified_milestone(12)",
+            "slope",
+            "stratified_slope",
+            "mmrm(12)",
+            "stratified_mmrm(12)",
+            "cafs(12)",
+            "stratified_cafs(18)",
         ] {
             let t = Test::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(t.to_string(), name);
@@ -353,6 +412,11 @@ mod tests {
             "maxcombo(0,0;0,1;1,0;1,1;2,2)",
             "stratified_",
             "logrank(1)",
+            "slope(12)",
+            "mmrm",
+            "mmrm(0)",
+            "cafs",
+            "cafs(-1)",
         ] {
             assert!(Test::parse(name).is_err(), "{name:?} accepted");
         }

@@ -4,6 +4,7 @@
 
 pub mod calibration;
 pub mod enrolment;
+pub mod function;
 pub mod outcome;
 pub mod population;
 pub mod prior;
@@ -37,6 +38,8 @@ pub struct Model {
     pub dropout: Dropout,
     /// The prior of the true hazard ratios, drawn once per replicate (None: fixed).
     pub prior: Option<EffectPrior>,
+    /// The ALSFRS-R trajectories (None: survival only).
+    pub function: Option<function::FunctionModel>,
 }
 
 /// The trial's choices: eligibility, size, randomisation, analysis time and test.
@@ -241,6 +244,10 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         outcomes,
         dropout: Dropout::from_per_year(scenario.dropout.per_year),
         prior: None,
+        function: scenario
+            .function
+            .as_ref()
+            .map(function::FunctionModel::from_spec),
     };
     let d = &scenario.design;
     let mut eligible = vec![false; scenario.strata.len()];
@@ -393,6 +400,7 @@ impl Model {
             outcomes,
             dropout: self.dropout,
             prior: None,
+            function: self.function.clone(),
         }
     }
 

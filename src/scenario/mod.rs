@@ -7,6 +7,7 @@
 //! Times are in months, rates per month unless the key says otherwise.
 
 mod calibration;
+mod function;
 mod hypotheses;
 mod limits;
 mod overrides;
@@ -26,6 +27,7 @@ pub use calibration::{
     CalibrationArm, CalibrationObserved, CalibrationPopulation, CalibrationSpec, CalibrationTarget,
     MAX_CALIBRATION_TARGETS,
 };
+pub use function::{FunctionSpec, MAX_VISITS, MeanSd};
 pub use hypotheses::HypothesesSpec;
 pub use limits::{HAZARD_RATIO, MAX_HAZARD_PER_MONTH, MAX_RATE_PER_MONTH, MEDIAN_MONTHS};
 pub use overrides::apply as apply_override;
@@ -65,6 +67,8 @@ pub struct Scenario {
     pub prior: Option<PriorSpec>,
     /// `[calibration]`: published figures to check the model against (`enrichsim validate`).
     pub calibration: Option<CalibrationSpec>,
+    /// `[function]`: ALSFRS-R trajectories simulated beside survival (None: survival only).
+    pub function: Option<FunctionSpec>,
 }
 
 /// A point of a survival curve, `S(at) = survival`: how a control model may be calibrated.
@@ -386,6 +390,12 @@ impl Scenario {
             Some(node) => Some(calibration::read_calibration(&node)?),
         };
 
+        let function = match root.table("function")? {
+            None => None,
+            Some(node) => Some(function::read_function(&node, &strata)?),
+        };
+        check_function_tests(&design, function.as_ref(), &design_node)?;
+
         Ok(Scenario {
             name,
             description,
@@ -399,8 +409,46 @@ impl Scenario {
             design,
             prior,
             calibration,
+            function,
         })
     }
+}
+
+/// A function test (`slope`, `mmrm(t)`, `cafs(t)`) needs `[function]`, and the time of `mmrm`
+/// and `cafs` must be one of its post-baseline visits.
+fn check_function_tests(
+    design: &DesignSpec,
+    function: Option<&FunctionSpec>,
+    node: &Node,
+) -> Result<()> {
+    let tests =
+        std::iter::once(("test", &design.test)).chain(design.tests.iter().map(|t| ("tests", t)));
+    for (key, test) in tests {
+        if !test.kind.is_function() {
+            continue;
+        }
+        let Some(f) = function else {
+            return Err(node.bad_value(
+                key,
+                &format!("the test {test} analyses function scores, and the scenario has no [function] table"),
+                "a survival test, or a [function] table that simulates the ALSFRS-R visits",
+            ));
+        };
+        if let Some(t) = test.kind.visit()
+            && !f.has_visit(t)
+        {
+            let visits: Vec<String> = f.visits[1..].iter().map(|v| v.to_string()).collect();
+            return Err(node.bad_value(
+                key,
+                &format!("the test {test} needs a scheduled visit at {t} months"),
+                format!(
+                    "a time among function.visits after baseline: {}",
+                    visits.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn stratum_list(strata: &[String]) -> String {

@@ -31,6 +31,7 @@ pub const TOP: Table = Table {
         "design",
         "prior",
         "calibration",
+        "function",
     ],
 };
 
@@ -214,6 +215,36 @@ pub const TARGET: Table = Table {
     ],
 };
 
+/// The keys of `[function]`.
+pub const FUNCTION: Table = Table {
+    paths: &["function"],
+    keys: &[
+        "visits",
+        "baseline",
+        "noise_sd",
+        "curvature",
+        "death_correlation",
+        "decline",
+        "effect",
+    ],
+};
+
+/// The keys of a normal law given by its mean and SD.
+pub const MEAN_SD: Table = Table {
+    paths: &[
+        "function.baseline",
+        "function.decline",
+        "function.decline.<stratum>",
+    ],
+    keys: &["mean", "sd"],
+};
+
+/// The keys of `[function.effect]`.
+pub const FUNCTION_EFFECT: Table = Table {
+    paths: &["function.effect"],
+    keys: &["slowing", "delay"],
+};
+
 /// Every table above.
 pub const ALL: &[&Table] = &[
     &TOP,
@@ -237,4 +268,7 @@ pub const ALL: &[&Table] = &[
     &PRIOR_ENTRY,
     &CALIBRATION,
     &TARGET,
+    &FUNCTION,
+    &MEAN_SD,
+    &FUNCTION_EFFECT,
 ];

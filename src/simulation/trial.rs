@@ -9,7 +9,9 @@
 //! and the assay error; from the outcome and dropout streams one Exp(1) each. Designs that differ
 //! in eligibility therefore see the same patients with the same fates (common random numbers).
 
+use crate::analysis::function::Visits;
 use crate::model::enrolment::BlockState;
+use crate::model::function::FunctionModel;
 use crate::model::{Design, Model};
 use crate::scenario::AnalysisSpec;
 use crate::stats::rng::{self, Purpose, Streams};
@@ -35,6 +37,15 @@ pub struct Cohort {
     pub event_calendar: Vec<f64>,
     /// How many had been screened when each patient was randomised (1-based count).
     pub screened_by: Vec<u32>,
+    /// With `[function]`: each patient's true score at randomisation.
+    pub function_baseline: Vec<f64>,
+    /// With `[function]`: each patient's rate of decline, points per month (control-arm
+    /// scale: treatment slows it by `decline_by`).
+    pub function_rate: Vec<f64>,
+    /// With `[function]`: the observed score at every scheduled visit, patient after patient
+    /// (`visits.len()` per patient), whether or not the visit is seen (death, dropout and the
+    /// data cut decide that in [`Cohort::visits_at`]).
+    pub function_scores: Vec<f64>,
     blocks: BlockState,
     scratch: Vec<u64>,
 }
@@ -201,6 +212,13 @@ impl Cohort {
         let biomarker = model.population.biomarker.as_ref();
         let cap = design.follow_up.unwrap_or(f64::INFINITY);
         let has_dropout = model.dropout.rate > 0.0;
+        let function = model.function.as_ref();
+        if function.is_some() {
+            self.function_baseline.resize(n, 0.0);
+            self.function_rate.resize(n, 0.0);
+        }
+        let mut function_patient =
+            function.map(|_| streams.rng(Purpose::FunctionPatient, replicate));
 
         // Slices of length n, so that the index k < n needs no further bounds check.
         let entry = &mut self.entry[..n];
@@ -211,6 +229,9 @@ impl Cohort {
         let censor_times = &mut self.censor_time[..n];
         let event_calendar = &mut self.event_calendar[..n];
         let screened_by = &mut self.screened_by[..n];
+        // (empty without [function])
+        let function_baseline = &mut self.function_baseline[..];
+        let function_rate = &mut self.function_rate[..];
 
         // Three passes, one per concern; each stream is drawn from in the same order as in a
         // single patient-by-patient loop (a stream serves one purpose only), so the numbers are
@@ -243,8 +264,17 @@ impl Cohort {
             } else {
                 f64::INFINITY
             };
+            // With [function], the patient's two normals (baseline score, own rate of decline).
+            let (z_baseline, z_rate) = match &mut function_patient {
+                Some(g) => (rng::standard_normal(g), rng::standard_normal(g)),
+                None => (0.0, 0.0),
+            };
             if other_failure || !eligible(t, observed_s) {
                 continue;
+            }
+            if function_patient.is_some() {
+                function_baseline[k] = z_baseline;
+                function_rate[k] = z_rate;
             }
             entry[k] = t;
             true_stratum[k] = true_s as u32;
@@ -262,6 +292,29 @@ impl Cohort {
                 .assign(&mut self.blocks, observed_s as usize, || {
                     rng::uniform(&mut randomisation)
                 });
+        }
+
+        // 4. (before 3 turns the unit exponentials into times) Function trajectories.
+        if let Some(f) = function {
+            self.function_scores.resize(n * f.visits.len(), 0.0);
+            let mut noise = streams.rng(Purpose::FunctionNoise, replicate);
+            let scores = self.function_scores.chunks_exact_mut(f.visits.len());
+            for (k, row) in scores.enumerate() {
+                let s = true_stratum[k] as usize;
+                let baseline = f.baseline.mean + f.baseline.sd * function_baseline[k];
+                let rate = f.rate(
+                    s,
+                    FunctionModel::risk_score(event_times[k]),
+                    function_rate[k],
+                );
+                function_baseline[k] = baseline;
+                function_rate[k] = rate;
+                for (score, &v) in row.iter_mut().zip(&f.visits) {
+                    let e = rng::standard_normal(&mut noise);
+                    let mean = baseline - f.decline_by(s, treated_arm[k], rate, v);
+                    *score = FunctionModel::observed(mean + f.noise_sd * e);
+                }
+            }
         }
 
         // 3. Event and censoring times by inversion, and the calendar time of each event that
@@ -324,6 +377,31 @@ impl Cohort {
             .filter(|&(&t, &s)| t.is_finite() && t > after && strata >> s & 1 == 1)
             .map(|(&t, _)| t);
         kth_time(&mut self.scratch, times, k.max(1), after)
+    }
+
+    /// The function scores as observed at calendar time `t` (with `[function]`; empty
+    /// otherwise): for each patient randomised by t, in order of entry (the rows of
+    /// [`Cohort::cut`]), the scheduled visits `v` with `v` before their death (`v < T`), not
+    /// after their censoring (`v <= C`) and not after the cut (`entry + v <= t`).
+    pub fn visits_at(&self, model: &Model, t: f64, out: &mut Visits) {
+        out.clear();
+        let Some(f) = model.function.as_ref() else {
+            return;
+        };
+        let m = self.entry.partition_point(|&e| e <= t);
+        let v = f.visits.len();
+        for k in 0..m {
+            out.push_patient(self.treated[k], self.observed_stratum[k]);
+            let last = (t - self.entry[k]).min(self.censor_time[k]);
+            let death = self.event_time[k];
+            let row = &self.function_scores[k * v..(k + 1) * v];
+            for (&time, &score) in f.visits.iter().zip(row) {
+                if time >= death || time > last {
+                    break;
+                }
+                out.push_visit(time, score);
+            }
+        }
     }
 
     /// The data as observed at calendar time `t`: patients randomised by t, each followed until

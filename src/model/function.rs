@@ -1,0 +1,185 @@
+//! The ALSFRS-R trajectory of each patient (`[function]`), drawn beside their survival.
+//!
+//! Patient i of true stratum s has a true score at randomisation `B_i ~ N(mu_B, sd_B^2)` and a
+//! rate of decline (points per month)
+//!
+//! ```text
+//! R_i = m_s + sd_s (rho Z_risk,i + sqrt(1 - rho^2) Z_i),   Z_risk,i = Phi^{-1}(exp(-E_i)),
+//! ```
+//!
+//! where `E_i` is the unit exponential that gives the patient's death time by inversion of
+//! the cumulative hazard (`T_i = H^{-1}(E_i)`, so `exp(-E_i) = S(T_i)` is uniform and `Z_risk`
+//! standard normal, large for an early death) and `Z_i` is the patient's own standard normal:
+//! a Gaussian copula between the latent risk of death and the rate of decline, with correlation
+//! `rho` (`death_correlation`). Faster decliners die sooner when `rho > 0`, and the survival
+//! times are exactly those of the same scenario without `[function]` (the copula reads `E_i`,
+//! it does not change it). This is the shared latent progression of joint models of function
+//! and survival (e.g. the shared-parameter model of the HEALEY ALS platform, Ann Neurol
+//! 2023;94:547), written as a copula so that the survival model stays as specified.
+//!
+//! The decline to time t is `D(t) = R t + c t^2` (curvature `c`); treatment slows it by the
+//! fraction `f_s` of the stratum from `delay` months on:
+//! `D_treated(t) = D(min(t, delay)) + (1 - f_s) (D(t) - D(min(t, delay)))`. At a scheduled visit
+//! the score is `round(B_i - D(v) + sigma e_iv)` clamped to 0..48, with `e_iv` standard normal
+//! measurement noise. A patient has no score at a visit at or after their death, after their
+//! censoring (dropout, end of follow-up) or after the data cut.
+//!
+//! Random numbers: `Z_B` and `Z_i` come from the stream [`Purpose::FunctionPatient`] for
+//! every screened patient (so designs that differ in eligibility share them, as they share the
+//! survival draws), the noise from [`Purpose::FunctionNoise`], every scheduled visit of every
+//! randomised patient in order of entry. No other stream is touched.
+//!
+//! [`Purpose::FunctionPatient`]: crate::stats::rng::Purpose::FunctionPatient
+//! [`Purpose::FunctionNoise`]: crate::stats::rng::Purpose::FunctionNoise
+
+use crate::scenario::{FunctionSpec, MeanSd};
+use crate::stats::normal;
+
+/// Highest ALSFRS-R total score.
+pub const MAX_SCORE: f64 = 48.0;
+
+/// The function model of a scenario, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionModel {
+    /// Scheduled visits, months after randomisation (the first 0).
+    pub visits: Vec<f64>,
+    /// True score at randomisation.
+    pub baseline: MeanSd,
+    /// SD of the measurement noise, points.
+    pub noise_sd: f64,
+    /// Curvature `c` of the decline, points per month^2.
+    pub curvature: f64,
+    /// Correlation `rho` of the rate of decline with the latent risk of death.
+    pub death_correlation: f64,
+    /// Control-arm rate of decline per TRUE stratum (points per month).
+    pub decline: Vec<MeanSd>,
+    /// Fraction of the decline removed by treatment, per TRUE stratum.
+    pub slowing: Vec<f64>,
+    /// Months before the slowing starts.
+    pub delay: f64,
+}
+
+impl FunctionModel {
+    /// From the checked `[function]` table.
+    pub fn from_spec(spec: &FunctionSpec) -> Self {
+        FunctionModel {
+            visits: spec.visits.clone(),
+            baseline: spec.baseline,
+            noise_sd: spec.noise_sd,
+            curvature: spec.curvature,
+            death_correlation: spec.death_correlation,
+            decline: spec.decline.clone(),
+            slowing: spec.slowing.clone(),
+            delay: spec.delay,
+        }
+    }
+
+    /// `Z_risk = Phi^{-1}(exp(-e))` for the unit exponential `e` of a death time, computed
+    /// without cancellation in either tail (`-Phi^{-1}(1 - exp(-e))` with `expm1` when `e` is
+    /// small).
+    #[inline]
+    pub fn risk_score(e: f64) -> f64 {
+        if e < std::f64::consts::LN_2 {
+            -normal::quantile(-(-e).exp_m1())
+        } else {
+            normal::quantile((-e).exp().max(f64::MIN_POSITIVE))
+        }
+    }
+
+    /// The rate of decline of a patient of true stratum `stratum` from their latent risk score
+    /// and own standard normal.
+    #[inline]
+    pub fn rate(&self, stratum: usize, z_risk: f64, z_own: f64) -> f64 {
+        let rho = self.death_correlation;
+        let d = self.decline[stratum];
+        d.mean + d.sd * (rho * z_risk + (1.0 - rho * rho).max(0.0).sqrt() * z_own)
+    }
+
+    /// The expected decline `D(t)` by time `t` of a patient of rate `rate` in `stratum`, on
+    /// treatment or not.
+    #[inline]
+    pub fn decline_by(&self, stratum: usize, treated: bool, rate: f64, t: f64) -> f64 {
+        let d = |u: f64| rate * u + self.curvature * u * u;
+        if !treated || t <= self.delay {
+            d(t)
+        } else {
+            let before = d(self.delay);
+            before + (1.0 - self.slowing[stratum]) * (d(t) - before)
+        }
+    }
+
+    /// The observed score: the true value plus noise, rounded to a whole number in 0..48.
+    #[inline]
+    pub fn observed(true_score: f64) -> f64 {
+        true_score.round().clamp(0.0, MAX_SCORE)
+    }
+
+    /// The mean slope (points per month) a linear fit over the schedule would see in a
+    /// stratum and arm without flooring and death: `-(m_s)` (times `1 - f_s` on treatment,
+    /// for no delay and no curvature).
+    pub fn mean_slope(&self, stratum: usize, treated: bool) -> f64 {
+        let m = self.decline[stratum].mean;
+        -(if treated {
+            m * (1.0 - self.slowing[stratum])
+        } else {
+            m
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> FunctionModel {
+        FunctionModel {
+            visits: vec![0.0, 3.0, 6.0],
+            baseline: MeanSd {
+                mean: 38.0,
+                sd: 5.0,
+            },
+            noise_sd: 2.0,
+            curvature: 0.01,
+            death_correlation: 0.6,
+            decline: vec![MeanSd { mean: 1.0, sd: 0.5 }],
+            slowing: vec![0.25],
+            delay: 3.0,
+        }
+    }
+
+    #[test]
+    fn risk_score_is_the_normal_score_of_the_survival_probability() {
+        for e in [1e-12, 1e-3, 0.2, 0.69, 0.7, 3.0, 30.0, 700.0] {
+            let z = FunctionModel::risk_score(e);
+            // Phi(z) = exp(-e), checked on the log scale in the upper tail.
+            let s = (-e as f64).exp();
+            if s > 1e-300 {
+                let rel = (normal::cdf(z) - s).abs() / s.min(1.0 - s).max(1e-300);
+                assert!(rel < 1e-9 || (normal::cdf(z) - s).abs() < 1e-15, "{e}: {z}");
+            }
+            assert!(z.is_finite());
+        }
+        assert!(FunctionModel::risk_score(1e-12) > 6.0);
+        assert!(FunctionModel::risk_score(100.0) < -13.0);
+    }
+
+    #[test]
+    fn decline_is_slowed_after_the_delay_only() {
+        let m = model();
+        let d = |t: f64| 1.2 * t + 0.01 * t * t;
+        assert_eq!(m.decline_by(0, false, 1.2, 6.0), d(6.0));
+        assert_eq!(m.decline_by(0, true, 1.2, 2.0), d(2.0));
+        let want = d(3.0) + 0.75 * (d(6.0) - d(3.0));
+        assert!((m.decline_by(0, true, 1.2, 6.0) - want).abs() < 1e-12);
+        assert_eq!(FunctionModel::observed(48.7), 48.0);
+        assert_eq!(FunctionModel::observed(-0.6), 0.0);
+        assert_eq!(FunctionModel::observed(31.5), 32.0);
+    }
+
+    #[test]
+    fn rate_mixes_the_two_scores() {
+        let m = model();
+        assert!((m.rate(0, 1.0, 0.0) - (1.0 + 0.5 * 0.6)).abs() < 1e-15);
+        assert!((m.rate(0, 0.0, 1.0) - (1.0 + 0.5 * 0.8)).abs() < 1e-15);
+    }
+}
