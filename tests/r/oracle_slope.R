@@ -34,7 +34,7 @@
 # logLik by 3e-9), so an optimiser of function values alone finds the parameters to ~1e-8.
 # Each fit is checked by this script's own dense REML (every V_i built and solved, no use of
 # nlme's internals): its log-likelihood at nlme's estimate equals nlme's logLik to 1e-9, and a
-# Newton polish of it (central differences over the log-Cholesky factor of D / sigma^2) from
+# Newton polish of it (finite differences over the log-Cholesky factor of D / sigma^2) from
 # nlme's estimate moves no reported value by more than 1e-5 relative (the covariance d[1,2]
 # relative to sqrt(d[1,1] d[2,2]): on the ALS data it is near 0); the largest change is printed
 # to stderr and written as `polish_rel_change`. The polished values are written too
@@ -143,15 +143,17 @@ fit <- function(data, formula) {
   here <- dense_reml(theta, X, data$score, Z, groups)
   ll <- c(logLik(f))
   stopifnot(abs(-here$m2ll / 2 - ll) < 1e-9 * abs(ll))
-  # Newton polish of the dense REML by central differences (step 1e-4 on log-Cholesky scale)
+  # Newton polish of the dense REML: gradient by the five-point central difference (error
+  # O(h^4)), Hessian by central differences, step h = 1e-3 on the log-Cholesky scale
   obj <- function(t) dense_reml(t, X, data$score, Z, groups)$m2ll
-  h <- 1e-4
-  for (it in 1:3) {
+  h <- 1e-3
+  for (it in 1:4) {
     g <- numeric(3); H <- matrix(0, 3, 3); f0 <- obj(theta)
     for (k in 1:3) {
       ek <- replace(numeric(3), k, h)
       fp <- obj(theta + ek); fm <- obj(theta - ek)
-      g[k] <- (fp - fm) / (2 * h); H[k, k] <- (fp - 2 * f0 + fm) / h^2
+      g[k] <- (8 * (fp - fm) - (obj(theta + 2 * ek) - obj(theta - 2 * ek))) / (12 * h)
+      H[k, k] <- (fp - 2 * f0 + fm) / h^2
       for (l in seq_len(k - 1)) {
         el <- replace(numeric(3), l, h)
         H[k, l] <- H[l, k] <- (obj(theta + ek + el) - obj(theta + ek - el) -

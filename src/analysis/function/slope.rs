@@ -195,6 +195,15 @@ struct Pattern {
     syy: f64,
 }
 
+/// Per pattern, at the `Delta` of the last evaluation: `N^-1`, `W = N^-1 A` (symmetric) and
+/// `N^-1 sum b`.
+#[derive(Clone, Copy, Debug, Default)]
+struct PatternState {
+    ni: [[f64; 2]; 2],
+    w: [f64; 3],
+    u: [f64; 2],
+}
+
 /// Per cell (arm x stratum level) sums over its patterns of 2 x 2 quantities.
 #[derive(Clone, Copy, Debug, Default)]
 struct Cell {
@@ -219,6 +228,7 @@ const PAIRS: [(usize, usize); 6] = [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 
 #[derive(Clone, Debug, Default)]
 pub struct SlopeWorkspace {
     patterns: Vec<Pattern>,
+    state: Vec<PatternState>,
     /// Open-addressing table of pattern indices + 1 (0 = empty).
     table: Vec<u32>,
     /// Stratum labels present, ascending (the levels).
@@ -227,6 +237,7 @@ pub struct SlopeWorkspace {
     /// `F` (`p x p`), its Cholesky factor, `F^-1`, `F_k` (3), `F_kl` (6), `F^-1 F_k` (3).
     f: Vec<f64>,
     chol: Vec<f64>,
+    linv: Vec<f64>,
     finv: Vec<f64>,
     fk: Vec<f64>,
     fkl: Vec<f64>,
@@ -353,28 +364,31 @@ fn chol_solve(l: &[f64], p: usize, x: &mut [f64]) {
     }
 }
 
-/// `F^-1` from its Cholesky factor (R's `chol2inv`): needed whole for the traces of the
-/// derivatives and the standard errors.
-fn chol_inverse(l: &[f64], p: usize, inv: &mut [f64]) {
+/// `F^-1 = L^-T L^-1` from the Cholesky factor `L` (R's `chol2inv`), `linv` a scratch of
+/// `p x p`: needed whole for the traces of the derivatives and the standard errors.
+fn chol_inverse(l: &[f64], p: usize, linv: &mut [f64], inv: &mut [f64]) {
+    // L^-1, lower triangular, by forward substitution column by column
     for j in 0..p {
-        for i in 0..p {
-            inv[i * p + j] = if i == j { 1.0 } else { 0.0 };
+        for i in 0..j {
+            linv[i * p + j] = 0.0;
         }
-        // column j of the identity through both triangular solves
-        let col = |inv: &mut [f64], i: usize| inv[i * p + j];
-        for i in 0..p {
-            let mut s = col(inv, i);
-            for k in 0..i {
-                s -= l[i * p + k] * inv[k * p + j];
+        linv[j * p + j] = 1.0 / l[j * p + j];
+        for i in j + 1..p {
+            let mut s = 0.0;
+            for k in j..i {
+                s -= l[i * p + k] * linv[k * p + j];
             }
-            inv[i * p + j] = s / l[i * p + i];
+            linv[i * p + j] = s / l[i * p + i];
         }
-        for i in (0..p).rev() {
-            let mut s = inv[i * p + j];
-            for k in i + 1..p {
-                s -= l[k * p + i] * inv[k * p + j];
+    }
+    for i in 0..p {
+        for j in 0..=i {
+            let mut s = 0.0;
+            for k in i..p {
+                s += linv[k * p + i] * linv[k * p + j];
             }
-            inv[i * p + j] = s / l[i * p + i];
+            inv[i * p + j] = s;
+            inv[j * p + i] = s;
         }
     }
 }
@@ -403,11 +417,6 @@ fn mul(x: &M2, y: &M2) -> M2 {
     ]
 }
 
-#[inline]
-fn tr_mul(x: &M2, y: &M2) -> f64 {
-    x[0][0] * y[0][0] + x[0][1] * y[1][0] + x[1][0] * y[0][1] + x[1][1] * y[1][1]
-}
-
 /// `tr(E_k M)`.
 #[inline]
 fn tr_e(k: usize, m: &M2) -> f64 {
@@ -416,21 +425,6 @@ fn tr_e(k: usize, m: &M2) -> f64 {
         1 => m[0][1] + m[1][0],
         _ => m[1][1],
     }
-}
-
-/// `W E_k` for symmetric `W`.
-#[inline]
-fn w_e(k: usize, w: &M2) -> M2 {
-    match k {
-        0 => [[w[0][0], 0.0], [w[1][0], 0.0]],
-        1 => [[w[0][1], w[0][0]], [w[1][1], w[1][0]]],
-        _ => [[0.0, w[0][1]], [0.0, w[1][1]]],
-    }
-}
-
-#[inline]
-fn sym3(m: &M2) -> [f64; 3] {
-    [m[0][0], 0.5 * (m[0][1] + m[1][0]), m[1][1]]
 }
 
 impl SlopeWorkspace {
@@ -545,7 +539,7 @@ impl SlopeWorkspace {
         if !slope_in[0] || !slope_in[1] {
             return Err((SlopeStatus::NoSlopeInArm, patients, observations));
         }
-        for buf in [&mut self.f, &mut self.chol, &mut self.finv] {
+        for buf in [&mut self.f, &mut self.chol, &mut self.linv, &mut self.finv] {
             buf.clear();
             buf.resize(p * p, 0.0);
         }
@@ -688,6 +682,7 @@ impl SlopeWorkspace {
             };
         }
         let (mut logdet, mut yvy) = (0.0, 0.0);
+        self.state.clear();
         for pt in &self.patterns {
             let [a11, a12, a22] = pt.a;
             let n00 = 1.0 + a11 * d11 + a12 * d12;
@@ -714,6 +709,11 @@ impl SlopeWorkspace {
             }
             cell.u[0] += u[0];
             cell.u[1] += u[1];
+            self.state.push(PatternState {
+                ni: [[i00, i01], [i10, i11]],
+                w,
+                u,
+            });
         }
         self.f.iter_mut().for_each(|x| *x = 0.0);
         self.c.iter_mut().for_each(|x| *x = 0.0);
@@ -766,67 +766,76 @@ impl SlopeWorkspace {
             }
         }
         let (mut l1, mut l2, mut q1, mut q2) = ([0.0f64; 3], [0.0f64; 6], [0.0f64; 3], [0.0f64; 6]);
-        for pt in &self.patterns {
-            let [a11, a12, a22] = pt.a;
-            let n00 = 1.0 + a11 * d11 + a12 * d12;
-            let n01 = a11 * d12 + a12 * d22;
-            let n10 = a12 * d11 + a22 * d12;
-            let n11 = 1.0 + a12 * d12 + a22 * d22;
-            let inv = 1.0 / (n00 * n11 - n01 * n10);
-            let ni = [[n11 * inv, -n01 * inv], [-n10 * inv, n00 * inv]];
-            let w01 = ni[0][0] * a12 + ni[0][1] * a22;
-            let w: M2 = [
-                [ni[0][0] * a11 + ni[0][1] * a12, w01],
-                [w01, ni[1][0] * a12 + ni[1][1] * a22],
-            ];
-            let u = [
-                ni[0][0] * pt.sb[0] + ni[0][1] * pt.sb[1],
-                ni[1][0] * pt.sb[0] + ni[1][1] * pt.sb[1],
-            ];
+        for (pt, st) in self.patterns.iter().zip(&self.state) {
+            let ni = &st.ni;
+            let [w00, w01, w11] = st.w;
+            let u = st.u;
             let g = if many {
                 gamma_of(pt.cell as usize, &self.beta)
             } else {
                 gamma[pt.cell as usize]
             };
-            let wg = [w[0][0] * g[0] + w[0][1] * g[1], w[1][0] * g[0] + w[1][1] * g[1]];
+            let wg = [w00 * g[0] + w01 * g[1], w01 * g[0] + w11 * g[1]];
             let n = pt.count;
             let se = [u[0] - n * wg[0], u[1] - n * wg[1]];
-            // sum e e' = N^-1 Sbb N^-T - u wg' - wg u' + n wg wg'
+            // P = sum e e' = N^-1 Sbb N^-T - u wg' - wg u' + n wg wg'
             let sbb: M2 = [[pt.sbb[0], pt.sbb[1]], [pt.sbb[1], pt.sbb[2]]];
-            let t = mul(&ni, &sbb);
+            let t = mul(ni, &sbb);
             let p00 = t[0][0] * ni[0][0] + t[0][1] * ni[0][1] - 2.0 * u[0] * wg[0]
                 + n * wg[0] * wg[0];
             let p01 = t[0][0] * ni[1][0] + t[0][1] * ni[1][1] - u[0] * wg[1] - wg[0] * u[1]
                 + n * wg[0] * wg[1];
             let p11 = t[1][0] * ni[1][0] + t[1][1] * ni[1][1] - 2.0 * u[1] * wg[1]
                 + n * wg[1] * wg[1];
-            let pm: M2 = [[p00, p01], [p01, p11]];
-            let x = [w_e(0, &w), w_e(1, &w), w_e(2, &w)];
-            let s = [mul(&x[0], &w), mul(&x[1], &w), mul(&x[2], &w)];
-            l1[0] += n * w[0][0];
-            l1[1] += n * 2.0 * w[0][1];
-            l1[2] += n * w[1][1];
+            // W's columns w1, w2: W E_1 = w1 e1', W E_3 = w2 e2', W E_2 = w1 e2' + w2 e1'
+            let (w1, w2) = ([w00, w01], [w01, w11]);
+            // S_k = W E_k W (symmetric, (11, 12, 22))
+            let sk = [
+                [w00 * w00, w00 * w01, w01 * w01],
+                [2.0 * w00 * w01, w00 * w11 + w01 * w01, 2.0 * w01 * w11],
+                [w01 * w01, w01 * w11, w11 * w11],
+            ];
+            // W E_k R for a symmetric R with rows r0, r1
+            let we = |k: usize, r0: [f64; 2], r1: [f64; 2]| -> M2 {
+                match k {
+                    0 => [[w1[0] * r0[0], w1[0] * r0[1]], [w1[1] * r0[0], w1[1] * r0[1]]],
+                    2 => [[w2[0] * r1[0], w2[0] * r1[1]], [w2[1] * r1[0], w2[1] * r1[1]]],
+                    _ => [
+                        [w1[0] * r1[0] + w2[0] * r0[0], w1[0] * r1[1] + w2[0] * r0[1]],
+                        [w1[1] * r1[0] + w2[1] * r0[0], w1[1] * r1[1] + w2[1] * r0[1]],
+                    ],
+                }
+            };
+            l1[0] += n * w00;
+            l1[1] += n * 2.0 * w01;
+            l1[2] += n * w11;
             q1[0] -= p00;
             q1[1] -= 2.0 * p01;
             q1[2] -= p11;
-            let xp = [mul(&x[0], &pm), mul(&x[1], &pm), mul(&x[2], &pm)];
             let cell = &mut self.cells[pt.cell as usize];
             for (r, &(k, l)) in PAIRS.iter().enumerate() {
-                l2[r] -= n * tr_mul(&x[k], &x[l]);
-                q2[r] += 2.0 * tr_e(k, &xp[l]);
-                let ksl = mul(&x[k], &s[l]);
-                cell.t[r][0] += n * 2.0 * ksl[0][0];
-                cell.t[r][1] += n * (ksl[0][1] + ksl[1][0]);
-                cell.t[r][2] += n * 2.0 * ksl[1][1];
+                // tr(W E_k W E_l) = tr(E_k S_l)
+                l2[r] -= n * tr_e(k, &[[sk[l][0], sk[l][1]], [sk[l][1], sk[l][2]]]);
+                // 2 tr(E_k W E_l P)
+                q2[r] += 2.0 * tr_e(k, &we(l, [p00, p01], [p01, p11]));
+                // W E_k S_l + its transpose
+                let m = we(k, [sk[l][0], sk[l][1]], [sk[l][1], sk[l][2]]);
+                cell.t[r][0] += n * 2.0 * m[0][0];
+                cell.t[r][1] += n * (m[0][1] + m[1][0]);
+                cell.t[r][2] += n * 2.0 * m[1][1];
             }
             for k in 0..3 {
-                let sk = sym3(&s[k]);
                 for j in 0..3 {
-                    cell.s[k][j] += n * sk[j];
+                    cell.s[k][j] += n * sk[k][j];
                 }
-                cell.we[k][0] += x[k][0][0] * se[0] + x[k][0][1] * se[1];
-                cell.we[k][1] += x[k][1][0] * se[0] + x[k][1][1] * se[1];
             }
+            // W E_k sum e
+            cell.we[0][0] += w1[0] * se[0];
+            cell.we[0][1] += w1[1] * se[0];
+            cell.we[1][0] += w1[0] * se[1] + w2[0] * se[0];
+            cell.we[1][1] += w1[1] * se[1] + w2[1] * se[0];
+            cell.we[2][0] += w2[0] * se[1];
+            cell.we[2][1] += w2[1] * se[1];
         }
         let pp = p * p;
         self.fk.iter_mut().for_each(|x| *x = 0.0);
@@ -843,7 +852,7 @@ impl SlopeWorkspace {
                 add_kron(&mut self.fkl[r * pp..(r + 1) * pp], p, q, cell.t[r], nz, 1.0);
             }
         }
-        chol_inverse(&self.chol, p, &mut self.finv);
+        chol_inverse(&self.chol, p, &mut self.linv, &mut self.finv);
         // B_k = F^-1 F_k
         for k in 0..3 {
             let fk = &self.fk[k * pp..(k + 1) * pp];
@@ -1056,7 +1065,7 @@ fn finish<'w>(
     observations: usize,
 ) -> SlopeFit<'w> {
     let Dims { q, p, m, levels } = *dims;
-    chol_inverse(&ws.chol, p, &mut ws.finv);
+    chol_inverse(&ws.chol, p, &mut ws.linv, &mut ws.finv);
     let sigma2 = ws.q_res / m;
     let log_reml = -0.5 * (f + m * (LN_2PI + 1.0 - m.ln()));
     let delta = delta_of(theta);
