@@ -57,7 +57,10 @@ fn bench(c: &mut Criterion) {
         for stratified in [false, true] {
             let f = fit(data, stratified, &mut ws);
             assert!(f.converged, "{name} {stratified}: {f:?}");
-            eprintln!("{name} stratified={stratified}: {} iterations, z {:.3}", f.iterations, f.z);
+            eprintln!(
+                "{name} stratified={stratified}: {} iterations, z {:.3}",
+                f.iterations, f.z
+            );
             let label = format!("{name}{}", if stratified { " stratified" } else { "" });
             group.bench_function(label, |b| {
                 b.iter(|| black_box(fit(black_box(data), stratified, &mut ws).z))

@@ -77,7 +77,12 @@ fn worst(f: &SlopeFit, o: &serde_json::Value) -> (f64, String) {
     assert_eq!(f.fixed.len(), fixed.len());
     for i in 0..fixed.len() {
         check(format!("fixed[{i}]"), f.fixed[i], fixed[i], fixed[i]);
-        check(format!("fixed_se[{i}]"), f.fixed_se[i], fixed_se[i], fixed_se[i]);
+        check(
+            format!("fixed_se[{i}]"),
+            f.fixed_se[i],
+            fixed_se[i],
+            fixed_se[i],
+        );
     }
     let d: Vec<Vec<f64>> = o["d"].as_array().unwrap().iter().map(nums).collect();
     check("d11".into(), f.d[0][0], d[0][0], d[0][0]);
@@ -106,7 +111,10 @@ fn compare(case: &str, csv: &str, stratified: bool) {
     assert!(r <= REL_NLME, "{case} against nlme: {what} ({r:.2e})");
     let (r, what) = worst(&f, &o["polished"]);
     eprintln!("{case}: against the polished REML {r:.2e} ({what})");
-    assert!(r <= REL_POLISHED, "{case} against the polished REML: {what} ({r:.2e})");
+    assert!(
+        r <= REL_POLISHED,
+        "{case} against the polished REML: {what} ({r:.2e})"
+    );
     // the summary fields agree with the fixed effects
     let q = f.fixed.len() / 2;
     assert_eq!(f.difference, f.fixed[q + 1]);

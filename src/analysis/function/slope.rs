@@ -85,6 +85,9 @@
 //! model-based SE that nlme's summary reports, with the normal reference `z = b3 / se` (> 0:
 //! treatment declines more slowly).
 
+// The 2 x 2 and p x p matrix code indexes several arrays by the same subscripts.
+#![allow(clippy::needless_range_loop)]
+
 use super::Visits;
 
 /// Maximum number of Newton iterations.
@@ -234,7 +237,8 @@ pub struct SlopeWorkspace {
     /// Stratum labels present, ascending (the levels).
     labels: Vec<u32>,
     cells: Vec<Cell>,
-    /// `F` (`p x p`), its Cholesky factor, `F^-1`, `F_k` (3), `F_kl` (6), `F^-1 F_k` (3).
+    /// `F` (`p x p`), its Cholesky factor, `L^-1`, `F^-1`, `F_k` (3), `F_kl` (6), `F^-1 F_k` (3)
+    /// and their transposes.
     f: Vec<f64>,
     chol: Vec<f64>,
     linv: Vec<f64>,
@@ -242,6 +246,7 @@ pub struct SlopeWorkspace {
     fk: Vec<f64>,
     fkl: Vec<f64>,
     bk: Vec<f64>,
+    bkt: Vec<f64>,
     /// `c`, `beta-hat` (internal order), `h_k` (3), `F^-1 h_k` (3), a scratch vector.
     c: Vec<f64>,
     beta: Vec<f64>,
@@ -330,7 +335,7 @@ fn cholesky(l: &mut [f64], p: usize) -> bool {
         for k in 0..j {
             s -= l[j * p + k] * l[j * p + k];
         }
-        if !(s > PIVOT_TOL * diag.abs()) || !s.is_finite() {
+        if !s.is_finite() || s <= PIVOT_TOL * diag.abs() {
             return false;
         }
         let d = s.sqrt();
@@ -466,7 +471,10 @@ impl SlopeWorkspace {
                 continue;
             }
             let (mut st, mut stt, mut sy, mut sty, mut syy) = (0.0, 0.0, 0.0, 0.0, 0.0);
-            for (&t, &y) in visits.time[rows.clone()].iter().zip(&visits.score[rows.clone()]) {
+            for (&t, &y) in visits.time[rows.clone()]
+                .iter()
+                .zip(&visits.score[rows.clone()])
+            {
                 st += t;
                 stt += t * t;
                 sy += y;
@@ -543,7 +551,12 @@ impl SlopeWorkspace {
             buf.clear();
             buf.resize(p * p, 0.0);
         }
-        for (buf, k) in [(&mut self.fk, 3), (&mut self.bk, 3), (&mut self.fkl, 6)] {
+        for (buf, k) in [
+            (&mut self.fk, 3),
+            (&mut self.bk, 3),
+            (&mut self.bkt, 3),
+            (&mut self.fkl, 6),
+        ] {
             buf.clear();
             buf.resize(k * p * p, 0.0);
         }
@@ -648,7 +661,9 @@ impl SlopeWorkspace {
             cov[2] - s2 * ainv_sum[2] / n_ls,
         ];
         d[0] = d[0].max(0.05 * cov[0]).max(1e-8 * s2);
-        d[2] = d[2].max(0.05 * cov[2]).max(1e-8 * s2 / (tmax * tmax).max(1e-300));
+        d[2] = d[2]
+            .max(0.05 * cov[2])
+            .max(1e-8 * s2 / (tmax * tmax).max(1e-300));
         let lim = 0.95 * (d[0] * d[2]).sqrt();
         d[1] = d[1].clamp(-lim, lim);
         let l11 = (d[0] / s2).sqrt();
@@ -692,7 +707,11 @@ impl SlopeWorkspace {
             let det = n00 * n11 - n01 * n10;
             let inv = 1.0 / det;
             let (i00, i01, i10, i11) = (n11 * inv, -n01 * inv, -n10 * inv, n00 * inv);
-            let w = [i00 * a11 + i01 * a12, i00 * a12 + i01 * a22, i10 * a12 + i11 * a22];
+            let w = [
+                i00 * a11 + i01 * a12,
+                i00 * a12 + i01 * a22,
+                i10 * a12 + i11 * a22,
+            ];
             let u = [
                 i00 * pt.sb[0] + i01 * pt.sb[1],
                 i10 * pt.sb[0] + i11 * pt.sb[1],
@@ -728,9 +747,15 @@ impl SlopeWorkspace {
         }
         self.beta.copy_from_slice(&self.c);
         chol_solve(&self.chol, p, &mut self.beta);
-        let q_res = yvy - self.c.iter().zip(&self.beta).map(|(a, b)| a * b).sum::<f64>();
+        let q_res = yvy
+            - self
+                .c
+                .iter()
+                .zip(&self.beta)
+                .map(|(a, b)| a * b)
+                .sum::<f64>();
         let logdet_f: f64 = (0..p).map(|i| 2.0 * self.chol[i * p + i].ln()).sum();
-        if !(q_res > 1e-14 * self.syy) {
+        if !q_res.is_finite() || q_res <= 1e-14 * self.syy {
             return None;
         }
         self.q_res = q_res;
@@ -781,12 +806,12 @@ impl SlopeWorkspace {
             // P = sum e e' = N^-1 Sbb N^-T - u wg' - wg u' + n wg wg'
             let sbb: M2 = [[pt.sbb[0], pt.sbb[1]], [pt.sbb[1], pt.sbb[2]]];
             let t = mul(ni, &sbb);
-            let p00 = t[0][0] * ni[0][0] + t[0][1] * ni[0][1] - 2.0 * u[0] * wg[0]
-                + n * wg[0] * wg[0];
+            let p00 =
+                t[0][0] * ni[0][0] + t[0][1] * ni[0][1] - 2.0 * u[0] * wg[0] + n * wg[0] * wg[0];
             let p01 = t[0][0] * ni[1][0] + t[0][1] * ni[1][1] - u[0] * wg[1] - wg[0] * u[1]
                 + n * wg[0] * wg[1];
-            let p11 = t[1][0] * ni[1][0] + t[1][1] * ni[1][1] - 2.0 * u[1] * wg[1]
-                + n * wg[1] * wg[1];
+            let p11 =
+                t[1][0] * ni[1][0] + t[1][1] * ni[1][1] - 2.0 * u[1] * wg[1] + n * wg[1] * wg[1];
             // W's columns w1, w2: W E_1 = w1 e1', W E_3 = w2 e2', W E_2 = w1 e2' + w2 e1'
             let (w1, w2) = ([w00, w01], [w01, w11]);
             // S_k = W E_k W (symmetric, (11, 12, 22))
@@ -798,8 +823,14 @@ impl SlopeWorkspace {
             // W E_k R for a symmetric R with rows r0, r1
             let we = |k: usize, r0: [f64; 2], r1: [f64; 2]| -> M2 {
                 match k {
-                    0 => [[w1[0] * r0[0], w1[0] * r0[1]], [w1[1] * r0[0], w1[1] * r0[1]]],
-                    2 => [[w2[0] * r1[0], w2[0] * r1[1]], [w2[1] * r1[0], w2[1] * r1[1]]],
+                    0 => [
+                        [w1[0] * r0[0], w1[0] * r0[1]],
+                        [w1[1] * r0[0], w1[1] * r0[1]],
+                    ],
+                    2 => [
+                        [w2[0] * r1[0], w2[0] * r1[1]],
+                        [w2[1] * r1[0], w2[1] * r1[1]],
+                    ],
                     _ => [
                         [w1[0] * r1[0] + w2[0] * r0[0], w1[0] * r1[1] + w2[0] * r0[1]],
                         [w1[1] * r1[0] + w2[1] * r0[0], w1[1] * r1[1] + w2[1] * r0[1]],
@@ -845,11 +876,25 @@ impl SlopeWorkspace {
             let (idx, nn) = nonzero(ci, stratified);
             let nz = &idx[..nn];
             for k in 0..3 {
-                add_kron(&mut self.fk[k * pp..(k + 1) * pp], p, q, cell.s[k], nz, -1.0);
+                add_kron(
+                    &mut self.fk[k * pp..(k + 1) * pp],
+                    p,
+                    q,
+                    cell.s[k],
+                    nz,
+                    -1.0,
+                );
                 add_kron_vec(&mut self.h[k * p..(k + 1) * p], q, cell.we[k], nz);
             }
             for r in 0..6 {
-                add_kron(&mut self.fkl[r * pp..(r + 1) * pp], p, q, cell.t[r], nz, 1.0);
+                add_kron(
+                    &mut self.fkl[r * pp..(r + 1) * pp],
+                    p,
+                    q,
+                    cell.t[r],
+                    nz,
+                    1.0,
+                );
             }
         }
         chol_inverse(&self.chol, p, &mut self.linv, &mut self.finv);
@@ -857,13 +902,21 @@ impl SlopeWorkspace {
         for k in 0..3 {
             let fk = &self.fk[k * pp..(k + 1) * pp];
             let bk = &mut self.bk[k * pp..(k + 1) * pp];
+            bk.iter_mut().for_each(|x| *x = 0.0);
+            for i in 0..p {
+                for l in 0..p {
+                    let a = self.finv[i * p + l];
+                    let (row, src) = (&mut bk[i * p..(i + 1) * p], &fk[l * p..(l + 1) * p]);
+                    for (b, &x) in row.iter_mut().zip(src) {
+                        *b += a * x;
+                    }
+                }
+            }
+            // B_k' (for the traces of B_k B_l with contiguous rows)
+            let bt = &mut self.bkt[k * pp..(k + 1) * pp];
             for i in 0..p {
                 for j in 0..p {
-                    let mut s = 0.0;
-                    for l in 0..p {
-                        s += self.finv[i * p + l] * fk[l * p + j];
-                    }
-                    bk[i * p + j] = s;
+                    bt[j * p + i] = bk[i * p + j];
                 }
             }
             let hk = &self.h[k * p..(k + 1) * p];
@@ -884,13 +937,12 @@ impl SlopeWorkspace {
         for (r, &(k, l)) in PAIRS.iter().enumerate() {
             let fkl = &self.fkl[r * pp..(r + 1) * pp];
             let tr_fkl: f64 = self.finv.iter().zip(fkl).map(|(a, b)| a * b).sum();
-            let (bk, bl) = (&self.bk[k * pp..(k + 1) * pp], &self.bk[l * pp..(l + 1) * pp]);
-            let mut tr_bb = 0.0;
-            for i in 0..p {
-                for j in 0..p {
-                    tr_bb += bk[i * p + j] * bl[j * p + i];
-                }
-            }
+            let (bk, bl) = (
+                &self.bk[k * pp..(k + 1) * pp],
+                &self.bkt[l * pp..(l + 1) * pp],
+            );
+            // tr(B_k B_l) = sum_ij B_k[i][j] B_l'[i][j]
+            let tr_bb: f64 = bk.iter().zip(bl).map(|(a, b)| a * b).sum();
             let hfh: f64 = self.h[k * p..(k + 1) * p]
                 .iter()
                 .zip(&self.finv_h[l * p..(l + 1) * p])
@@ -906,7 +958,11 @@ impl SlopeWorkspace {
         let e2a = ea * ea;
         let e2d = (2.0 * theta[2]).exp();
         let c = theta[1];
-        let jac = [[2.0 * e2a, 0.0, 0.0], [c * ea, ea, 0.0], [0.0, 2.0 * c, 2.0 * e2d]];
+        let jac = [
+            [2.0 * e2a, 0.0, 0.0],
+            [c * ea, ea, 0.0],
+            [0.0, 2.0 * c, 2.0 * e2d],
+        ];
         for i in 0..3 {
             out.grad[i] = (0..3).map(|mm| jac[mm][i] * gd[mm]).sum();
         }
@@ -926,7 +982,12 @@ impl SlopeWorkspace {
         out.hess[1][0] += gd[1] * ea;
         out.hess[1][1] += gd[2] * 2.0;
         out.hess[2][2] += gd[2] * 4.0 * e2d;
-        if out.grad.iter().chain(out.hess.iter().flatten()).all(|x| x.is_finite()) {
+        if out
+            .grad
+            .iter()
+            .chain(out.hess.iter().flatten())
+            .all(|x| x.is_finite())
+        {
             Some(out)
         } else {
             None
@@ -937,7 +998,11 @@ impl SlopeWorkspace {
 /// Newton step `s = -(H + tau I)^-1 g` with the smallest `tau` (0, then 1e-8 max|H_ii|
 /// growing tenfold) that makes the matrix positive definite.
 fn newton_step(h: &[[f64; 3]; 3], g: &[f64; 3]) -> Option<[f64; 3]> {
-    let scale = h.iter().enumerate().map(|(i, r)| r[i].abs()).fold(0.0f64, f64::max);
+    let scale = h
+        .iter()
+        .enumerate()
+        .map(|(i, r)| r[i].abs())
+        .fold(0.0f64, f64::max);
     let mut tau = 0.0;
     for _ in 0..40 {
         let mut l = [0.0f64; 9];
@@ -1048,7 +1113,17 @@ pub fn fit<'w>(visits: &Visits, stratified: bool, ws: &'w mut SlopeWorkspace) ->
     if !fresh && ws.evaluate(&dims, stratified, theta, false).is_none() {
         return SlopeFit::undefined(SlopeStatus::Singular, patients, observations);
     }
-    finish(ws, &dims, stratified, theta, current.f, status, iterations, patients, observations)
+    finish(
+        ws,
+        &dims,
+        stratified,
+        theta,
+        current.f,
+        status,
+        iterations,
+        patients,
+        observations,
+    )
 }
 
 /// The fit's numbers at `theta`, whose `F` factor and `beta-hat` are in `ws`.
@@ -1139,7 +1214,7 @@ pub fn slope_variance(times: &[f64], d: [[f64; 2]; 2], sigma2: f64) -> f64 {
     }
     let mean = times.iter().sum::<f64>() / times.len() as f64;
     let sxx: f64 = times.iter().map(|t| (t - mean) * (t - mean)).sum();
-    if !(sxx > 0.0) {
+    if !sxx.is_finite() || sxx <= 0.0 {
         return f64::INFINITY;
     }
     sigma2 / sxx + d[1][1]
@@ -1167,7 +1242,11 @@ mod tests {
             let z: f64 = rng.sample(StandardNormal);
             let slope = if treated { -0.75 } else { -1.0 } + sd_slope * z;
             let u: f64 = rng.random();
-            let stop = if truncate { -30.0 * (1.0 - u).ln() } else { f64::INFINITY };
+            let stop = if truncate {
+                -30.0 * (1.0 - u).ln()
+            } else {
+                f64::INFINITY
+            };
             for k in 0..7 {
                 let t = 3.0 * k as f64;
                 if k > 0 && t > stop {
@@ -1207,7 +1286,10 @@ mod tests {
         assert!(cholesky(&mut v, n));
         let mut m = [[0.0; 2]; 2];
         for b in 0..2 {
-            let mut x: Vec<f64> = times.iter().map(|&t| if b == 0 { 1.0 } else { t }).collect();
+            let mut x: Vec<f64> = times
+                .iter()
+                .map(|&t| if b == 0 { 1.0 } else { t })
+                .collect();
             chol_solve(&v, n, &mut x);
             for (a, row) in m.iter_mut().enumerate() {
                 row[b] = times
@@ -1252,7 +1334,12 @@ mod tests {
                 v.push_visit(*t, *s);
             }
             let ybar = y.iter().sum::<f64>() / 4.0;
-            let slope = times.iter().zip(y).map(|(t, s)| (t - 1.5) * (s - ybar)).sum::<f64>() / 5.0;
+            let slope = times
+                .iter()
+                .zip(y)
+                .map(|(t, s)| (t - 1.5) * (s - ybar))
+                .sum::<f64>()
+                / 5.0;
             let icpt = ybar - 1.5 * slope;
             rss += times
                 .iter()
@@ -1286,7 +1373,12 @@ mod tests {
         assert!(close(f.sigma2, s2, 1e-10), "{} vs {s2}", f.sigma2);
         for a in 0..2 {
             for b in 0..2 {
-                assert!(close(f.d[a][b], d[a][b], 1e-9), "d {a}{b}: {} vs {}", f.d[a][b], d[a][b]);
+                assert!(
+                    close(f.d[a][b], d[a][b], 1e-9),
+                    "d {a}{b}: {} vs {}",
+                    f.d[a][b],
+                    d[a][b]
+                );
             }
         }
         let fixed = [
@@ -1301,7 +1393,11 @@ mod tests {
         let se = (slope_variance(&times, d, s2) * 0.5).sqrt();
         assert!(close(f.se, se, 1e-9), "{} vs {se}", f.se);
         assert!(close(f.z, f.difference / f.se, 1e-15));
-        assert!(f.iterations <= 2, "started at the optimum: {} iterations", f.iterations);
+        assert!(
+            f.iterations <= 2,
+            "started at the optimum: {} iterations",
+            f.iterations
+        );
     }
 
     /// The analytic gradient and Hessian against central differences of the value and of the
@@ -1323,7 +1419,11 @@ mod tests {
                 let ep = ws.evaluate(&dims, stratified, tp, true).unwrap();
                 let em = ws.evaluate(&dims, stratified, tm, true).unwrap();
                 let g = (ep.f - em.f) / (2.0 * h);
-                assert!((g - e.grad[k]).abs() < 1e-6 * (1.0 + g.abs()), "grad {k}: {g} vs {}", e.grad[k]);
+                assert!(
+                    (g - e.grad[k]).abs() < 1e-6 * (1.0 + g.abs()),
+                    "grad {k}: {g} vs {}",
+                    e.grad[k]
+                );
                 for l in 0..3 {
                     let hkl = (ep.grad[l] - em.grad[l]) / (2.0 * h);
                     assert!(
@@ -1482,11 +1582,18 @@ mod tests {
             diffs.push(f.difference);
         }
         let se = se_sum / reps as f64;
-        assert!(close(se, expected, 0.02), "mean se {se} vs closed form {expected}");
+        assert!(
+            close(se, expected, 0.02),
+            "mean se {se} vs closed form {expected}"
+        );
         let mean = diffs.iter().sum::<f64>() / reps as f64;
-        let sd = (diffs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (reps as f64 - 1.0)).sqrt();
+        let sd =
+            (diffs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (reps as f64 - 1.0)).sqrt();
         // the SD of 200 replicates is within about 3 x 5% of the truth
-        assert!(close(sd, expected, 0.15), "sd of estimates {sd} vs {expected}");
+        assert!(
+            close(sd, expected, 0.15),
+            "sd of estimates {sd} vs {expected}"
+        );
         assert!((mean - 0.25).abs() < 4.0 * expected / (reps as f64).sqrt());
     }
 }
