@@ -31,7 +31,8 @@
 # iteration, 100 x machine epsilon after). nlme's defaults (nlminb, rel.tol 1e-10) stop about
 # 5e-6 relative from the optimum (sigma on Orthodont), and nlminb with a tighter rel.tol fails
 # with "singular convergence": the REML surface is flat (a change of 5e-6 in sigma moves
-# logLik by 3e-9), so an optimiser of function values alone finds the parameters to ~1e-8.
+# logLik by 3e-9), so an optimiser of function values alone finds the parameters to 1e-7 or
+# 1e-6 (6.3e-7 for d[2,2] on Orthodont, under 1e-7 on the other fits).
 # Each fit is checked by this script's own dense REML (every V_i built and solved, no use of
 # nlme's internals): its log-likelihood at nlme's estimate equals nlme's logLik to 1e-9, and a
 # Newton polish of it (finite differences over the log-Cholesky factor of D / sigma^2) from
