@@ -85,9 +85,11 @@ pub struct Cafs {
 /// Reusable buffers of [`test`]: one per worker thread; nothing is allocated after warm-up.
 #[derive(Clone, Debug, Default)]
 pub struct CafsWorkspace {
-    /// Patients not alive at the horizon: `stratum << 96 | time bits << 33 | death << 32 | index`.
+    /// Patients not alive at the horizon (the first of them):
+    /// `stratum << 96 | time bits << 33 | death << 32 | control << 31 | index`.
     timed: Vec<u128>,
-    /// Patients alive at the horizon: `stratum << 96 | change key << 32 | index`.
+    /// Patients alive at the horizon (the first of them):
+    /// `stratum << 96 | change key << 32 | control << 31 | index`.
     alive: Vec<u128>,
     /// `U_i` of the last call, in the input's order.
     score: Vec<i64>,
@@ -100,6 +102,11 @@ impl CafsWorkspace {
         &self.score
     }
 }
+
+/// Bit of a sort key that marks a control patient; the patient's index is in the bits below it
+/// (so at most 2^31 patients).
+const CONTROL_BIT: u32 = 31;
+const INDEX_MASK: u32 = (1 << CONTROL_BIT) - 1;
 
 /// Change key of a patient alive at the horizon without an observed change: sorts last, never
 /// compared.
@@ -133,7 +140,8 @@ fn permutation_variance(n_t: u64, n_c: u64, sum_sq: f64) -> f64 {
 /// only for patients alive at the horizon); `treated`; `stratum`, any `u32` labels (read only
 /// when `stratified`). `horizon` is the CAFS follow-up `t` in months.
 ///
-/// Slices of different lengths: only the common prefix is used. The scores `U_i` are left in
+/// Slices of different lengths: only the common prefix is used (and at most 2^31 patients). The
+/// scores `U_i` are left in
 /// [`CafsWorkspace::scores`]. Never panics and never returns a NaN `z` or `p`.
 #[allow(clippy::too_many_arguments)]
 pub fn test(
@@ -151,7 +159,8 @@ pub fn test(
         .min(death.len())
         .min(change.len())
         .min(treated.len())
-        .min(stratum.len());
+        .min(stratum.len())
+        .min(INDEX_MASK as usize + 1);
     let (time, death, change, treated, stratum) = (
         &time[..n],
         &death[..n],
@@ -160,32 +169,38 @@ pub fn test(
         &stratum[..n],
     );
 
-    // Keys. A patient is alive at the horizon when followed to it (time >= horizon) unless
-    // dying exactly at it.
-    ws.timed.clear();
-    ws.alive.clear();
+    // Keys, written without a branch on the class (a coin toss for the branch predictor): each
+    // patient is written to the next slot of both buffers and counted in one. A patient is
+    // alive at the horizon when followed to it (time >= horizon) unless dying exactly at it.
+    if ws.timed.len() < n {
+        ws.timed.resize(n, 0);
+        ws.alive.resize(n, 0);
+    }
+    let (mut n_timed, mut n_alive) = (0usize, 0usize);
     for i in 0..n {
         let s = if stratified { u128::from(stratum[i]) } else { 0 } << 96;
+        let low = u128::from(!treated[i]) << CONTROL_BIT | (i as u128 & INDEX_MASK as u128);
         let t = time[i];
-        if t >= horizon && !(death[i] && t == horizon) {
-            let c = change_key(change[i]);
-            ws.alive.push(s | u128::from(c) << 32 | i as u128);
-        } else {
-            let t = if t > 0.0 { t } else { 0.0 };
-            // A non-negative f64's bits are below 2^63 and monotone: they fill bits 33..96.
-            ws.timed.push(
-                s | u128::from(t.to_bits()) << 33 | u128::from(death[i]) << 32 | i as u128,
-            );
-        }
+        let alive = t >= horizon && !(death[i] && t == horizon);
+        let t = if t > 0.0 { t } else { 0.0 };
+        // A non-negative f64's bits are below 2^63 and monotone: they fill bits 33..96.
+        ws.timed[n_timed] =
+            s | u128::from(t.to_bits()) << 33 | u128::from(death[i]) << 32 | low;
+        ws.alive[n_alive] = s | u128::from(change_key(change[i])) << 32 | low;
+        n_timed += usize::from(!alive);
+        n_alive += usize::from(alive);
     }
-    ws.timed.sort_unstable();
-    ws.alive.sort_unstable();
+    let (timed, alive) = (&mut ws.timed[..n_timed], &mut ws.alive[..n_alive]);
+    timed.sort_unstable();
+    alive.sort_unstable();
+    let (timed, alive) = (&*timed, &*alive);
     ws.score.clear();
     ws.score.resize(n, 0);
+    let score = &mut ws.score;
 
-    let (timed, alive, score) = (&ws.timed, &ws.alive, &mut ws.score);
     let stratum_of = |k: u128| (k >> 96) as u32;
-    let index = |k: u128| (k as u32) as usize;
+    let index = |k: u128| (k as u32 & INDEX_MASK) as usize;
+    let control = |k: u128| ((k >> CONTROL_BIT) & 1) as i64;
     let (mut stat, mut variance) = (0i64, 0.0f64);
     let (mut wins, mut losses, mut pairs) = (0u64, 0u64, 0u64);
     let (mut a, mut b) = (0usize, 0usize);
@@ -195,7 +210,7 @@ pub fn test(
             (Some(&x), Some(&y)) => stratum_of(x).min(stratum_of(y)),
             (Some(&x), None) => stratum_of(x),
             (None, Some(&y)) => stratum_of(y),
-            (None, None) => unreachable!(),
+            (None, None) => break,
         };
         let a_end = a + timed[a..].partition_point(|&k| stratum_of(k) == s);
         let b_end = b + alive[b..].partition_point(|&k| stratum_of(k) == s);
@@ -206,15 +221,14 @@ pub fn test(
         // Totals of the stratum: deaths, controls, observed changes.
         let (mut deaths, mut deaths_c, mut timed_c) = (0i64, 0i64, 0i64);
         for &k in tk {
-            let d = ((k >> 32) & 1) as i64;
-            let c = i64::from(!treated[index(k)]);
+            let (d, c) = (((k >> 32) & 1) as i64, control(k));
             deaths += d;
             deaths_c += d & c;
             timed_c += c;
         }
         let (mut alive_c, mut seen, mut seen_c) = (0i64, 0i64, 0i64);
         for &k in ak {
-            let c = i64::from(!treated[index(k)]);
+            let c = control(k);
             let o = i64::from((k >> 32) as u64 != MISSING);
             alive_c += c;
             seen += o;
@@ -234,8 +248,7 @@ pub fn test(
             let mut e = j;
             let (mut dg, mut dg_c, mut size_c) = (0i64, 0i64, 0i64);
             while e < tk.len() && tk[e] >> 33 == group {
-                let d = ((tk[e] >> 32) & 1) as i64;
-                let c = i64::from(!treated[index(tk[e])]);
+                let (d, c) = (((tk[e] >> 32) & 1) as i64, control(tk[e]));
                 dg += d;
                 dg_c += d & c;
                 size_c += c;
@@ -248,19 +261,17 @@ pub fn test(
             let lose = (timed_n - done - size) + cg + alive_n;
             let lose_c = (timed_c - done_c - size_c) + cg_c + alive_c;
             for &k in &tk[j..e] {
-                let i = index(k);
-                let (u, w, l) = if (k >> 32) & 1 == 1 {
-                    (before - lose, before_c, lose_c)
-                } else {
-                    (before + dg, before_c + dg_c, 0)
-                };
-                score[i] = u;
+                let d = ((k >> 32) & 1) as i64;
+                let t = 1 - control(k);
+                // Selected by arithmetic on d (0 or 1), not by a branch.
+                let w = before + (1 - d) * dg;
+                let l = d * lose;
+                let u = w - l;
+                score[index(k)] = u;
                 sum_sq += (u * u) as f64;
-                if treated[i] {
-                    t_s += u;
-                    w_s += w;
-                    l_s += l;
-                }
+                t_s += t * u;
+                w_s += t * (before_c + (1 - d) * dg_c);
+                l_s += t * d * lose_c;
             }
             before += dg;
             before_c += dg_c;
@@ -277,7 +288,7 @@ pub fn test(
             let mut e = j;
             let mut size_c = 0i64;
             while e < ak.len() && (ak[e] >> 32) as u64 == group {
-                size_c += i64::from(!treated[index(ak[e])]);
+                size_c += control(ak[e]);
                 e += 1;
             }
             let size = (e - j) as i64;
@@ -286,16 +297,14 @@ pub fn test(
             } else {
                 (below, below_c, seen - below - size, seen_c - below_c - size_c)
             };
+            let u = deaths + up - down;
             for &k in &ak[j..e] {
-                let i = index(k);
-                let u = deaths + up - down;
-                score[i] = u;
+                let t = 1 - control(k);
+                score[index(k)] = u;
                 sum_sq += (u * u) as f64;
-                if treated[i] {
-                    t_s += u;
-                    w_s += deaths_c + up_c;
-                    l_s += down_c;
-                }
+                t_s += t * u;
+                w_s += t * (deaths_c + up_c);
+                l_s += t * down_c;
             }
             below += size;
             below_c += size_c;
