@@ -129,5 +129,8 @@ fn the_data_set_has_the_ties_it_is_meant_to_test() {
     assert_eq!(dead as f64, num(&o, "deaths_by_horizon"));
     assert_eq!(alive as f64, num(&o, "alive_at_horizon"));
     assert_eq!(seen as f64, num(&o, "changes_observed"));
-    assert_eq!(d.treated.iter().filter(|&&t| t).count() as f64, num(&o, "treated"));
+    assert_eq!(
+        d.treated.iter().filter(|&&t| t).count() as f64,
+        num(&o, "treated")
+    );
 }
