@@ -40,6 +40,7 @@ mod mc_prior;
 mod mc_rpact;
 mod mc_sequential;
 mod oracle_boundaries;
+mod oracle_mmrm;
 mod oracle_samplesize;
 mod oracle_survival;
 mod oracle_timefix;
