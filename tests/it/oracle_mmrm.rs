@@ -117,8 +117,8 @@ fn mmrm_matches_nlme_gls() {
     let mut worst: f64 = 0.0;
     for (name, expected) in o["mmrm"].as_object().unwrap() {
         let (visits, at, stratified) = case(name);
-        let f = mmrm::fit(&visits, at, stratified, &mut ws)
-            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let f =
+            mmrm::fit(&visits, at, stratified, &mut ws).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         assert_eq!(f.method, Method::Mmrm);
         assert!(f.converged, "{name}: not converged");
         assert_eq!(f.visits as u64, expected["visits"].as_u64().unwrap());
