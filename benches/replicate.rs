@@ -1,7 +1,10 @@
 //! Whole replicates per second: the rpact-equivalent trial (600 subjects accrued over 24 months,
 //! 300 events, HR 0.7, fixed design; rpact 3.3.4 needs 1.7 s for 10,000 of them on this kind of
 //! 2-core machine, about 6,000 per second), the shipped `phase3-enriched.toml`, and the same
-//! with a prior of zero width (`[prior]`; the same replicates: the prior's overhead).
+//! with a prior of zero width (`[prior]`; the same replicates: the prior's overhead); and
+//! `phase3-enriched-function.toml` three ways: without `[function]` and its tests (survival
+//! only, the same survival replicates), with `[function]` and the slope and CAFS analyses
+//! (`stratified_slope`, `stratified_cafs(12)`), and with all four of its function tests.
 //!
 //! `replicate/*` times one replicate on one thread; `run/*` times 4,000 replicates through the
 //! engine with 1 and 2 threads, reported by criterion as elements (replicates) per second.
@@ -45,7 +48,37 @@ fn studies() -> Vec<(&'static str, Study)> {
         &[],
     )
     .expect("valid");
+    let function_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/phase3-enriched-function.toml");
+    let with = std::fs::read_to_string(&function_path).expect("shipped scenario");
+    let (start, end) = (
+        with.find("[function]").expect("has [function]"),
+        with.find("# The Phase 2b placebo arm")
+            .expect("has its calibration"),
+    );
+    let survival_only = format!("{}{}", &with[..start], &with[end..])
+        .lines()
+        .filter(|l| !l.starts_with("tests ="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let load = |text: &str, name: &str, set: &[String]| {
+        Study::from_scenario(Scenario::parse(text, name, set).expect("valid"), name)
+            .expect("resolves")
+    };
+    let slope_cafs = [r#"design.tests=["stratified_slope", "stratified_cafs(12)"]"#.to_string()];
     vec![
+        (
+            "phase3_enriched_survival_only",
+            load(&survival_only, "survival only", &[]),
+        ),
+        (
+            "phase3_enriched_function_slope_cafs",
+            load(&with, "function, slope and CAFS", &slope_cafs),
+        ),
+        (
+            "phase3_enriched_function_all_tests",
+            load(&with, "function, all tests", &[]),
+        ),
         (
             "rpact_equivalent",
             Study::from_scenario(rpact, "rpact-equivalent").expect("resolves"),

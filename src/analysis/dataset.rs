@@ -48,6 +48,9 @@ pub struct Dataset {
     pub stratum: Vec<u32>,
     /// Stratum labels in order of first appearance (empty without a strata column).
     pub strata_names: Vec<String>,
+    /// Long-format data ([`read_long_csv`]): the visits of the same patients, in the same
+    /// order; None for one row per patient.
+    pub visits: Option<crate::analysis::function::Visits>,
 }
 
 const TIME_ALLOWED: &str = "a finite number of months >= 0";
@@ -94,7 +97,7 @@ const SCORE_ALLOWED: &str = "a number from 0 to 48 (ALSFRS-R)";
 /// Reads long-format data: one row per visit, the survival columns repeated on every row of a
 /// patient (they must agree), the rows of a patient in any order. Returns the survival data set
 /// (one row per patient, in order of first appearance) and the visits of the same patients
-/// (sorted by time).
+/// (sorted by time) in its `visits`.
 ///
 /// Besides [`read_csv`]'s errors, each naming the line: an empty id; a visit time that is not
 /// a number `>= 0`; a score that is not a number from 0 to 48; a patient whose survival columns
@@ -105,8 +108,8 @@ pub fn read_long_csv(
     path: &Path,
     columns: &Columns,
     visit_columns: &VisitColumns,
-) -> Result<(Dataset, crate::analysis::function::Visits)> {
-    let (data, long) = read_rows(path, columns, Some(visit_columns))?;
+) -> Result<Dataset> {
+    let (mut data, long) = read_rows(path, columns, Some(visit_columns))?;
     let file = path.display().to_string();
     let at_line = |line: u64, message: String| Error::Data {
         file: file.clone(),
@@ -171,7 +174,8 @@ pub fn read_long_csv(
             visits.push_visit(r.time, r.score);
         }
     }
-    Ok((data, visits))
+    data.visits = Some(visits);
+    Ok(data)
 }
 
 /// One row of long-format data, before it is grouped by patient.

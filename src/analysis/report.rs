@@ -137,6 +137,29 @@ pub struct TestReport {
     /// only (empty when none was).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dropped_strata: Option<Vec<String>>,
+    /// CAFS: the treatment-control pairs' outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pairs: Option<PairsReport>,
+    /// MMRM: `"mmrm"` (unstructured covariance, REML) or `"ancova"` (the fallback beyond 12
+    /// visits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+}
+
+/// CAFS: how the treatment-control pairs came out.
+#[derive(serde::Serialize, Clone, Copy, Debug, PartialEq)]
+pub struct PairsReport {
+    /// `(wins + ties / 2) / pairs`: the probability that a treated patient does better than a
+    /// control patient (ties counted half).
+    pub win_probability: f64,
+    /// Pairs the treated patient wins.
+    pub wins: u64,
+    /// Pairs the treated patient loses.
+    pub losses: u64,
+    /// Pairs tied (or not comparable).
+    pub ties: u64,
+    /// `wins / losses` (`null` in JSON when losses = 0).
+    pub win_ratio: Option<f64>,
 }
 
 /// Runs one test on a loaded analyzer for the report.
@@ -155,6 +178,8 @@ fn test_report(a: &mut Analyzer, test: &Test) -> TestReport {
         components: None,
         correlation: None,
         dropped_strata: None,
+        pairs: None,
+        method: None,
     };
     if let TestKind::MaxCombo(weights) = &test.kind {
         let mc = a.maxcombo(test.stratified, weights);
@@ -190,6 +215,58 @@ fn test_report(a: &mut Analyzer, test: &Test) -> TestReport {
         report.estimate_treatment = Some(e.treatment);
         report.estimate_control = Some(e.control);
     }
+    report
+}
+
+/// A function test's report on long-format data.
+fn function_report(
+    test: &Test,
+    data: &Dataset,
+    visits: &crate::analysis::function::Visits,
+) -> TestReport {
+    let mut f = crate::analysis::function::FunctionAnalyzer::default();
+    let r = f.evaluate(test, visits, &data.time, &data.event);
+    let mut report = TestReport {
+        test: test.to_string(),
+        z: r.z,
+        p: r.p,
+        p_one_sided: r.p,
+        estimate: None,
+        lower: None,
+        upper: None,
+        se: None,
+        estimate_treatment: None,
+        estimate_control: None,
+        components: None,
+        correlation: None,
+        dropped_strata: None,
+        pairs: None,
+        method: None,
+    };
+    if let Some(e) = r.estimate {
+        report.estimate = Some(e.difference);
+        report.lower = Some(e.lower);
+        report.upper = Some(e.upper);
+        report.se = Some(e.se);
+        report.estimate_treatment = Some(e.treatment);
+        report.estimate_control = Some(e.control);
+    }
+    if let Some(c) = f.last_cafs() {
+        report.pairs = Some(PairsReport {
+            win_probability: c.win_probability,
+            wins: c.wins,
+            losses: c.losses,
+            ties: c.ties,
+            win_ratio: c.win_ratio.is_finite().then_some(c.win_ratio),
+        });
+    }
+    report.method = f.last_mmrm_method().map(|m| {
+        match m {
+            crate::analysis::function::mmrm::Method::Mmrm => "mmrm",
+            crate::analysis::function::mmrm::Method::Ancova => "ancova",
+        }
+        .to_string()
+    });
     report
 }
 
@@ -263,6 +340,29 @@ pub fn analyze_data(data: &Dataset, options: &AnalyzeOptions) -> Result<AnalyzeR
             fix,
         ));
     };
+    if test.kind.is_function() {
+        let Some(visits) = &data.visits else {
+            return Err(Error::usage(
+                "--test",
+                test,
+                "a survival test, or a function test (slope, mmrm(t), cafs(t)) with long-format data: --id, --visit-time and --score",
+            ));
+        };
+        if let Some(t) = test.kind.visit()
+            && !visits.time.contains(&t)
+        {
+            return Err(Error::usage(
+                "--test",
+                test,
+                format!(
+                    "a visit time of the data (column --visit-time has no visit at {t} months)"
+                ),
+            ));
+        }
+        let mut report = base_report(&a, &data, options.stratified, options.ties, fix);
+        report.test = Some(function_report(test, &data, visits));
+        return Ok(report);
+    }
     let horizon = match test.kind {
         TestKind::Rmst { tau } => Some(tau),
         TestKind::Milestone { time } => Some(time),

@@ -83,10 +83,63 @@ impl Model {
             mixture_survival: self.mixture_table(design, &SURVIVAL_TIMES),
             calibration: None,
             prior: super::prior_summary(self, design, &self.population.strata),
+            function: self.describe_function(design),
             notes: vec![
                 "survival of a mix of strata is the weighted average of the strata's curves, S(t) = sum_i w_i S_i(t): screened, w_i = true prevalence (an all-comers trial); randomised, w_i = P(true stratum i | measured stratum eligible)".into(),
             ],
         }
+    }
+
+    /// The `[function]` model in closed form, for the randomised mix.
+    fn describe_function(&self, design: &Design) -> Option<FunctionDescription> {
+        let f = self.function.as_ref()?;
+        let w = self.population_weights(CalibrationPopulation::Randomised, design);
+        let strata = self
+            .population
+            .strata
+            .iter()
+            .enumerate()
+            .map(|(s, name)| FunctionStratum {
+                stratum: name.clone(),
+                decline_mean: f.decline[s].mean,
+                decline_sd: f.decline[s].sd,
+                slowing: f.slowing[s],
+                treatment_decline_mean: f.decline[s].mean * (1.0 - f.slowing[s]),
+            })
+            .collect();
+        let cap = design.follow_up.unwrap_or(f64::INFINITY);
+        let visits = f
+            .visits
+            .iter()
+            .map(|&v| {
+                let mean = |treated: bool| -> f64 {
+                    w.iter()
+                        .enumerate()
+                        .map(|(s, w)| {
+                            w * (f.baseline.mean - f.decline_by(s, treated, f.decline[s].mean, v))
+                        })
+                        .sum()
+                };
+                let kept = if v <= cap {
+                    (-self.dropout.rate * v).exp()
+                } else {
+                    0.0
+                };
+                FunctionVisit {
+                    months: v,
+                    mean_score_control: mean(false),
+                    mean_score_treatment: mean(true),
+                    measured_control: kept * self.mixture_survival(&w, false, v),
+                    measured_treatment: kept * self.mixture_survival(&w, true, v),
+                }
+            })
+            .collect();
+        Some(FunctionDescription {
+            death_correlation: f.death_correlation,
+            noise_sd: f.noise_sd,
+            strata,
+            visits,
+        })
     }
 
     /// [`MixtureSurvival`] at each of `times` (sorted ascending, repeats dropped).
@@ -174,8 +227,57 @@ pub struct ModelDescription {
     /// without a prior.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prior: Option<crate::analytic::PriorSummary>,
+    /// The ALSFRS-R model (`[function]`); absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<FunctionDescription>,
     /// Remarks for people.
     pub notes: Vec<String>,
+}
+
+/// The ALSFRS-R model in closed form: the rates of decline and, at each visit, the mean score
+/// and the share of the randomised still measured.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FunctionDescription {
+    /// Correlation of the rate of decline with the latent risk of death.
+    pub death_correlation: f64,
+    /// SD of the measurement noise, points.
+    pub noise_sd: f64,
+    /// Per true stratum.
+    pub strata: Vec<FunctionStratum>,
+    /// Per scheduled visit, for the randomised mix of true strata.
+    pub visits: Vec<FunctionVisit>,
+}
+
+/// The decline of one true stratum.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FunctionStratum {
+    /// Stratum name.
+    pub stratum: String,
+    /// Control-arm mean rate of decline, points per month.
+    pub decline_mean: f64,
+    /// Its between-patient SD.
+    pub decline_sd: f64,
+    /// Fraction of the decline treatment removes.
+    pub slowing: f64,
+    /// Treatment-arm mean rate of decline (after any delay), points per month.
+    pub treatment_decline_mean: f64,
+}
+
+/// One scheduled visit.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FunctionVisit {
+    /// Months after randomisation.
+    pub months: f64,
+    /// Mean true score on control (randomised mix; before noise, rounding and the floor).
+    pub mean_score_control: f64,
+    /// Mean true score on treatment.
+    pub mean_score_treatment: f64,
+    /// Share of the control arm alive and not lost to follow-up at the visit (so measured,
+    /// if the data cut comes later): `sum_i w_i S_i(v) exp(-dropout v)`, 0 after
+    /// `design.follow_up`.
+    pub measured_control: f64,
+    /// The same on treatment.
+    pub measured_treatment: f64,
 }
 
 /// The survival of a mixture of true strata at one time, `S_mix(t) = sum_i w_i S_i(t)` per arm,

@@ -24,6 +24,7 @@ pub mod average_hr;
 pub mod description;
 pub mod design;
 pub mod events;
+pub mod function;
 pub mod logrank_drift;
 pub mod numerics;
 pub mod power;

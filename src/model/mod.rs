@@ -66,6 +66,9 @@ pub struct Design {
     pub test: TestSpec,
     /// Further tests evaluated at the analysis of the same replicates (fixed designs only).
     pub tests: Vec<TestSpec>,
+    /// Whether the primary test or a further one reads the function scores (`slope`, `mmrm`,
+    /// `cafs`): the engine then builds the visits of the analysis cut.
+    pub function_tests: bool,
     /// One-sided level.
     pub alpha: f64,
     /// Reject when z >= z_(1 - alpha).
@@ -265,6 +268,9 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         stratified: d.test.stratified,
         test: d.test.clone(),
         tests: d.tests.clone(),
+        function_tests: std::iter::once(&d.test)
+            .chain(&d.tests)
+            .any(|t| t.kind.is_function()),
         alpha: d.alpha,
         z_critical: normal::quantile(1.0 - d.alpha),
         sequential: match (&d.sequential, d.analysis) {

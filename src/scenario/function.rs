@@ -163,8 +163,9 @@ pub(crate) fn read_function(node: &Node, strata: &[String]) -> Result<FunctionSp
             let allowed =
                 "a fraction of the decline in [-1, 1] (0.23: 23% slower; negative: faster)";
             let ok = |x: f64| (-1.0..=1.0).contains(&x);
-            let slowing = match e.table("slowing")? {
-                Some(t) => {
+            let slowing = match e.raw("slowing").is_some_and(toml::Value::is_table) {
+                true => {
+                    let t = e.table("slowing")?.expect("checked to be a table");
                     let names: Vec<&str> = strata.iter().map(String::as_str).collect();
                     t.only_names(&names)?;
                     let mut out = Vec::with_capacity(strata.len());
@@ -175,7 +176,7 @@ pub(crate) fn read_function(node: &Node, strata: &[String]) -> Result<FunctionSp
                     }
                     out
                 }
-                None => vec![e.req_f64_where("slowing", allowed, ok)?; strata.len()],
+                false => vec![e.req_f64_where("slowing", allowed, ok)?; strata.len()],
             };
             let delay = e
                 .f64_where("delay", "months >= 0", |x| x >= 0.0)?

@@ -106,6 +106,15 @@ impl Study {
             summary.analytic_notes = closed.notes;
         }
         summary.notes.extend(self.looks_note());
+        for (t, spec) in summary.tests.0.iter_mut().zip(&self.design.tests) {
+            t.closed_form = analytic::function::slope_power(&self.model, &self.design, spec);
+        }
+        if summary.tests.0.iter().any(|t| t.closed_form.is_some()) {
+            summary.notes.push(
+                "slope tests: the closed form assumes every patient seen at every visit (no death, no dropout, no data cut before the last visit; Laird and Ware 1982); the simulated power loses the visits that death, dropout and the data cut take away, so the gap between the two is what death truncation costs"
+                    .into(),
+            );
+        }
         summary
     }
 

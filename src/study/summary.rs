@@ -76,6 +76,9 @@ pub struct TestPower {
     pub power: f64,
     /// Its Monte Carlo standard error.
     pub power_se: f64,
+    /// For a `slope` test, its closed-form power with complete follow-up (no death, no
+    /// dropout, every visit seen): beside `power`, what death truncation costs.
+    pub closed_form: Option<crate::analytic::function::SlopePower>,
 }
 
 /// The tests of `design.tests` in their order; serialised as a JSON object
@@ -97,6 +100,8 @@ impl Serialize for TestPowers {
         struct Entry {
             power: f64,
             power_se: f64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            closed_form_without_death: Option<crate::analytic::function::SlopePower>,
         }
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for t in &self.0 {
@@ -105,6 +110,7 @@ impl Serialize for TestPowers {
                 &Entry {
                     power: t.power,
                     power_se: t.power_se,
+                    closed_form_without_death: t.closed_form,
                 },
             )?;
         }
@@ -345,6 +351,7 @@ impl Summary {
                             test: t.to_string(),
                             power: p,
                             power_se: (p * (1.0 - p) / n).sqrt(),
+                            closed_form: None,
                         }
                     })
                     .collect(),

@@ -47,6 +47,8 @@ const NAMED: &[&str] = &[
     "design.hypotheses.transitions",
     "design.hypotheses.transitions.<hypothesis>",
     "prior.hazard_ratio",
+    "function.decline",
+    "function.effect.slowing",
 ];
 
 #[test]
@@ -190,6 +192,50 @@ fn every_json_output_field_is_documented() {
         .concat(),
     ));
     seen.extend(fields("validate", &[&scenario("mirocals-phase2b.toml")]));
+    let function = scenario("phase3-enriched-function.toml");
+    seen.extend(fields(
+        "run",
+        &[
+            &[
+                function.as_str(),
+                "--set",
+                r#"design.tests=["slope","cafs(12)"]"#,
+            ][..],
+            &reps,
+        ]
+        .concat(),
+    ));
+    seen.extend(fields("validate", &[function.as_str()]));
+    let dir = tempfile::TempDir::new().unwrap();
+    let long = dir.path().join("long.csv");
+    std::fs::write(
+        &long,
+        "id,arm,months,death,time,score\na,treatment,10,1,0,40\na,treatment,10,1,6,37\nb,control,12,0,0,41\nb,control,12,0,6,33\nc,treatment,9,0,0,39\nc,treatment,9,0,6,36\nd,control,20,1,0,44\nd,control,20,1,6,38\n",
+    )
+    .unwrap();
+    let long = long.display().to_string();
+    for test in ["slope", "mmrm(6)", "cafs(6)"] {
+        seen.extend(fields(
+            "analyze",
+            &[
+                long.as_str(),
+                "--time",
+                "months",
+                "--event",
+                "death",
+                "--arm",
+                "arm",
+                "--id",
+                "id",
+                "--visit-time",
+                "time",
+                "--score",
+                "score",
+                "--test",
+                test,
+            ],
+        ));
+    }
     seen.extend(fields(
         "boundaries",
         &[

@@ -10,6 +10,8 @@
 //!   unstructured covariance across visits, fitted by REML;
 //! * `cafs.rs`: the Finkelstein-Schoenfeld joint rank test of survival and function (CAFS).
 
+mod analyzer;
+pub use analyzer::FunctionAnalyzer;
 pub mod cafs;
 pub mod mmrm;
 pub mod slope;

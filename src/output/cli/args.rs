@@ -212,14 +212,24 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value = "efron")]
     pub ties: String,
     /// A further test, reported with its z, one-sided p (and estimate with 95% CI): logrank,
-    /// fh(rho,gamma), maxcombo, maxcombo(r1,g1;r2,g2;...), rmst(tau), milestone(t), or a
-    /// stratified_ form (needs --strata).
+    /// fh(rho,gamma), maxcombo, maxcombo(r1,g1;r2,g2;...), rmst(tau), milestone(t), or, with
+    /// long-format data, slope, mmrm(t), cafs(t); or a stratified_ form (needs --strata).
     #[arg(long, value_name = "NAME")]
     pub test: Option<String>,
     /// Keep the times as read. By default times equal within 1.49e-8 (absolutely, or relative
     /// to the mean time) are merged first, as R's survival does (timefix = TRUE).
     #[arg(long)]
     pub no_timefix: bool,
+    /// Long-format data (one row per visit): column of patient ids. With --visit-time and
+    /// --score; the survival columns repeat on every row of a patient.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Long-format data: column of visit times (months after randomisation, 0 at baseline).
+    #[arg(long)]
+    pub visit_time: Option<String>,
+    /// Long-format data: column of function scores (ALSFRS-R, 0 to 48).
+    #[arg(long)]
+    pub score: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -320,6 +320,9 @@ pub(super) fn analyze(args: AnalyzeArgs) -> Result<()> {
         ties,
         test,
         no_timefix,
+        id,
+        visit_time,
+        score,
         output,
     } = args;
     let format = output.prepare(false)?;
@@ -349,7 +352,33 @@ pub(super) fn analyze(args: AnalyzeArgs) -> Result<()> {
         arm,
         strata,
     };
-    let dataset = crate::analysis::dataset::read_csv(&data, &columns)?;
+    let dataset = match (id, visit_time, score) {
+        (None, None, None) => crate::analysis::dataset::read_csv(&data, &columns)?,
+        (Some(id), Some(visit_time), Some(score)) => {
+            let visits = crate::analysis::dataset::VisitColumns {
+                id,
+                visit_time,
+                score,
+            };
+            crate::analysis::dataset::read_long_csv(&data, &columns, &visits)?
+        }
+        (id, visit_time, _) => {
+            let (option, given) = if id.is_none() {
+                ("--id", "--visit-time or --score")
+            } else if visit_time.is_none() {
+                ("--visit-time", "--id or --score")
+            } else {
+                ("--score", "--id or --visit-time")
+            };
+            return Err(Error::usage(
+                option,
+                "(missing)",
+                format!(
+                    "long-format data need --id, --visit-time and --score together ({given} was given)"
+                ),
+            ));
+        }
+    };
     let options = crate::analysis::AnalyzeOptions {
         stratified,
         ties,

@@ -102,6 +102,34 @@ impl Tabular for AnalyzeReport {
                 .into_iter()
                 .flatten(),
             );
+            if let Some(m) = &t.method {
+                rows.push(Row::new("method", "method", m.clone()));
+            }
+            if let Some(pairs) = &t.pairs {
+                rows.push(Row::num(
+                    "win_probability",
+                    "win probability, treated vs control (ties half)",
+                    pairs.win_probability,
+                    4,
+                ));
+                rows.push(Row::new(
+                    "wins",
+                    "pairs won by the treated",
+                    pairs.wins.to_string(),
+                ));
+                rows.push(Row::new(
+                    "losses",
+                    "pairs lost by the treated",
+                    pairs.losses.to_string(),
+                ));
+                rows.push(Row::new("ties", "pairs tied", pairs.ties.to_string()));
+                rows.push(Row::num(
+                    "win_ratio",
+                    "win ratio, wins / losses",
+                    pairs.win_ratio.unwrap_or(f64::NAN),
+                    4,
+                ));
+            }
             if let Some(components) = &t.components {
                 for (i, c) in components.iter().enumerate() {
                     rows.push(Row::num(

@@ -263,7 +263,15 @@ impl Tabular for Summary {
             .0
             .iter()
             .map(|t| Row {
-                value: format!("{} (SE {})", fmt(t.power, 4), fmt(t.power_se, 4)),
+                value: match t.closed_form {
+                    None => format!("{} (SE {})", fmt(t.power, 4), fmt(t.power_se, 4)),
+                    Some(c) => format!(
+                        "{} (SE {}); closed form without death {}",
+                        fmt(t.power, 4),
+                        fmt(t.power_se, 4),
+                        fmt(c.power, 4)
+                    ),
+                },
                 ..Row::num(
                     format!("test_{}_power", column_name(&t.test)),
                     format!("{}: rejects", t.test),

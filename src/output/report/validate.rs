@@ -238,6 +238,52 @@ impl Tabular for ModelDescription {
                 super::run::prior_rows(p, None),
             ));
         }
+        if let Some(f) = &self.function {
+            let mut rows = vec![
+                Row::num(
+                    "function_death_correlation",
+                    "rate of decline vs risk of death: correlation",
+                    f.death_correlation,
+                    2,
+                ),
+                Row::num(
+                    "function_noise_sd",
+                    "measurement noise SD, points",
+                    f.noise_sd,
+                    2,
+                ),
+            ];
+            for s in &f.strata {
+                rows.push(Row::new(
+                    format!("function_decline_{}", s.stratum),
+                    format!(
+                        "{}: decline, points/month, control (SD) -> treatment",
+                        s.stratum
+                    ),
+                    format!(
+                        "{:.2} ({:.2}) -> {:.2} ({:.0}% slower)",
+                        s.decline_mean,
+                        s.decline_sd,
+                        s.treatment_decline_mean,
+                        100.0 * s.slowing
+                    ),
+                ));
+            }
+            for v in &f.visits {
+                rows.push(Row::new(
+                    format!("function_visit_{}", v.months),
+                    format!("month {}: mean score C / T; measured C / T", v.months),
+                    format!(
+                        "{:.1} / {:.1}; {:.1}% / {:.1}%",
+                        v.mean_score_control,
+                        v.mean_score_treatment,
+                        100.0 * v.measured_control,
+                        100.0 * v.measured_treatment
+                    ),
+                ));
+            }
+            sections.push(("Function (ALSFRS-R), randomised mix".into(), rows));
+        }
         sections
     }
 

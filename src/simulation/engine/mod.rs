@@ -108,18 +108,21 @@ fn simulate_given(
         let cut = &ws.cut;
         ws.analyzer
             .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
+        if design.function_tests {
+            // (a fixed design: this is its only analysis)
+            ws.cohort.visits_at(model, at.time, &mut ws.visits);
+        }
         // The log-rank (every sequential design, and the common fixed one) decides by z against
         // the bound; another test (fixed designs only) by its p-value against alpha.
         let other = if design.test.is_logrank() {
             z = ws.analyzer.logrank(design.stratified).z;
             None
         } else {
-            let (zt, rejects) = ws
-                .analyzer
-                .decide(&design.test, design.alpha, design.z_critical);
+            let (zt, rejects) = ws.decide(&design.test, design.alpha, design.z_critical);
             z = zt;
             Some(rejects)
         };
+        let cut = &ws.cut;
         fractions[k] = cut.events as f64 / total_events;
         look_events[k] = cut.events;
         look_time[k] = at.time;
@@ -149,7 +152,7 @@ fn simulate_given(
     // The analyzer holds the data of the last analysis.
     let mut tests_reject = 0u16;
     for (i, test) in design.tests.iter().enumerate() {
-        let (_, rejects) = ws.analyzer.decide(test, design.alpha, design.z_critical);
+        let (_, rejects) = ws.decide(test, design.alpha, design.z_critical);
         tests_reject |= u16::from(rejects) << i;
     }
     let cox = ws.analyzer.cox(design.stratified, Ties::Efron);

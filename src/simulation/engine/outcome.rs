@@ -1,7 +1,8 @@
 //! What one replicate produces ([`TrialOutcome`]), the buffers it reuses ([`Workspace`]),
 //! and the tally of its cohort by stratum.
 
-use crate::analysis::{Analyzer, LogRank};
+use crate::analysis::function::{FunctionAnalyzer, Visits};
+use crate::analysis::{Analyzer, LogRank, Test};
 use crate::design::hypotheses::{HypothesisPlan, PopulationStats};
 use crate::design::multiplicity::{FamilyWorkspace, MAX_HYPOTHESES};
 use crate::design::sequential::MonitoringWorkspace;
@@ -77,9 +78,27 @@ pub struct Workspace {
     pub(super) sub_cut: Cut,
     /// Bounds at the local levels of a multiple test procedure.
     pub(super) family: FamilyWorkspace,
+    /// The function scores of the current cut (with `[function]` and a function test).
+    pub(super) visits: Visits,
+    /// The function tests' buffers.
+    pub(super) function: FunctionAnalyzer,
 }
 
 impl Workspace {
+    /// The decision of `test` at one-sided level `alpha` on the current cut: a survival test
+    /// on the loaded analyzer ([`Analyzer::decide`]), a function test on the visits
+    /// (`visits` must hold the cut's, by [`Cohort::visits_at`]).
+    pub(super) fn decide(&mut self, test: &Test, alpha: f64, z_alpha: f64) -> (f64, bool) {
+        if test.kind.is_function() {
+            let r = self
+                .function
+                .evaluate(test, &self.visits, &self.cut.time, &self.cut.event);
+            (r.z, r.p <= alpha)
+        } else {
+            self.analyzer.decide(test, alpha, z_alpha)
+        }
+    }
+
     /// The (stratified) log-rank of the current cut restricted to the observed strata of the
     /// bit set `strata` (None: the whole cut); the analyzer then holds those data.
     pub(super) fn logrank_in(&mut self, strata: Option<u32>, stratified: bool) -> LogRank {
