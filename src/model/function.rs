@@ -26,8 +26,10 @@
 //!
 //! Random numbers: `Z_B` and `Z_i` come from the stream [`Purpose::FunctionPatient`] for
 //! every screened patient (so designs that differ in eligibility share them, as they share the
-//! survival draws), the noise from [`Purpose::FunctionNoise`], every scheduled visit of every
-//! randomised patient in order of entry. No other stream is touched.
+//! survival draws), the noise from [`Purpose::FunctionNoise`], one draw per visit that a
+//! randomised patient lives and stays to see (before death, not after censoring), patient after
+//! patient in order of entry. No other stream is touched. (`Z_risk` is not computed when `rho`
+//! is 0.)
 //!
 //! [`Purpose::FunctionPatient`]: crate::stats::rng::Purpose::FunctionPatient
 //! [`Purpose::FunctionNoise`]: crate::stats::rng::Purpose::FunctionNoise

@@ -43,8 +43,9 @@ pub struct Cohort {
     /// scale: treatment slows it by `decline_by`).
     pub function_rate: Vec<f64>,
     /// With `[function]`: the observed score at every scheduled visit, patient after patient
-    /// (`visits.len()` per patient), whether or not the visit is seen (death, dropout and the
-    /// data cut decide that in [`Cohort::visits_at`]).
+    /// (`visits.len()` per patient): NaN at the visits at or after death or after censoring
+    /// (never seen); whether the others are seen depends on the data cut
+    /// ([`Cohort::visits_at`]).
     pub function_scores: Vec<f64>,
     blocks: BlockState,
     scratch: Vec<u64>,
@@ -294,32 +295,18 @@ impl Cohort {
                 });
         }
 
-        // 4. (before 3 turns the unit exponentials into times) Function trajectories.
-        if let Some(f) = function {
-            self.function_scores.resize(n * f.visits.len(), 0.0);
-            let mut noise = streams.rng(Purpose::FunctionNoise, replicate);
-            let scores = self.function_scores.chunks_exact_mut(f.visits.len());
-            for (k, row) in scores.enumerate() {
-                let s = true_stratum[k] as usize;
-                let baseline = f.baseline.mean + f.baseline.sd * function_baseline[k];
-                let rate = f.rate(
-                    s,
-                    FunctionModel::risk_score(event_times[k]),
-                    function_rate[k],
-                );
-                function_baseline[k] = baseline;
-                function_rate[k] = rate;
-                for (score, &v) in row.iter_mut().zip(&f.visits) {
-                    let e = rng::standard_normal(&mut noise);
-                    let mean = baseline - f.decline_by(s, treated_arm[k], rate, v);
-                    *score = FunctionModel::observed(mean + f.noise_sd * e);
-                }
-            }
-        }
-
         // 3. Event and censoring times by inversion, and the calendar time of each event that
         //    is observed (+inf when censoring comes first).
         for k in 0..n {
+            if let Some(f) = function {
+                // The rate of decline reads the unit exponential of the death time (the copula).
+                let z_risk = if f.death_correlation == 0.0 {
+                    0.0
+                } else {
+                    FunctionModel::risk_score(event_times[k])
+                };
+                function_rate[k] = f.rate(true_stratum[k] as usize, z_risk, function_rate[k]);
+            }
             let event_time =
                 model.outcomes[true_stratum[k] as usize].event_time(treated_arm[k], event_times[k]);
             let dropout_time = model.dropout.time(censor_times[k]);
@@ -335,6 +322,30 @@ impl Cohort {
             } else {
                 f64::INFINITY
             };
+        }
+
+        // 4. Function trajectories: the scores at the visits each patient lives and stays to
+        //    see (before death, not after censoring); the others are never seen, get no noise
+        //    draw and are left NaN.
+        if let Some(f) = function {
+            self.function_scores.resize(n * f.visits.len(), 0.0);
+            let mut noise = streams.rng(Purpose::FunctionNoise, replicate);
+            let scores = self.function_scores.chunks_exact_mut(f.visits.len());
+            for (k, row) in scores.enumerate() {
+                let s = true_stratum[k] as usize;
+                let baseline = f.baseline.mean + f.baseline.sd * function_baseline[k];
+                function_baseline[k] = baseline;
+                let (rate, death, last) = (function_rate[k], event_times[k], censor_times[k]);
+                for (score, &v) in row.iter_mut().zip(&f.visits) {
+                    *score = if v < death && v <= last {
+                        let e = rng::standard_normal(&mut noise);
+                        let mean = baseline - f.decline_by(s, treated_arm[k], rate, v);
+                        FunctionModel::observed(mean + f.noise_sd * e)
+                    } else {
+                        f64::NAN
+                    };
+                }
+            }
         }
     }
 

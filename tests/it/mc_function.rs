@@ -36,9 +36,13 @@ fn trajectories_follow_the_model_in_every_stratum_and_arm() {
         r#"eligible = ["low", "moderate", "high"]"#,
     );
     let study = study(&text);
+    // The same trial with rates independent of death: the survivors at a visit are then a
+    // random subset of their stratum and arm, so their scores have the model's law.
+    let independent =
+        crate::common::study(&text.replace("death_correlation = 0.5", "death_correlation = 0.0"));
     let f = study.model.function.clone().unwrap();
     let streams = Streams::new(99);
-    let mut c = Cohort::default();
+    let (mut c, mut c0) = (Cohort::default(), Cohort::default());
     let strata = 3;
     // Per stratum: rates (all arms), and per arm the scores at visit 12 months (index 4).
     let mut rates: Vec<Vec<f64>> = vec![Vec::new(); strata];
@@ -49,6 +53,7 @@ fn trajectories_follow_the_model_in_every_stratum_and_arm() {
     assert_eq!(f.visits[visit], 12.0);
     for r in 0..200 {
         c.simulate(&study.model, &study.design, &streams, r);
+        c0.simulate(&independent.model, &independent.design, &streams, r);
         for k in 0..c.len() {
             let s = c.true_stratum[k] as usize;
             let treated = c.treated[k];
@@ -56,7 +61,15 @@ fn trajectories_follow_the_model_in_every_stratum_and_arm() {
             // The unit exponential of the death time, recovered from it: E = H(T).
             let e = study.model.outcomes[s].cumulative(treated, c.event_time[k]);
             risk[s].push(FunctionModel::risk_score(e));
-            scores[s][usize::from(treated)].push(c.function_scores[k * v + visit]);
+            // A score exactly at the visits before death and not after censoring.
+            for (j, &t) in f.visits.iter().enumerate() {
+                let seen = t < c.event_time[k] && t <= c.censor_time[k];
+                assert_eq!(!c.function_scores[k * v + j].is_nan(), seen);
+            }
+            let y = c0.function_scores[k * v + visit];
+            if !y.is_nan() {
+                scores[c0.true_stratum[k] as usize][usize::from(c0.treated[k])].push(y);
+            }
         }
     }
     for s in 0..strata {

@@ -1078,16 +1078,21 @@ pub fn fit<'w>(visits: &Visits, stratified: bool, ws: &'w mut SlopeWorkspace) ->
             status = SlopeStatus::Converged;
             break;
         }
+        // Backtracking (Armijo) on the objective alone; the derivatives only at the point
+        // accepted. Near the optimum (a small decrement) a full step that does not decrease f
+        // is rounding: no halving then.
         let mut alpha = 1.0;
         let mut accepted = None;
-        for _ in 0..40 {
+        let halvings = if decrement < 1e-7 { 1 } else { 40 };
+        for _ in 0..halvings {
             let next = [
                 theta[0] + alpha * step[0],
                 theta[1] + alpha * step[1],
                 theta[2] + alpha * step[2],
             ];
-            if let Some(e) = ws.evaluate(&dims, stratified, next, true)
+            if let Some(e) = ws.evaluate(&dims, stratified, next, false)
                 && e.f <= current.f + 1e-4 * alpha * slope
+                && let Some(e) = ws.evaluate(&dims, stratified, next, true)
             {
                 accepted = Some((next, e));
                 break;
