@@ -401,17 +401,21 @@ impl Cohort {
         };
         let m = self.entry.partition_point(|&e| e <= t);
         let v = f.visits.len();
+        // Every patient's visits are a prefix of the schedule: copy each prefix whole.
+        out.treated.extend_from_slice(&self.treated[..m]);
+        out.stratum.extend_from_slice(&self.observed_stratum[..m]);
         for k in 0..m {
-            out.push_patient(self.treated[k], self.observed_stratum[k]);
             let last = (t - self.entry[k]).min(self.censor_time[k]);
             let death = self.event_time[k];
-            let row = &self.function_scores[k * v..(k + 1) * v];
-            for (&time, &score) in f.visits.iter().zip(row) {
-                if time >= death || time > last {
-                    break;
-                }
-                out.push_visit(time, score);
-            }
+            let seen = f
+                .visits
+                .iter()
+                .take_while(|&&time| time < death && time <= last)
+                .count();
+            let row = &self.function_scores[k * v..k * v + seen];
+            out.time.extend_from_slice(&f.visits[..seen]);
+            out.score.extend_from_slice(row);
+            out.start.push(out.time.len() as u32);
         }
     }
 

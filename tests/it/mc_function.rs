@@ -249,3 +249,21 @@ fn slope_power_without_death_matches_its_closed_form_and_death_costs_power() {
         closed.power
     );
 }
+
+#[test]
+fn function_runs_are_the_same_bytes_for_any_thread_count() {
+    let path = scenario_path("phase3-enriched-function.toml");
+    let run = |extra: &[&str]| {
+        without_elapsed(&stdout_of(
+            enrichsim()
+                .arg("run")
+                .arg(&path)
+                .args(["--reps", "600", "--quiet", "--format", "json"])
+                .args(extra),
+        ))
+    };
+    let one = run(&["--threads", "1"]);
+    assert_eq!(one, run(&["--threads", "2"]));
+    assert_eq!(one, run(&["--threads", "7"]));
+    assert!(one.contains("stratified_cafs(12)"));
+}
