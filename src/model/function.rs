@@ -34,8 +34,9 @@
 //! [`Purpose::FunctionPatient`]: crate::stats::rng::Purpose::FunctionPatient
 //! [`Purpose::FunctionNoise`]: crate::stats::rng::Purpose::FunctionNoise
 
-use crate::scenario::{FunctionSpec, MeanSd};
+use crate::scenario::{FunctionSpec, MeanSd, SlowingPrior};
 use crate::stats::normal;
+use crate::stats::rng::{self, Purpose, Streams};
 
 /// Highest ALSFRS-R total score.
 pub const MAX_SCORE: f64 = 48.0;
@@ -59,6 +60,8 @@ pub struct FunctionModel {
     pub slowing: Vec<f64>,
     /// Months before the slowing starts.
     pub delay: f64,
+    /// The slowing drawn once per replicate (`[function.prior]`; None: fixed).
+    pub prior: Option<SlowingPrior>,
 }
 
 impl FunctionModel {
@@ -73,7 +76,28 @@ impl FunctionModel {
             decline: spec.decline.clone(),
             slowing: spec.slowing.clone(),
             delay: spec.delay,
+            prior: spec.prior.clone(),
         }
+    }
+
+    /// The slowing of replicate `replicate` under `[function.prior]`: one standard normal `Z`
+    /// from the stream [`Purpose::FunctionPrior`] (no other stream is touched), and
+    /// `f_s = clamp(mu_s + sigma_s Z, -1, 1)` for each stratum the prior covers. None without
+    /// a prior.
+    pub fn drawn_slowing(&self, streams: &Streams, replicate: u64) -> Option<Vec<f64>> {
+        let prior = self.prior.as_ref()?;
+        let z = rng::normal(&mut streams.rng(Purpose::FunctionPrior, replicate));
+        Some(
+            prior
+                .entries
+                .iter()
+                .zip(&self.slowing)
+                .map(|(entry, &fixed)| match entry {
+                    Some((mu, sigma)) => (mu + sigma * z).clamp(-1.0, 1.0),
+                    None => fixed,
+                })
+                .collect(),
+        )
     }
 
     /// `Z_risk = Phi^{-1}(exp(-e))` for the unit exponential `e` of a death time, computed
@@ -146,6 +170,7 @@ mod tests {
             decline: vec![MeanSd { mean: 1.0, sd: 0.5 }],
             slowing: vec![0.25],
             delay: 3.0,
+            prior: None,
         }
     }
 

@@ -53,6 +53,18 @@ pub struct FunctionSpec {
     pub slowing: Vec<f64>,
     /// Months after randomisation before the slowing starts.
     pub delay: f64,
+    /// `[function.prior]`: the slowing drawn once per replicate (None: fixed).
+    pub prior: Option<SlowingPrior>,
+}
+
+/// `[function.prior]`: the slowing of each stratum it covers drawn once per replicate,
+/// `f_s = clamp(mu_s + sigma_s Z, -1, 1)` with one standard normal `Z` per replicate shared by
+/// the strata, `mu_s` the entry's estimate and `sigma_s = (upper - lower) / (2 z_((1 + level)/2))`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlowingPrior {
+    /// Per stratum (in `strata` order): `(mu, sigma)`, or None for a stratum the prior does not
+    /// cover (it keeps `[function.effect]`'s slowing).
+    pub entries: Vec<Option<(f64, f64)>>,
 }
 
 impl FunctionSpec {
@@ -184,6 +196,10 @@ pub(crate) fn read_function(node: &Node, strata: &[String]) -> Result<FunctionSp
             (slowing, delay)
         }
     };
+    let prior = match node.table("prior")? {
+        None => None,
+        Some(p) => Some(read_slowing_prior(&p, strata)?),
+    };
     Ok(FunctionSpec {
         visits,
         baseline,
@@ -193,5 +209,57 @@ pub(crate) fn read_function(node: &Node, strata: &[String]) -> Result<FunctionSp
         decline,
         slowing,
         delay,
+        prior,
     })
+}
+
+/// One `{ estimate, lower, upper }` slowing entry, as `(mu, sigma)` for the level `level`.
+fn read_slowing_entry(node: &Node, z: f64) -> Result<(f64, f64)> {
+    node.only(&schema::SLOWING_ENTRY)?;
+    let allowed = "a fraction of the decline in [-1, 1]";
+    let ok = |x: f64| (-1.0..=1.0).contains(&x);
+    let estimate = node.req_f64_where("estimate", allowed, ok)?;
+    let lower = node.req_f64_where("lower", allowed, ok)?;
+    let upper = node.req_f64_where("upper", allowed, ok)?;
+    if !(lower <= estimate && estimate <= upper) {
+        return Err(node.bad_value(
+            "estimate",
+            &format!("not within its interval [{lower}, {upper}]"),
+            "lower <= estimate <= upper",
+        ));
+    }
+    Ok((estimate, (upper - lower) / (2.0 * z)))
+}
+
+/// Reads `[function.prior]`.
+fn read_slowing_prior(node: &Node, strata: &[String]) -> Result<SlowingPrior> {
+    node.only(&schema::FUNCTION_PRIOR)?;
+    let level = node
+        .f64_where("level", "a level strictly between 0 and 1", |x| {
+            x > 0.0 && x < 1.0
+        })?
+        .unwrap_or(0.95);
+    let z = crate::stats::normal::quantile(0.5 + level / 2.0);
+    let allowed = "a table { estimate, lower, upper } for every stratum, or a table of such entries keyed by stratum name";
+    let table = node
+        .table("slowing")?
+        .ok_or_else(|| node.error("slowing", "required key is missing", "(missing)", allowed))?;
+    let entries = if table.has("estimate") || table.has("lower") || table.has("upper") {
+        vec![Some(read_slowing_entry(&table, z)?); strata.len()]
+    } else {
+        let names: Vec<&str> = strata.iter().map(String::as_str).collect();
+        table.only_names(&names)?;
+        let mut out = Vec::with_capacity(strata.len());
+        for s in strata {
+            out.push(match table.table(s)? {
+                Some(entry) => Some(read_slowing_entry(&entry, z)?),
+                None => None,
+            });
+        }
+        if out.iter().all(Option::is_none) {
+            return Err(node.bad_value("slowing", "no entry", allowed));
+        }
+        out
+    };
+    Ok(SlowingPrior { entries })
 }

@@ -27,7 +27,7 @@ pub use calibration::{
     CalibrationArm, CalibrationObserved, CalibrationPopulation, CalibrationSpec, CalibrationTarget,
     MAX_CALIBRATION_TARGETS,
 };
-pub use function::{FunctionSpec, MAX_VISITS, MeanSd};
+pub use function::{FunctionSpec, MAX_VISITS, MeanSd, SlowingPrior};
 pub use hypotheses::HypothesesSpec;
 pub use limits::{HAZARD_RATIO, MAX_HAZARD_PER_MONTH, MAX_RATE_PER_MONTH, MEDIAN_MONTHS};
 pub use overrides::apply as apply_override;

@@ -226,6 +226,7 @@ pub const FUNCTION: Table = Table {
         "death_correlation",
         "decline",
         "effect",
+        "prior",
     ],
 };
 
@@ -243,6 +244,18 @@ pub const MEAN_SD: Table = Table {
 pub const FUNCTION_EFFECT: Table = Table {
     paths: &["function.effect"],
     keys: &["slowing", "delay"],
+};
+
+/// The keys of `[function.prior]`.
+pub const FUNCTION_PRIOR: Table = Table {
+    paths: &["function.prior"],
+    keys: &["slowing", "level"],
+};
+
+/// The keys of a slowing prior's entry.
+pub const SLOWING_ENTRY: Table = Table {
+    paths: &["function.prior.slowing", "function.prior.slowing.<stratum>"],
+    keys: &["estimate", "lower", "upper"],
 };
 
 /// Every table above.
@@ -271,4 +284,6 @@ pub const ALL: &[&Table] = &[
     &FUNCTION,
     &MEAN_SD,
     &FUNCTION_EFFECT,
+    &FUNCTION_PRIOR,
+    &SLOWING_ENTRY,
 ];

@@ -41,6 +41,8 @@ pub enum Purpose {
     FunctionPatient = 6,
     /// Measurement noise of the function scores at the visits (`[function]`).
     FunctionNoise = 7,
+    /// The slowing drawn from `[function.prior]`.
+    FunctionPrior = 8,
 }
 
 /// SplitMix64's output function applied to a state advanced by the golden gamma.
@@ -62,7 +64,7 @@ pub fn key(seed: u64, purpose: Purpose) -> u64 {
 /// The keys of all purposes for one master seed, computed once per run.
 #[derive(Clone, Debug)]
 pub struct Streams {
-    keys: [u64; 7],
+    keys: [u64; 8],
 }
 
 impl Streams {
@@ -77,6 +79,7 @@ impl Streams {
                 key(seed, Purpose::Prior),
                 key(seed, Purpose::FunctionPatient),
                 key(seed, Purpose::FunctionNoise),
+                key(seed, Purpose::FunctionPrior),
             ],
         }
     }

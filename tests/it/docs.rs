@@ -49,6 +49,7 @@ const NAMED: &[&str] = &[
     "prior.hazard_ratio",
     "function.decline",
     "function.effect.slowing",
+    "function.prior.slowing",
 ];
 
 #[test]

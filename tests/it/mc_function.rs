@@ -267,3 +267,47 @@ fn function_runs_are_the_same_bytes_for_any_thread_count() {
     assert_eq!(one, run(&["--threads", "7"]));
     assert!(one.contains("stratified_cafs(12)"));
 }
+
+#[test]
+fn a_slowing_prior_draws_its_law_and_a_point_prior_is_the_fixed_effect() {
+    let text = enriched_function();
+    // A prior of zero width: the same replicates, bit for bit.
+    let point = format!(
+        "{text}\n[function.prior]\nslowing = {{ low = {{ estimate = 0.23, lower = 0.23, upper = 0.23 }} }}\n"
+    );
+    let (a, b) = (
+        outcomes(&study(&text), 200, 3),
+        outcomes(&study(&point), 200, 3),
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.tests_reject, y.tests_reject);
+        assert_eq!(x.z.to_bits(), y.z.to_bits());
+    }
+    // A wide one: f = clamp(0.23 + sigma Z), sigma = 0.46 / (2 x 1.959964); clamping at -1 or 1
+    // is 8 SD away, so the draws are normal.
+    let wide = format!(
+        "{text}\n[function.prior]\nslowing = {{ estimate = 0.23, lower = 0.0, upper = 0.46 }}\n"
+    );
+    let s = study(&wide);
+    let f = s.model.function.as_ref().unwrap();
+    let streams = Streams::new(5);
+    let n = 100_000;
+    let draws: Vec<Vec<f64>> = (0..n)
+        .map(|r| f.drawn_slowing(&streams, r).unwrap())
+        .collect();
+    let sigma = 0.46 / (2.0 * normal::quantile(0.975));
+    for stratum in 0..3 {
+        let x: Vec<f64> = draws.iter().map(|d| d[stratum]).collect();
+        let m = x.iter().sum::<f64>() / n as f64;
+        let sd = (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n as f64 - 1.0)).sqrt();
+        assert_within_mcse!(m, 0.23, sigma / (n as f64).sqrt(), 4.0);
+        assert_within_mcse!(sd, sigma, sigma / (2.0 * (n as f64 - 1.0)).sqrt(), 4.0);
+    }
+    // One draw shared by the strata.
+    assert!(draws.iter().all(|d| d[0] == d[1] && d[1] == d[2]));
+    // And the run averages over it: the slope power lies below the fixed effect's (a concave
+    // power curve at high power) but well above the level.
+    let fixed = run(&study(&text), 2000, 9).tests.0[0].power;
+    let averaged = run(&s, 2000, 9).tests.0[0].power;
+    assert!(averaged < fixed && averaged > 0.5, "{averaged} vs {fixed}");
+}

@@ -39,6 +39,23 @@ pub fn simulate_one(
     replicate: u64,
     ws: &mut Workspace,
 ) -> TrialOutcome {
+    // A prior on the function effect: this replicate's slowing, drawn from its own stream.
+    let drawn;
+    let model = match model
+        .function
+        .as_ref()
+        .and_then(|f| f.drawn_slowing(streams, replicate))
+    {
+        None => model,
+        Some(slowing) => {
+            let mut m = model.clone();
+            if let Some(f) = m.function.as_mut() {
+                f.slowing = slowing;
+            }
+            drawn = m;
+            &drawn
+        }
+    };
     match &model.prior {
         None => simulate_given(model, design, streams, replicate, ws),
         Some(prior) => {
