@@ -164,23 +164,7 @@ pub struct PairsReport {
 
 /// Runs one test on a loaded analyzer for the report.
 fn test_report(a: &mut Analyzer, test: &Test) -> TestReport {
-    let mut report = TestReport {
-        test: test.to_string(),
-        z: 0.0,
-        p: 1.0,
-        p_one_sided: 1.0,
-        estimate: None,
-        lower: None,
-        upper: None,
-        se: None,
-        estimate_treatment: None,
-        estimate_control: None,
-        components: None,
-        correlation: None,
-        dropped_strata: None,
-        pairs: None,
-        method: None,
-    };
+    let mut report = TestReport::undefined(test);
     if let TestKind::MaxCombo(weights) = &test.kind {
         let mc = a.maxcombo(test.stratified, weights);
         report.z = mc.z_max;
@@ -203,19 +187,46 @@ fn test_report(a: &mut Analyzer, test: &Test) -> TestReport {
         report.correlation = Some(mc.correlation);
         return report;
     }
-    let r = a.evaluate(test);
-    report.z = r.z;
-    report.p = r.p;
-    report.p_one_sided = r.p;
-    if let Some(e) = r.estimate {
-        report.estimate = Some(e.difference);
-        report.lower = Some(e.lower);
-        report.upper = Some(e.upper);
-        report.se = Some(e.se);
-        report.estimate_treatment = Some(e.treatment);
-        report.estimate_control = Some(e.control);
-    }
+    report.set_result(&a.evaluate(test));
     report
+}
+
+impl TestReport {
+    /// The report of `test` before it is run: z 0, p 1, nothing else.
+    fn undefined(test: &Test) -> Self {
+        TestReport {
+            test: test.to_string(),
+            z: 0.0,
+            p: 1.0,
+            p_one_sided: 1.0,
+            estimate: None,
+            lower: None,
+            upper: None,
+            se: None,
+            estimate_treatment: None,
+            estimate_control: None,
+            components: None,
+            correlation: None,
+            dropped_strata: None,
+            pairs: None,
+            method: None,
+        }
+    }
+
+    /// Takes a result's z, p and estimate.
+    fn set_result(&mut self, r: &crate::analysis::TestResult) {
+        self.z = r.z;
+        self.p = r.p;
+        self.p_one_sided = r.p;
+        if let Some(e) = r.estimate {
+            self.estimate = Some(e.difference);
+            self.lower = Some(e.lower);
+            self.upper = Some(e.upper);
+            self.se = Some(e.se);
+            self.estimate_treatment = Some(e.treatment);
+            self.estimate_control = Some(e.control);
+        }
+    }
 }
 
 /// A function test's report on long-format data.
@@ -226,31 +237,8 @@ fn function_report(
 ) -> TestReport {
     let mut f = crate::analysis::function::FunctionAnalyzer::default();
     let r = f.evaluate(test, visits, &data.time, &data.event);
-    let mut report = TestReport {
-        test: test.to_string(),
-        z: r.z,
-        p: r.p,
-        p_one_sided: r.p,
-        estimate: None,
-        lower: None,
-        upper: None,
-        se: None,
-        estimate_treatment: None,
-        estimate_control: None,
-        components: None,
-        correlation: None,
-        dropped_strata: None,
-        pairs: None,
-        method: None,
-    };
-    if let Some(e) = r.estimate {
-        report.estimate = Some(e.difference);
-        report.lower = Some(e.lower);
-        report.upper = Some(e.upper);
-        report.se = Some(e.se);
-        report.estimate_treatment = Some(e.treatment);
-        report.estimate_control = Some(e.control);
-    }
+    let mut report = TestReport::undefined(test);
+    report.set_result(&r);
     if let Some(c) = f.last_cafs() {
         report.pairs = Some(PairsReport {
             win_probability: c.win_probability,
