@@ -2,6 +2,7 @@
 //! This is the library's front door; the CLI only parses arguments and calls it.
 
 pub mod compare;
+pub mod data;
 pub mod search;
 pub mod shard;
 pub mod summary;

@@ -51,6 +51,7 @@ mod oracle_timefix;
 mod oracle_weighted;
 mod plot;
 mod shards;
+mod simulate_data;
 mod size;
 mod stability;
 mod sweep;

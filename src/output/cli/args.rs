@@ -54,6 +54,29 @@ pub enum Command {
     Boundaries(BoundariesArgs),
     /// Log-rank, Cox and Kaplan-Meier on real data from a CSV file.
     Analyze(AnalyzeArgs),
+    /// The patient-level data of one simulated replicate at one of its analyses, as CSV that
+    /// `analyze` (and R) reads: entry, arm, stratum, follow-up, death (and the visits with
+    /// [function]).
+    SimulateData(SimulateDataArgs),
+}
+
+// The arguments of `enrichsim simulate-data` (documented on [`Command::SimulateData`]).
+#[derive(Args, Debug)]
+pub struct SimulateDataArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The replicate (0-based, as in a run of the same seed).
+    #[arg(long, allow_negative_numbers = true, value_parser = seed)]
+    pub replicate: u64,
+    /// Master seed of the run the replicate belongs to.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = seed)]
+    pub seed: u64,
+    /// The analysis (1-based look; default: the last the replicate performed).
+    #[arg(long, allow_negative_numbers = true, value_parser = threads)]
+    pub look: Option<usize>,
+    /// Write the CSV to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 // The arguments of `enrichsim run` (documented on [`Command::Run`]).

@@ -52,6 +52,20 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     interrupted(simulation.outcomes.len() as u64, count)
 }
 
+/// `enrichsim simulate-data`.
+pub(super) fn simulate_data(args: SimulateDataArgs) -> Result<()> {
+    let SimulateDataArgs {
+        scenario,
+        replicate,
+        seed,
+        look,
+        output,
+    } = args;
+    let study = crate::Study::load(&scenario.scenario, &scenario.set)?;
+    let text = crate::study::data::replicate_data(&study, seed, replicate, look)?;
+    emit_to(&text, output.as_deref())
+}
+
 /// `enrichsim compare`.
 pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let CompareArgs {

@@ -24,5 +24,6 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Design(args) => commands::design(args),
         Command::Boundaries(args) => commands::boundaries(args),
         Command::Analyze(args) => commands::analyze(args),
+        Command::SimulateData(args) => commands::simulate_data(args),
     }
 }

@@ -39,31 +39,39 @@ pub fn simulate_one(
     replicate: u64,
     ws: &mut Workspace,
 ) -> TrialOutcome {
-    // A prior on the function effect: this replicate's slowing, drawn from its own stream.
-    let drawn;
-    let model = match model
+    let (drawn, true_hr) = replicate_model(model, streams, replicate);
+    let mut outcome = simulate_given(drawn.as_ref(), design, streams, replicate, ws);
+    if let Some(hr) = true_hr {
+        outcome.true_hr = hr;
+    }
+    outcome
+}
+
+/// The model replicate `replicate` is simulated under: `model` itself, or, with priors, the
+/// model with this replicate's drawn slowing (`[function.prior]`, from its own stream) and
+/// drawn hazard ratios (`[prior]`, [`crate::model::prior::EffectPrior::draw`]), and the hazard
+/// ratio drawn for the prior's binning entry.
+pub fn replicate_model<'m>(
+    model: &'m Model,
+    streams: &Streams,
+    replicate: u64,
+) -> (std::borrow::Cow<'m, Model>, Option<f64>) {
+    use std::borrow::Cow;
+    let mut drawn = Cow::Borrowed(model);
+    if let Some(slowing) = model
         .function
         .as_ref()
         .and_then(|f| f.drawn_slowing(streams, replicate))
+        && let Some(f) = drawn.to_mut().function.as_mut()
     {
-        None => model,
-        Some(slowing) => {
-            let mut m = model.clone();
-            if let Some(f) = m.function.as_mut() {
-                f.slowing = slowing;
-            }
-            drawn = m;
-            &drawn
-        }
-    };
+        f.slowing = slowing;
+    }
     match &model.prior {
-        None => simulate_given(model, design, streams, replicate, ws),
+        None => (drawn, None),
         Some(prior) => {
             let hrs = prior.draw(streams, replicate);
-            let drawn = model.with_drawn_hazard_ratios(prior, &hrs[..prior.entries.len()]);
-            let mut outcome = simulate_given(&drawn, design, streams, replicate, ws);
-            outcome.true_hr = hrs[prior.bin_by];
-            outcome
+            let with = drawn.with_drawn_hazard_ratios(prior, &hrs[..prior.entries.len()]);
+            (Cow::Owned(with), Some(hrs[prior.bin_by]))
         }
     }
 }

@@ -1,0 +1,88 @@
+//! The patient-level data of one replicate, as the analyst would receive them at one of its
+//! analyses (`enrichsim simulate-data`): what a user needs to check a replicate in their own
+//! software. `enrichsim analyze` on the file reproduces the replicate's statistics.
+
+use super::Study;
+use crate::analysis::function::Visits;
+use crate::error::{Error, Result};
+use crate::simulation::engine::{Workspace, replicate_model, simulate_one};
+use crate::simulation::trial::{Cohort, Cut};
+use crate::stats::rng::Streams;
+use std::fmt::Write;
+
+/// The data of replicate `replicate` (seed `seed`) at its analysis `look` (1-based; None: the
+/// last analysis the trial performed), as CSV text with a header line:
+///
+/// * `id` (1-based, in order of randomisation), `entry` (calendar month of randomisation),
+///   `arm` (`treatment`/`control`), `stratum` (the measured stratum, the analysis stratum),
+///   `true_stratum`, `months` (follow-up to death, censoring or the cut) and `death` (1/0);
+/// * with `[function]`, one row per visit seen by the cut (long format, the survival columns
+///   repeated), with `visit` (months after randomisation) and `score`.
+///
+/// Numbers are written in Rust's shortest round-trip form, so a reader gets the same doubles.
+/// Adaptive designs are refused (their second stage's data depend on the selection), as is a
+/// look the replicate did not reach.
+pub fn replicate_data(
+    study: &Study,
+    seed: u64,
+    replicate: u64,
+    look: Option<usize>,
+) -> Result<String> {
+    let (model, design) = (&study.model, &study.design);
+    if design.adaptive.is_some() {
+        return Err(Error::usage(
+            "simulate-data",
+            &study.file,
+            "a scenario without [design.adaptive] (the data of an adaptive trial's stages are not exported yet)",
+        ));
+    }
+    let streams = Streams::new(seed);
+    let mut ws = Workspace::default();
+    let outcome = simulate_one(model, design, &streams, replicate, &mut ws);
+    let performed = usize::from(outcome.looks.max(1));
+    let k = look.unwrap_or(performed);
+    if k == 0 || k > performed {
+        return Err(Error::usage(
+            "--look",
+            k,
+            format!("an analysis the replicate performed: 1 to {performed}"),
+        ));
+    }
+    let time = outcome.look_time[k - 1];
+    let (drawn, _) = replicate_model(model, &streams, replicate);
+    let mut cohort = Cohort::default();
+    cohort.simulate(drawn.as_ref(), design, &streams, replicate);
+    let mut cut = Cut::default();
+    cohort.cut(time, &mut cut);
+    let mut visits = Visits::default();
+    cohort.visits_at(drawn.as_ref(), time, &mut visits);
+    let names = &model.population.strata;
+    let function = model.function.is_some();
+    let mut out = String::from("id,entry,arm,stratum,true_stratum,months,death");
+    out.push_str(if function { ",visit,score\n" } else { "\n" });
+    for i in 0..cut.time.len() {
+        let row = format!(
+            "{},{},{},{},{},{},{}",
+            i + 1,
+            cohort.entry[i],
+            if cut.treated[i] {
+                "treatment"
+            } else {
+                "control"
+            },
+            names[cut.stratum[i] as usize],
+            names[cohort.true_stratum[i] as usize],
+            cut.time[i],
+            u8::from(cut.event[i])
+        );
+        if function {
+            for r in visits.rows(i) {
+                let _ = writeln!(out, "{row},{},{}", visits.time[r], visits.score[r]);
+            }
+        } else {
+            out.push_str(&row);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
