@@ -50,6 +50,7 @@ mod oracle_survival;
 mod oracle_timefix;
 mod oracle_weighted;
 mod plot;
+mod replicates_export;
 mod shards;
 mod simulate_data;
 mod size;

@@ -100,6 +100,10 @@ pub struct RunArgs {
     /// for `enrichsim merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// Also write one row per replicate (decisions, z, HR, events, sizes, analysis times) to
+    /// FILE.csv (docs/output.md).
+    #[arg(long, value_name = "FILE.csv")]
+    pub replicates: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -16,8 +16,12 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         threads,
         quiet,
         shard,
+        replicates,
         output,
     } = args;
+    if let Some(path) = &replicates {
+        report::check_replicates(path)?;
+    }
     let sim = SimulationArgs {
         reps,
         seed,
@@ -34,6 +38,12 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let bar = Bar::new(quiet, count);
     let simulation = loaded.simulate(&options, &|done| bar.at(done, count), interrupt())?;
     bar.finish();
+    if let Some(path) = &replicates {
+        report::write_atomic(
+            path,
+            &report::render_replicates(&loaded.design, &simulation.outcomes),
+        )?;
+    }
     if options.replicates.is_some() {
         let shard = ShardFile::new(Simulated {
             job: Job::Run,

@@ -15,6 +15,7 @@ mod file;
 mod format;
 mod markdown;
 pub mod plot;
+mod replicates;
 mod run;
 mod size;
 mod sweep;
@@ -27,4 +28,5 @@ pub use compare::render_compare;
 
 pub use file::{check_output, write_atomic};
 pub use format::{Format, format_for, render, render_table};
+pub use replicates::{check_replicates, render_replicates};
 pub use table::{Row, Table, Tabular, fmt, fmt_opt, partial_note};
