@@ -31,6 +31,19 @@ pub fn check_output(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// [`check_output`] for a file named by another option (`--plot`, `--replicates`): the same
+/// checks, the error naming `option`.
+pub fn check_output_as(option: &str, path: &Path) -> Result<()> {
+    check_output(path).map_err(|e| match e {
+        Error::Usage { value, allowed, .. } => Error::Usage {
+            option: option.into(),
+            value,
+            allowed,
+        },
+        other => other,
+    })
+}
+
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed, then
 /// renamed over the target. On failure the target is untouched and the temporary removed.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {

@@ -63,14 +63,7 @@ pub fn check_path(path: &Path) -> Result<Kind> {
             ));
         }
     };
-    super::check_output(path).map_err(|e| match e {
-        Error::Usage { value, allowed, .. } => Error::Usage {
-            option: "--plot".into(),
-            value,
-            allowed,
-        },
-        other => other,
-    })?;
+    super::file::check_output_as("--plot", path)?;
     Ok(kind)
 }
 

@@ -21,14 +21,7 @@ pub fn check_replicates(path: &Path) -> Result<()> {
             "a file name ending in .csv",
         ));
     }
-    super::check_output(path).map_err(|e| match e {
-        Error::Usage { value, allowed, .. } => Error::Usage {
-            option: "--replicates".into(),
-            value,
-            allowed,
-        },
-        other => other,
-    })
+    super::file::check_output_as("--replicates", path)
 }
 
 /// The replicate table as CSV: `replicate, reject, futility, z, hr, events, randomised,
