@@ -34,52 +34,18 @@
 //! [`Purpose::FunctionPatient`]: crate::stats::rng::Purpose::FunctionPatient
 //! [`Purpose::FunctionNoise`]: crate::stats::rng::Purpose::FunctionNoise
 
-use crate::scenario::{FunctionSpec, MeanSd, SlowingPrior};
+use crate::scenario::FunctionSpec;
 use crate::stats::normal;
 use crate::stats::rng::{self, Purpose, Streams};
 
 /// Highest ALSFRS-R total score.
 pub const MAX_SCORE: f64 = 48.0;
 
-/// The function model of a scenario, resolved.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FunctionModel {
-    /// Scheduled visits, months after randomisation (the first 0).
-    pub visits: Vec<f64>,
-    /// True score at randomisation.
-    pub baseline: MeanSd,
-    /// SD of the measurement noise, points.
-    pub noise_sd: f64,
-    /// Curvature `c` of the decline, points per month^2.
-    pub curvature: f64,
-    /// Correlation `rho` of the rate of decline with the latent risk of death.
-    pub death_correlation: f64,
-    /// Control-arm rate of decline per TRUE stratum (points per month).
-    pub decline: Vec<MeanSd>,
-    /// Fraction of the decline removed by treatment, per TRUE stratum.
-    pub slowing: Vec<f64>,
-    /// Months before the slowing starts.
-    pub delay: f64,
-    /// The slowing drawn once per replicate (`[function.prior]`; None: fixed).
-    pub prior: Option<SlowingPrior>,
-}
+/// The function model: the checked `[function]` table itself, which needs no resolution (its
+/// numbers are used as given); the model's behaviour is in the methods below.
+pub type FunctionModel = FunctionSpec;
 
-impl FunctionModel {
-    /// From the checked `[function]` table.
-    pub fn from_spec(spec: &FunctionSpec) -> Self {
-        FunctionModel {
-            visits: spec.visits.clone(),
-            baseline: spec.baseline,
-            noise_sd: spec.noise_sd,
-            curvature: spec.curvature,
-            death_correlation: spec.death_correlation,
-            decline: spec.decline.clone(),
-            slowing: spec.slowing.clone(),
-            delay: spec.delay,
-            prior: spec.prior.clone(),
-        }
-    }
-
+impl FunctionSpec {
     /// The slowing of replicate `replicate` under `[function.prior]`: one standard normal `Z`
     /// from the stream [`Purpose::FunctionPrior`] (no other stream is touched), and
     /// `f_s = clamp(mu_s + sigma_s Z, -1, 1)` for each stratum the prior covers. None without
@@ -139,23 +105,12 @@ impl FunctionModel {
     pub fn observed(true_score: f64) -> f64 {
         true_score.round().clamp(0.0, MAX_SCORE)
     }
-
-    /// The mean slope (points per month) a linear fit over the schedule would see in a
-    /// stratum and arm without flooring and death: `-(m_s)` (times `1 - f_s` on treatment,
-    /// for no delay and no curvature).
-    pub fn mean_slope(&self, stratum: usize, treated: bool) -> f64 {
-        let m = self.decline[stratum].mean;
-        -(if treated {
-            m * (1.0 - self.slowing[stratum])
-        } else {
-            m
-        })
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::MeanSd;
 
     fn model() -> FunctionModel {
         FunctionModel {

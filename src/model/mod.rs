@@ -247,10 +247,7 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         outcomes,
         dropout: Dropout::from_per_year(scenario.dropout.per_year),
         prior: None,
-        function: scenario
-            .function
-            .as_ref()
-            .map(function::FunctionModel::from_spec),
+        function: scenario.function.clone(),
     };
     let d = &scenario.design;
     let mut eligible = vec![false; scenario.strata.len()];

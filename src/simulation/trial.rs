@@ -402,8 +402,6 @@ impl Cohort {
         let m = self.entry.partition_point(|&e| e <= t);
         let v = f.visits.len();
         // Every patient's visits are a prefix of the schedule: copy each prefix whole.
-        out.treated.extend_from_slice(&self.treated[..m]);
-        out.stratum.extend_from_slice(&self.observed_stratum[..m]);
         for k in 0..m {
             let last = (t - self.entry[k]).min(self.censor_time[k]);
             let death = self.event_time[k];
@@ -412,10 +410,12 @@ impl Cohort {
                 .iter()
                 .take_while(|&&time| time < death && time <= last)
                 .count();
-            let row = &self.function_scores[k * v..k * v + seen];
-            out.time.extend_from_slice(&f.visits[..seen]);
-            out.score.extend_from_slice(row);
-            out.start.push(out.time.len() as u32);
+            out.push_patient_with(
+                self.treated[k],
+                self.observed_stratum[k],
+                &f.visits[..seen],
+                &self.function_scores[k * v..k * v + seen],
+            );
         }
     }
 

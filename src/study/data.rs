@@ -5,8 +5,8 @@
 use super::Study;
 use crate::analysis::function::Visits;
 use crate::error::{Error, Result};
-use crate::simulation::engine::{Workspace, replicate_model, simulate_one};
-use crate::simulation::trial::{Cohort, Cut};
+use crate::simulation::engine::{Workspace, simulate_one};
+use crate::simulation::trial::Cut;
 use crate::stats::rng::Streams;
 use std::fmt::Write;
 
@@ -49,13 +49,12 @@ pub fn replicate_data(
         ));
     }
     let time = outcome.look_time[k - 1];
-    let (drawn, _) = replicate_model(model, &streams, replicate);
-    let mut cohort = Cohort::default();
-    cohort.simulate(drawn.as_ref(), design, &streams, replicate);
+    // The workspace holds the replicate's cohort, simulated under its drawn model.
+    let cohort = ws.cohort();
     let mut cut = Cut::default();
     cohort.cut(time, &mut cut);
     let mut visits = Visits::default();
-    cohort.visits_at(drawn.as_ref(), time, &mut visits);
+    cohort.visits_at(model, time, &mut visits);
     let names = &model.population.strata;
     let function = model.function.is_some();
     let mut out = String::from("id,entry,arm,stratum,true_stratum,months,death");

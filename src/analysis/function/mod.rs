@@ -59,6 +59,20 @@ impl Visits {
         self.start.push(self.time.len() as u32);
     }
 
+    /// Adds a patient with all their visits (`times` and `scores` of the same length).
+    pub fn push_patient_with(
+        &mut self,
+        treated: bool,
+        stratum: u32,
+        times: &[f64],
+        scores: &[f64],
+    ) {
+        self.push_patient(treated, stratum);
+        self.time.extend_from_slice(times);
+        self.score.extend_from_slice(scores);
+        *self.start.last_mut().expect("pushed above") = self.time.len() as u32;
+    }
+
     /// Adds a visit to the last patient started.
     pub fn push_visit(&mut self, time: f64, score: f64) {
         self.time.push(time);

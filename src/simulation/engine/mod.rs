@@ -51,7 +51,7 @@ pub fn simulate_one(
 /// model with this replicate's drawn slowing (`[function.prior]`, from its own stream) and
 /// drawn hazard ratios (`[prior]`, [`crate::model::prior::EffectPrior::draw`]), and the hazard
 /// ratio drawn for the prior's binning entry.
-pub fn replicate_model<'m>(
+fn replicate_model<'m>(
     model: &'m Model,
     streams: &Streams,
     replicate: u64,

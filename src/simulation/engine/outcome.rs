@@ -85,6 +85,11 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// The cohort of the last replicate simulated with this workspace.
+    pub fn cohort(&self) -> &Cohort {
+        &self.cohort
+    }
+
     /// The decision of `test` at one-sided level `alpha` on the current cut: a survival test
     /// on the loaded analyzer ([`Analyzer::decide`]), a function test on the visits
     /// (`visits` must hold the cut's, by [`Cohort::visits_at`]).
