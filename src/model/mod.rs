@@ -407,6 +407,33 @@ impl Model {
         }
     }
 
+    /// The global null hypothesis of this model: no treatment effect anywhere (hazard ratio 1
+    /// in every stratum from randomisation on, no piecewise schedule, no slowing of the
+    /// function decline) and no priors; the population, enrolment, prognosis and dropout are
+    /// unchanged. Simulated under it, a design's rejection rates are its type I errors (per
+    /// hypothesis and family-wise) at these nuisance parameters.
+    pub fn global_null(&self) -> Model {
+        let function = self.function.as_ref().map(|f| {
+            let mut f = f.clone();
+            f.slowing.iter_mut().for_each(|s| *s = 0.0);
+            f.prior = None;
+            f
+        });
+        Model {
+            population: self.population.clone(),
+            screening: self.screening.clone(),
+            screen_failure: self.screen_failure,
+            outcomes: self
+                .outcomes
+                .iter()
+                .map(|o| crate::model::outcome::StratumOutcome::new(o.control.clone(), 1.0, 0.0))
+                .collect(),
+            dropout: self.dropout,
+            prior: None,
+            function,
+        }
+    }
+
     /// The weights of a calibration population: the true prevalences (screened) or the
     /// randomised mix of `design`.
     pub fn population_weights(

@@ -30,6 +30,8 @@ pub struct Study {
     pub model: Model,
     /// What the trial does.
     pub design: Design,
+    /// Whether the model is the global null of the scenario's ([`Study::global_null`]).
+    pub global_null: bool,
 }
 
 impl Study {
@@ -47,6 +49,7 @@ impl Study {
             scenario,
             model,
             design,
+            global_null: false,
         })
     }
 
@@ -54,6 +57,21 @@ impl Study {
     /// messages.
     pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Study> {
         Self::from_scenario(Scenario::parse(text, file, overrides)?, file)
+    }
+
+    /// The same design under the global null ([`Model::global_null`]: no effect in any
+    /// stratum, no prior), named "<name> (global null)": what `run --global-null` and the
+    /// report's type I error table simulate.
+    pub fn global_null(&self) -> Study {
+        let mut scenario = self.scenario.clone();
+        scenario.name = format!("{} (global null)", scenario.name);
+        Study {
+            file: self.file.clone(),
+            scenario,
+            model: self.model.global_null(),
+            design: self.design.clone(),
+            global_null: true,
+        }
     }
 
     /// Simulates the study and summarises it.
@@ -105,6 +123,12 @@ impl Study {
             summary.analytic_power = Some(closed.power);
             summary.analytic_power_logrank = Some(closed.logrank_power);
             summary.analytic_notes = closed.notes;
+        }
+        if self.global_null {
+            summary.notes.push(
+                "simulated under the global null (no effect in any stratum, no prior): every rejection rate here, `power` included, is a type I error"
+                    .into(),
+            );
         }
         summary.notes.extend(self.looks_note());
         for (t, spec) in summary.tests.0.iter_mut().zip(&self.design.tests) {

@@ -35,6 +35,7 @@ mod mc_boundaries;
 mod mc_calibration;
 mod mc_function;
 mod mc_generators;
+mod mc_global_null;
 mod mc_mirocals_replay;
 mod mc_multiplicity;
 mod mc_nph;

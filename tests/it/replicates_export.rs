@@ -90,7 +90,67 @@ fn the_replicate_table_aggregates_to_the_summary() {
 }
 
 #[test]
-fn a_replicate_file_must_be_csv() {
+fn the_json_export_holds_the_csv_records() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let (csv, json) = (dir.path().join("r.csv"), dir.path().join("r.json"));
+    for path in [&csv, &json] {
+        stdout_of(
+            enrichsim()
+                .arg("run")
+                .arg(scenario_path("phase3-allcomers-hierarchical.toml"))
+                .args(["--reps", "150", "--quiet", "--format", "json"])
+                .arg("--replicates")
+                .arg(path),
+        );
+    }
+    let records: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|h| h.trim_matches('"').to_string())
+        .collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(records.len(), 150);
+    assert_eq!(rows.len(), 150);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for (r, row) in records.iter().zip(&rows) {
+        for key in [
+            "replicate",
+            "events",
+            "randomised",
+            "screened",
+            "misclassified",
+        ] {
+            assert_eq!(r[key].as_u64().unwrap().to_string(), row[col(key)], "{key}");
+        }
+        for key in ["z", "hr", "duration"] {
+            let x: f64 = row[col(key)].parse().unwrap();
+            assert_eq!(r[key].as_f64().unwrap(), x, "{key}");
+        }
+        assert_eq!(r["reject"].as_bool().unwrap(), row[col("reject")] == "1");
+        assert!(r["true_hr"].is_null());
+        for name in ["S", "F"] {
+            assert_eq!(
+                r["rejected"][name].as_bool().unwrap(),
+                row[col(&format!("rejected_{name}"))] == "1"
+            );
+        }
+        let look = &r["looks"][0];
+        assert_eq!(
+            look["events"].as_u64().unwrap().to_string(),
+            row[col("look1_events")]
+        );
+        let months: f64 = row[col("look1_months")].parse().unwrap();
+        assert_eq!(look["months"].as_f64().unwrap(), months);
+    }
+}
+
+#[test]
+fn a_replicate_file_must_be_csv_or_json() {
     let line = fails_with_one_line(
         enrichsim()
             .arg("run")
@@ -98,7 +158,7 @@ fn a_replicate_file_must_be_csv() {
             .args(["--reps", "10", "--quiet", "--replicates", "out.txt"]),
     );
     assert!(
-        line.contains("--replicates") && line.contains(".csv"),
+        line.contains("--replicates") && line.contains(".csv") && line.contains(".json"),
         "{line}"
     );
 }

@@ -100,10 +100,14 @@ pub struct RunArgs {
     /// for `enrichsim merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// Also write one row per replicate (decisions, z, HR, events, sizes, analysis times) to
-    /// FILE.csv (docs/output.md).
-    #[arg(long, value_name = "FILE.csv")]
+    /// Also write one record per replicate (decisions, z, HR, events, sizes, analysis times)
+    /// to FILE.csv or FILE.json (docs/output.md).
+    #[arg(long, value_name = "FILE.csv|FILE.json")]
     pub replicates: Option<PathBuf>,
+    /// Simulate the design under the global null: no effect in any stratum (hazard ratio 1,
+    /// no function slowing) and no prior, so the rejection rates are type I errors.
+    #[arg(long)]
+    pub global_null: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

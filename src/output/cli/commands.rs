@@ -17,8 +17,16 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         quiet,
         shard,
         replicates,
+        global_null,
         output,
     } = args;
+    if global_null && shard.is_some() {
+        return Err(Error::usage(
+            "--global-null",
+            "with --shard",
+            "--global-null without --shard (shard files re-read the scenario as written)",
+        ));
+    }
     if let Some(path) = &replicates {
         report::check_replicates(path)?;
     }
@@ -33,16 +41,16 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let format = output.prepare(options.replicates.is_some())?;
     let text = read_scenario(&scenario.scenario)?;
     let file = scenario.scenario.display().to_string();
-    let loaded = crate::Study::parse(&text, &file, &scenario.set)?;
+    let mut loaded = crate::Study::parse(&text, &file, &scenario.set)?;
+    if global_null {
+        loaded = loaded.global_null();
+    }
     let count = options.replicates.map_or(reps, |r| r.count());
     let bar = Bar::new(quiet, count);
     let simulation = loaded.simulate(&options, &|done| bar.at(done, count), interrupt())?;
     bar.finish();
     if let Some(path) = &replicates {
-        report::write_atomic(
-            path,
-            &report::render_replicates(&loaded.design, &simulation.outcomes),
-        )?;
+        report::write_replicates(path, &loaded.design, &simulation.outcomes)?;
     }
     if options.replicates.is_some() {
         let shard = ShardFile::new(Simulated {

@@ -47,6 +47,15 @@ pub fn check_output_as(option: &str, path: &Path) -> Result<()> {
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed, then
 /// renamed over the target. On failure the target is untouched and the temporary removed.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+    write_atomic_with(path, |f| f.write_all(contents.as_bytes()))
+}
+
+/// Streams what `write` writes to `path` atomically, as [`write_atomic`] does, through a
+/// buffer: the file is never held in memory whole.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -60,9 +69,11 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
         std::process::id()
     ));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
+        let file = std::fs::File::create(&tmp)?;
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut buffered)?;
+        let file = buffered.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     result.map_err(|e| {

@@ -26,7 +26,7 @@ mod validate;
 pub use boundaries::render_boundaries;
 pub use compare::render_compare;
 
-pub use file::{check_output, write_atomic};
+pub use file::{check_output, write_atomic, write_atomic_with};
 pub use format::{Format, format_for, render, render_table};
-pub use replicates::{check_replicates, render_replicates};
+pub use replicates::{ReplicatesForm, check_replicates, render_replicates, write_replicates};
 pub use table::{Row, Table, Tabular, fmt, fmt_opt, partial_note};
