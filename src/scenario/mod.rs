@@ -7,6 +7,7 @@
 //! Times are in months, rates per month unless the key says otherwise.
 
 mod calibration;
+pub mod comments;
 mod function;
 mod hypotheses;
 mod limits;

@@ -3,6 +3,8 @@
 
 pub mod compare;
 pub mod data;
+pub mod pictures;
+pub mod report;
 pub mod search;
 pub mod shard;
 pub mod summary;

@@ -52,6 +52,7 @@ mod oracle_timefix;
 mod oracle_weighted;
 mod plot;
 mod replicates_export;
+mod report_html;
 mod shards;
 mod simulate_data;
 mod size;

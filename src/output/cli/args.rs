@@ -58,6 +58,44 @@ pub enum Command {
     /// `analyze` (and R) reads: entry, arm, stratum, follow-up, death (and the visits with
     /// [function]).
     SimulateData(SimulateDataArgs),
+    /// One self-contained HTML report of one or more designs: the design, its assumptions and
+    /// their sources, operating characteristics beside the global null's type I error, figures
+    /// (bounds, Kaplan-Meier bands, enrolment and deaths, hazard ratios, power curves with
+    /// --vary) and what is needed to reproduce them.
+    Report(ReportArgs),
+}
+
+// The arguments of `enrichsim report` (documented on [`Command::Report`]).
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The scenario files (TOML), one or more (e.g. a family: scenarios/phase3-*.toml).
+    #[arg(required = true, num_args = 1..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Override one value in every scenario: KEY.PATH=VALUE (TOML syntax), repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Power curves of a sweep: KEY=V1,V2,... or KEY=START:STOP:STEP (repeatable; the first
+    /// key is the x axis and must be numeric).
+    #[arg(long = "vary", value_name = "KEY=VALUES")]
+    pub vary: Vec<String>,
+    /// Replicates per run (the scenario's, the global null's and each sweep point's).
+    #[arg(long, default_value_t = 10_000, allow_negative_numbers = true, value_parser = replicates)]
+    pub reps: u64,
+    /// Replicates drawn in the Kaplan-Meier and accrual figures (the run's first ones).
+    #[arg(long, default_value_t = 400, allow_negative_numbers = true, value_parser = replicates)]
+    pub picture_reps: u64,
+    /// Master seed, the same for every design.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = seed)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). The report does not depend on it.
+    #[arg(long, allow_negative_numbers = true, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// The HTML file to write (atomically).
+    #[arg(long, short = 'o', value_name = "FILE.html", required = true)]
+    pub output: PathBuf,
 }
 
 // The arguments of `enrichsim simulate-data` (documented on [`Command::SimulateData`]).

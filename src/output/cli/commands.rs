@@ -84,6 +84,87 @@ pub(super) fn simulate_data(args: SimulateDataArgs) -> Result<()> {
     emit_to(&text, output.as_deref())
 }
 
+/// `enrichsim report`.
+pub(super) fn report(args: ReportArgs) -> Result<()> {
+    use crate::study::report::{self, ReportOptions, ScenarioFile};
+    let ReportArgs {
+        scenarios,
+        set,
+        vary,
+        reps,
+        picture_reps,
+        seed,
+        threads,
+        quiet,
+        output,
+    } = args;
+    let html = output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    if !html {
+        return Err(Error::usage(
+            "--output",
+            output.display(),
+            "a file name ending in .html",
+        ));
+    }
+    crate::output::report::check_output(&output)?;
+    let files = scenarios
+        .iter()
+        .map(|path| {
+            Ok(ScenarioFile {
+                path: path.display().to_string(),
+                text: read_scenario(path)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let options = ReportOptions {
+        reps,
+        seed,
+        threads,
+        sets: set,
+        vary,
+        picture_reps,
+        command: command_line(),
+    };
+    let loaded = report::load(&files, &options)?;
+    if let Some((_, Some(sweep))) = loaded.first() {
+        let first = &sweep.grid.vary[0];
+        crate::output::report::plot::check_values(&first.key, &first.values).map_err(
+            |e| match e {
+                Error::Usage { value, allowed, .. } => Error::Usage {
+                    option: "--vary".into(),
+                    value,
+                    allowed,
+                },
+                other => other,
+            },
+        )?;
+    }
+    let total = report::work(&loaded, &options);
+    let bar = Bar::new(quiet, total);
+    let built = report::build(
+        &files,
+        loaded,
+        &options,
+        &|done| bar.at(done, total),
+        interrupt(),
+    );
+    bar.finish();
+    crate::output::report::write_atomic(&output, &crate::output::report::render_report(&built?))
+}
+
+/// The command line as typed, each word quoted for a POSIX shell where needed, the program
+/// named `enrichsim`.
+fn command_line() -> String {
+    let mut words: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| crate::output::report::shell_word(&a.to_string_lossy()))
+        .collect();
+    words.insert(0, "enrichsim".into());
+    words.join(" ")
+}
+
 /// `enrichsim compare`.
 pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let CompareArgs {

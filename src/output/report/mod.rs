@@ -13,6 +13,7 @@ mod csv;
 mod design;
 mod file;
 mod format;
+mod html;
 mod markdown;
 pub mod plot;
 mod replicates;
@@ -28,5 +29,6 @@ pub use compare::render_compare;
 
 pub use file::{check_output, write_atomic, write_atomic_with};
 pub use format::{Format, format_for, render, render_table};
+pub use html::{render_report, shell_word};
 pub use replicates::{ReplicatesForm, check_replicates, render_replicates, write_replicates};
 pub use table::{Row, Table, Tabular, fmt, fmt_opt, partial_note};
