@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod data;
+pub mod pictures;
 pub mod search;
 pub mod shard;
 pub mod summary;
