@@ -11,6 +11,9 @@
 //! replicates (Hyndman and Fan 1996 type 7, linear interpolation: R's default,
 //! [`quantile_sorted`]). They are not simultaneous bands: a replicate's whole curve may leave
 //! them somewhere.
+//!
+//! Every replicate's final cut is held in memory until the bands are computed (about 30 bytes
+//! per randomised patient per replicate: some 30 MB for 2000 replicates of 500 patients).
 
 use super::Study;
 use crate::analytic::events::{Accrual as Convention, EventModel};
@@ -157,7 +160,8 @@ pub fn km_at(times: &[f64], events: &[bool], grid: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// `points` evenly spaced times from 0 to `end` (just 0 when `end` is not positive).
+/// [`GRID_POINTS`] evenly spaced times from 0 to `end` (just 0 when `end` is not positive or
+/// not finite).
 fn grid(end: f64) -> Vec<f64> {
     if !(end > 0.0 && end.is_finite()) {
         return vec![0.0];
