@@ -1,95 +1,15 @@
 //! Power curves of a sweep, drawn with plotters as SVG or PNG: power against the first varied
 //! key, one line per value of the others, each with its shaded 95% Monte Carlo (Wilson) band,
 //! axis labels with units, a legend, and a dashed line at the target power when one is given.
-//!
-//! Text is laid out (and, in PNG, drawn) with DejaVu Sans, embedded in the binary
-//! (`assets/fonts`, Bitstream Vera licence), so plots look the same on every machine and need no
-//! system font.
+//! The drawing's shared pieces (font, palette, path checks) are in the parent module.
 
-use super::fmt;
+use super::super::fmt;
+use super::{FAMILY, Kind, PALETTE, check_path, number, register_font, tick};
 use crate::error::{Error, Result};
 use crate::study::sweep::{SweepPoint, SweepReport};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
-
-static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-
-/// The font family every text uses.
-const FAMILY: &str = "sans-serif";
-
-/// Okabe and Ito's (2008) colour-blind-safe palette, without its yellow (weak on white).
-const PALETTE: [RGBColor; 7] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 0, 0),
-];
-
-fn register_font() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // The embedded font is a valid TrueType file; a failure would show as missing text.
-        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT);
-    });
-}
-
-/// The image kinds a plot can be written as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// Scalable vector graphics.
-    Svg,
-    /// PNG bitmap at twice the SVG's size in pixels.
-    Png,
-}
-
-/// Checks a `--plot` path before any work: `.svg` or `.png` in an existing directory.
-pub fn check_path(path: &Path) -> Result<Kind> {
-    let kind = match path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .as_deref()
-    {
-        Some("svg") => Kind::Svg,
-        Some("png") => Kind::Png,
-        _ => {
-            return Err(Error::usage(
-                "--plot",
-                path.display(),
-                "a file name ending in .svg or .png",
-            ));
-        }
-    };
-    super::file::check_output_as("--plot", path)?;
-    Ok(kind)
-}
-
-/// Checks that the first varied key's values are numbers (the plot's x axis).
-pub fn check_values(key: &str, values: &[String]) -> Result<()> {
-    match values.iter().find(|v| number(v).is_none()) {
-        Some(v) => Err(Error::usage(
-            "--plot",
-            format!("{key}={v}"),
-            "a first --vary key with numeric values (it is the x axis)",
-        )),
-        None => Ok(()),
-    }
-}
-
-/// A TOML literal as a number, if it is one.
-fn number(literal: &str) -> Option<f64> {
-    match toml::from_str::<toml::Table>(&format!("v = {literal}"))
-        .ok()?
-        .remove("v")?
-    {
-        toml::Value::Integer(i) => Some(i as f64),
-        toml::Value::Float(x) => Some(x),
-        _ => None,
-    }
-}
 
 /// The stratum names of an axis that sets the hazard ratio of several strata alike
 /// (`effect.hazard_ratio.low,effect.hazard_ratio.moderate`), if that is what it sets.
@@ -163,13 +83,6 @@ fn short_label(key: &str) -> String {
     }
 }
 
-/// A tick label: at most 6 decimals, trailing zeros dropped.
-fn tick(x: f64) -> String {
-    let s = format!("{x:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
-}
-
 /// One line of the plot: its legend label and (x, power, lower, upper) points ascending in x.
 struct Curve {
     label: String,
@@ -228,7 +141,7 @@ pub fn plot(report: &SweepReport, path: &Path) -> Result<()> {
                 draw(&root, report, &curves, 1.0).map_err(failed)?;
                 root.present().map_err(|e| failed(e.to_string()))?;
             }
-            super::write_atomic(path, &svg)
+            super::super::write_atomic(path, &svg)
         }
         Kind::Png => {
             let tmp = temporary(path);
