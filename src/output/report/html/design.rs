@@ -5,18 +5,11 @@
 use super::{anchor, esc, num};
 use crate::design::adaptive::{AdaptiveSpec, EffectMeasure, Selection};
 use crate::design::multiplicity::Procedure;
+use crate::output::report::plot::bound_hr;
 use crate::scenario::{AnalysisSpec, FutilitySpec, RandomisationSpec, Scenario};
 use crate::stats::normal;
 use crate::study::report::ScenarioReport;
 use std::fmt::Write;
-
-/// The hazard ratio at which the log-rank z equals `z` with `events` deaths and allocation
-/// t : c, by Schoenfeld's (1981) approximation: HR = exp(-z / sqrt(d p (1 - p))), p the
-/// treated fraction (rpact's "hazard ratio boundary").
-pub(super) fn bound_hr(z: f64, events: f64, allocation: [u32; 2]) -> f64 {
-    let p = f64::from(allocation[0]) / f64::from(allocation[0] + allocation[1]);
-    (-z / (events * p * (1.0 - p)).sqrt()).exp()
-}
 
 /// Names of strata by index.
 fn names(scenario: &Scenario, strata: &[usize]) -> String {
@@ -224,6 +217,7 @@ pub(super) fn section(out: &mut String, k: usize, s: &ScenarioReport) {
     }
     out.push_str("</ul>\n");
     bounds(out, k, s);
+    super::figures::boundaries(out, k, s);
     out.push_str("</section>\n");
 }
 
@@ -290,18 +284,4 @@ fn bounds(out: &mut String, k: usize, s: &ScenarioReport) {
         );
     }
     out.push_str("</tbody></table></div>\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_hazard_ratio_at_a_bound_is_schoenfelds() {
-        // z = 1.96 with 230 deaths 1:1: exp(-1.96 / sqrt(57.5)) = 0.77226...
-        assert!((bound_hr(1.96, 230.0, [1, 1]) - (-1.96f64 / 57.5f64.sqrt()).exp()).abs() < 1e-15);
-        assert!((bound_hr(1.96, 230.0, [1, 1]) - 0.772_26).abs() < 1e-5);
-        // 2:1 allocation: p (1 - p) = 2/9.
-        assert!((bound_hr(2.0, 90.0, [2, 1]) - (-2.0f64 / 20.0f64.sqrt()).exp()).abs() < 1e-15);
-    }
 }

@@ -19,7 +19,7 @@ pub mod survival;
 pub use accrual::accrual_svg;
 pub use boundaries::{bound_hr, boundaries_svg};
 pub use hazard::hr_histogram_svg;
-pub use power::{axis_label, plot};
+pub use power::{axis_label, plot, power_svg};
 pub use survival::km_svg;
 
 use crate::error::{Error, Result};

@@ -127,6 +127,13 @@ fn curves(report: &SweepReport) -> Result<Vec<Curve>> {
     Ok(curves)
 }
 
+/// The power curves of `report` as one standalone `<svg>` element (960 x 640), for the HTML
+/// report: the same drawing as [`plot`] writes to an SVG file.
+pub fn power_svg(report: &SweepReport) -> Result<String> {
+    let curves = curves(report)?;
+    super::svg_string((960, 640), |root| draw(root, report, &curves, 1.0))
+}
+
 /// Draws the power curves of `report` into `path` (.svg or .png), atomically.
 pub fn plot(report: &SweepReport, path: &Path) -> Result<()> {
     let kind = check_path(path)?;
