@@ -220,7 +220,13 @@ fn the_report_has_its_sections_files_and_figures() {
         .iter()
         .filter_map(|f| f.attribute("data-plot"))
         .collect();
-    for kind in ["boundaries", "accrual", "hr", "power"] {
+    // The bounds figure only for a design with interim analyses (the sequential one).
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "boundaries").count(),
+        1,
+        "{kinds:?}"
+    );
+    for kind in ["accrual", "hr", "power"] {
         assert_eq!(
             kinds.iter().filter(|k| **k == kind).count(),
             2,

@@ -3,7 +3,7 @@
 //! the `[calibration]` targets among them, then the resolved model (`enrichsim validate`) and,
 //! beside it, the closed-form design (`enrichsim design`).
 
-use super::{anchor, esc, num, token};
+use super::markup::{anchor, esc, num, token};
 use crate::output::report::Tabular;
 use crate::study::report::ScenarioReport;
 use std::fmt::Write;
@@ -20,45 +20,43 @@ pub(super) fn section(out: &mut String, k: usize, s: &ScenarioReport) {
     if !a.header.is_empty() {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(&a.header.join(" ")));
     }
-    {
-        for table in &a.tables {
-            let entries: Vec<_> = table
-                .entries
-                .iter()
-                .filter(|e| !(table.name.is_empty() && (e.key == "name" || e.key == "description")))
-                .collect();
-            if entries.is_empty() && table.comments.is_empty() {
-                continue;
-            }
-            if !table.name.is_empty() {
-                let _ = writeln!(out, "<h4>[{}]</h4>", esc(&table.name));
-            }
-            if !table.comments.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "<p class=\"note\">{}</p>",
-                    esc(&table.comments.join(" "))
-                );
-            }
-            if entries.is_empty() {
-                continue;
-            }
-            out.push_str("<div class=\"wide\"><table class=\"assumptions\">\n<thead><tr><th>key</th><th>value</th><th>source, as commented</th></tr></thead>\n<tbody>\n");
-            for e in entries {
-                let _ = writeln!(
-                    out,
-                    "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"src\">{}</td></tr>",
-                    esc(&e.key),
-                    esc(&e.value),
-                    esc(&e.comments.join(" "))
-                );
-            }
-            out.push_str("</tbody></table></div>\n");
+    for table in &a.tables {
+        let entries: Vec<_> = table
+            .entries
+            .iter()
+            .filter(|e| !(table.name.is_empty() && (e.key == "name" || e.key == "description")))
+            .collect();
+        if entries.is_empty() && table.comments.is_empty() {
+            continue;
         }
+        if !table.name.is_empty() {
+            let _ = writeln!(out, "<h4 class=\"toml\">[{}]</h4>", esc(&table.name));
+        }
+        if !table.comments.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p class=\"note\">{}</p>",
+                esc(&table.comments.join(" "))
+            );
+        }
+        if entries.is_empty() {
+            continue;
+        }
+        out.push_str("<div class=\"wide\"><table class=\"assumptions\">\n<thead><tr><th>key</th><th>value</th><th>source, as commented</th></tr></thead>\n<tbody>\n");
+        for e in entries {
+            let _ = writeln!(
+                out,
+                "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"src\">{}</td></tr>",
+                esc(&e.key),
+                esc(&e.value),
+                esc(&e.comments.join(" "))
+            );
+        }
+        out.push_str("</tbody></table></div>\n");
     }
-    out.push_str("<div class=\"pair\">\n<div>\n<h4>The resolved model (enrichsim validate)</h4>\n");
+    out.push_str("<h4>The resolved model (enrichsim validate)</h4>\n");
     tabular(out, &s.description, &format!("validate-{k}"));
-    out.push_str("</div>\n<div>\n<h4>The closed-form design (enrichsim design)</h4>\n");
+    out.push_str("<h4>The closed-form design (enrichsim design)</h4>\n");
     match &s.design {
         Ok(d) => tabular(out, d, &format!("design-{k}")),
         Err(why) => {
@@ -69,7 +67,7 @@ pub(super) fn section(out: &mut String, k: usize, s: &ScenarioReport) {
             );
         }
     }
-    out.push_str("</div>\n</div>\n</section>\n");
+    out.push_str("</section>\n");
 }
 
 /// A [`Tabular`] report as a table per section, its notes as a list. A row whose key is a
@@ -94,9 +92,15 @@ pub(super) fn tabular<T: Tabular + serde::Serialize>(out: &mut String, report: &
                 }
                 _ => esc(&row.value),
             };
+            // numbers right-aligned on one line, words wrapped
+            let class = if decimals(&row.value).is_some() {
+                "v"
+            } else {
+                "t"
+            };
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td class=\"v\">{value}</td></tr>",
+                "<tr><td>{}</td><td class=\"{class}\">{value}</td></tr>",
                 esc(&row.label)
             );
         }

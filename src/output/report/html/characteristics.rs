@@ -3,7 +3,7 @@
 //! look with Monte Carlo SE, selection, stopping, deaths, randomised, screened, duration and
 //! the hazard-ratio estimate with their spread — and, with a prior, the assurance.
 
-use super::{anchor, esc, num, token};
+use super::markup::{anchor, esc, num, token};
 use crate::output::report::fmt;
 use crate::study::report::ScenarioReport;
 use crate::study::summary::Summary;
@@ -429,21 +429,30 @@ pub(super) fn section(out: &mut String, k: usize, s: &ScenarioReport) {
         "<p class=\"muted\">{} replicates each, seed {}, on common random numbers: the scenario's assumptions (power) and the global null, the same design with no effect in any stratum and no prior (type I error). SE: Monte Carlo standard error.</p>",
         s.summary.reps, s.summary.seed
     );
-    out.push_str("<div class=\"wide\"><table class=\"oc\">\n<thead><tr><th>quantity</th><th class=\"v\">under the assumptions</th><th class=\"v\"></th><th class=\"v\">under the global null</th><th class=\"v\"></th></tr></thead>\n<tbody>\n");
+    out.push_str("<div class=\"wide\"><table class=\"oc\">\n<thead><tr><th>quantity</th><th class=\"v\">under the assumptions</th><th class=\"v\">under the global null</th></tr></thead>\n<tbody>\n");
     for l in lines(k, s) {
         if l.group {
             let _ = writeln!(
                 out,
-                "<tr class=\"group\"><th colspan=\"5\">{}</th></tr>",
+                "<tr class=\"group\"><th colspan=\"3\">{}</th></tr>",
                 esc(&l.label)
             );
             continue;
         }
-        let [(a, a2), (n, n2)] = &l.cells;
+        // the SE or spread under the value, so the table stays three columns wide on a phone
+        let cell = |(value, sub): &(String, String)| {
+            if sub.is_empty() {
+                value.clone()
+            } else {
+                format!("{value}<br/><span class=\"sub\">{sub}</span>")
+            }
+        };
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"v\">{a}</td><td class=\"v\">{a2}</td><td class=\"v\">{n}</td><td class=\"v\">{n2}</td></tr>",
-            esc(&l.label)
+            "<tr><td>{}</td><td class=\"v\">{}</td><td class=\"v\">{}</td></tr>",
+            esc(&l.label),
+            cell(&l.cells[0]),
+            cell(&l.cells[1])
         );
     }
     out.push_str("</tbody></table></div>\n");
@@ -516,9 +525,11 @@ fn assurance(out: &mut String, k: usize, s: &ScenarioReport) {
         };
         let _ = writeln!(
             out,
-            "<tr><td>{} to {}</td><td class=\"v\">{}</td><td class=\"v\">{}</td><td class=\"v\">{}</td></tr>",
-            fmt(f("hr_from").unwrap_or(f64::NAN), 2),
-            fmt(f("hr_to").unwrap_or(f64::NAN), 2),
+            "<tr><td>{}</td><td class=\"v\">{}</td><td class=\"v\">{}</td><td class=\"v\">{}</td></tr>",
+            match f("hr_to") {
+                Some(to) => format!("{} to {}", fmt(f("hr_from").unwrap_or(0.0), 2), fmt(to, 2)),
+                None => format!("{} and above", fmt(f("hr_from").unwrap_or(0.0), 2)),
+            },
             num(&src, &format!("/prior/bins/{i}/reps"), reps as f64, 0),
             p("power", 3),
             p("power_se", 3)

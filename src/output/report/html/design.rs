@@ -2,7 +2,7 @@
 //! analysed and with which test, the looks and their bounds (on the z and hazard-ratio
 //! scales, with a figure), the multiplicity or adaptation rules.
 
-use super::{anchor, esc, num};
+use super::markup::{anchor, esc, num};
 use crate::design::adaptive::{AdaptiveSpec, EffectMeasure, Selection};
 use crate::design::multiplicity::Procedure;
 use crate::output::report::plot::bound_hr;

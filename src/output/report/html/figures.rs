@@ -1,9 +1,10 @@
-//! The figures of a scenario, inline SVG: the bounds (in the design section), Kaplan-Meier
+//! The figures of a scenario, inline SVG: the bounds of a design with interim analyses (in the
+//! design section), Kaplan-Meier
 //! curves of the simulated arms per stratum, expected and simulated enrolment and deaths over
 //! calendar time, the distribution of the estimated hazard ratio, and the power curves of a
 //! sweep. Each is a `<figure data-plot="KIND">` with a caption saying what it shows.
 
-use super::{anchor, esc};
+use super::markup::{anchor, esc};
 use crate::error::Result;
 use crate::output::report::plot;
 use crate::study::report::{Report, ScenarioReport};
@@ -34,8 +35,9 @@ fn figure(out: &mut String, kind: &str, id: &str, svg: Result<String>, caption: 
 pub(super) fn boundaries(out: &mut String, k: usize, s: &ScenarioReport) {
     let stages = &s.summary.stages;
     let events: Vec<u32> = stages.iter().filter_map(|st| st.planned_events).collect();
-    if events.len() != stages.len() {
-        // an analysis at a calendar time: no deaths to draw the bounds against
+    if events.len() != stages.len() || stages.len() < 2 {
+        // a single analysis (its bound is in the table), or one at a calendar time (no
+        // deaths to draw the bounds against)
         return;
     }
     let efficacy: Vec<f64> = stages.iter().map(|st| st.efficacy_bound).collect();

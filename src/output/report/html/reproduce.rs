@@ -1,7 +1,7 @@
 //! Reproducibility: enrichsim's version and commit, the command line, seed, replicates, the
 //! scenario files' SHA-256 and full text, the threads and the wall time.
 
-use super::esc;
+use super::markup::esc;
 use crate::study::report::Report;
 use std::fmt::Write;
 
