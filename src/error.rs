@@ -73,7 +73,7 @@ pub enum Error {
     /// when `written`.
     #[error(
         "interrupted: {completed} of {planned} replicates per point were simulated; {}",
-        if *written { "the result written is marked partial" } else { "nothing was written (stopped before the search's pilot finished)" }
+        if *written { "the result written is marked partial" } else { "nothing was written (a size search stopped in its pilot, or a report, is not written partial)" }
     )]
     Interrupted {
         /// Replicates finished (per point).

@@ -4,11 +4,11 @@
 //! vertical marker at each planned analysis's median time.
 
 use super::{
-    Area, Drawn, FAMILY, GREY, PALETTE, SIZE, band_polygon, failed, finite_runs, no_data,
-    svg_string, tick, titled,
+    Area, Drawn, FAMILY, GREY, PALETTE, SIZE, band_points, band_polygon, failed, finite_runs,
+    legend, mesh, no_data, svg_string, tick, titled,
 };
 use crate::error::Result;
-use crate::study::pictures::{Accrual, Band};
+use crate::study::pictures::Accrual;
 use plotters::prelude::*;
 
 /// The accrual figure of `a` as one standalone `<svg>` element: patients randomised and deaths
@@ -17,17 +17,6 @@ use plotters::prelude::*;
 /// simulated.
 pub fn accrual_svg(a: &Accrual, scenario: &str) -> Result<String> {
     svg_string(SIZE, |root| draw(root, a, scenario))
-}
-
-/// (time, lower, median, upper) of a band's points.
-fn points(band: &Band) -> Vec<[f64; 4]> {
-    band.time
-        .iter()
-        .zip(&band.lower)
-        .zip(&band.median)
-        .zip(&band.upper)
-        .map(|(((&t, &l), &m), &u)| [t, l, m, u])
-        .collect()
 }
 
 fn draw(root: &Area<'_>, a: &Accrual, scenario: &str) -> Drawn {
@@ -39,11 +28,16 @@ fn draw(root: &Area<'_>, a: &Accrual, scenario: &str) -> Drawn {
     let series = [
         (
             "randomised",
-            points(&a.randomised),
+            band_points(&a.randomised),
             &a.expected_randomised,
             PALETTE[0],
         ),
-        ("deaths", points(&a.deaths), &a.expected_deaths, PALETTE[1]),
+        (
+            "deaths",
+            band_points(&a.deaths),
+            &a.expected_deaths,
+            PALETTE[1],
+        ),
     ];
     let finite = |v: &f64| v.is_finite();
     let x_max = a
@@ -69,21 +63,12 @@ fn draw(root: &Area<'_>, a: &Accrual, scenario: &str) -> Drawn {
         .y_label_area_size(60)
         .build_cartesian_2d(0.0..x_max, 0.0..y_top)
         .map_err(failed)?;
-    chart
-        .configure_mesh()
-        .x_desc("months since the first screening")
-        .y_desc("patients (cumulative)")
-        .axis_desc_style((FAMILY, 14.0))
-        .label_style((FAMILY, 12.0))
-        .x_label_formatter(&|x| tick(*x))
-        .y_label_formatter(&|y| tick(*y))
-        .x_labels(10)
-        .y_labels(8)
-        .bold_line_style(RGBColor(215, 215, 215))
-        .max_light_lines(0)
-        .axis_style(BLACK)
-        .draw()
-        .map_err(failed)?;
+    mesh(
+        &mut chart,
+        ("months since the first screening", "patients (cumulative)"),
+        (&|x| tick(*x), &|y| tick(*y)),
+        (10, 8),
+    )?;
     for (_, pts, _, colour) in &series {
         let band: Vec<[f64; 3]> = pts.iter().map(|p| [p[0], p[1], p[3]]).collect();
         for run in finite_runs(&band) {
@@ -177,22 +162,14 @@ fn draw(root: &Area<'_>, a: &Accrual, scenario: &str) -> Drawn {
             )))
             .map_err(failed)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(10)
-        .legend_area_size(28)
-        .background_style(WHITE.mix(0.92))
-        .border_style(RGBColor(160, 160, 160))
-        .label_font((FAMILY, 12.0))
-        .draw()
-        .map_err(failed)
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 10)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::has_texts;
     use super::*;
+    use crate::study::pictures::Band;
     use crate::study::pictures::LookTime;
 
     fn accrual() -> Accrual {

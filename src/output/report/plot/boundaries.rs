@@ -4,7 +4,7 @@
 //! the treated fraction of the allocation t : c, since the log-rank z is about
 //! -ln(HR) sqrt(d p (1 - p)). This is what rpact calls the hazard ratio boundary.
 
-use super::{Area, Drawn, FAMILY, PALETTE, SIZE, failed, no_data, svg_string, tick, titled};
+use super::{Area, Drawn, PALETTE, SIZE, failed, legend, mesh, no_data, svg_string, tick, titled};
 use crate::error::Result;
 use plotters::prelude::*;
 
@@ -91,21 +91,12 @@ fn draw(
             .y_label_area_size(52)
             .build_cartesian_2d(0.0..d_max * 1.05, (lo - pad)..(hi + pad))
             .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .x_desc("deaths")
-            .y_desc(if p == 0 { "z" } else { "hazard ratio" })
-            .axis_desc_style((FAMILY, 14.0))
-            .label_style((FAMILY, 12.0))
-            .x_label_formatter(&|x| tick(x.round()))
-            .y_label_formatter(&|y| tick((y * 100.0).round() / 100.0))
-            .x_labels(6)
-            .y_labels(8)
-            .bold_line_style(RGBColor(215, 215, 215))
-            .max_light_lines(0)
-            .axis_style(BLACK)
-            .draw()
-            .map_err(failed)?;
+        mesh(
+            &mut chart,
+            ("deaths", if p == 0 { "z" } else { "hazard ratio" }),
+            (&|x| tick(x.round()), &|y| tick((y * 100.0).round() / 100.0)),
+            (6, 8),
+        )?;
         let named = [
             ("efficacy bound", eff, PALETTE[0]),
             ("futility bound", fut, PALETTE[1]),
@@ -127,20 +118,15 @@ fn draw(
                 .draw_series(pts.iter().map(|&q| Circle::new(q, 4, colour.filled())))
                 .map_err(failed)?;
         }
-        chart
-            .configure_series_labels()
-            .position(if p == 0 {
+        legend(
+            &mut chart,
+            if p == 0 {
                 SeriesLabelPosition::UpperRight
             } else {
                 SeriesLabelPosition::LowerRight
-            })
-            .margin(8)
-            .legend_area_size(28)
-            .background_style(WHITE.mix(0.92))
-            .border_style(RGBColor(160, 160, 160))
-            .label_font((FAMILY, 12.0))
-            .draw()
-            .map_err(failed)?;
+            },
+            8,
+        )?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! subtitle, not drawn. NaN estimates (not estimable, e.g. no deaths in an arm) are left out
 //! and counted in the subtitle.
 
-use super::{Area, Drawn, FAMILY, PALETTE, SIZE, failed, no_data, svg_string, tick, titled};
+use super::{Area, Drawn, PALETTE, SIZE, failed, legend, mesh, no_data, svg_string, tick, titled};
 use crate::error::Result;
 use plotters::prelude::*;
 
@@ -82,21 +82,12 @@ fn draw(
         .y_label_area_size(56)
         .build_cartesian_2d(RANGE.0..RANGE.1, 0.0..top)
         .map_err(failed)?;
-    chart
-        .configure_mesh()
-        .x_desc("estimated hazard ratio (treatment / control)")
-        .y_desc("replicates")
-        .axis_desc_style((FAMILY, 14.0))
-        .label_style((FAMILY, 12.0))
-        .x_label_formatter(&|x| tick((x * 100.0).round() / 100.0))
-        .y_label_formatter(&|y| tick(y.round()))
-        .x_labels(15)
-        .y_labels(8)
-        .bold_line_style(RGBColor(215, 215, 215))
-        .max_light_lines(0)
-        .axis_style(BLACK)
-        .draw()
-        .map_err(failed)?;
+    mesh(
+        &mut chart,
+        ("estimated hazard ratio (treatment / control)", "replicates"),
+        (&|x| tick((x * 100.0).round() / 100.0), &|y| tick(y.round())),
+        (15, 8),
+    )?;
     let colour = PALETTE[0];
     chart
         .draw_series(
@@ -136,16 +127,7 @@ fn draw(
                 PathElement::new(vec![(x, y), (x + 22, y)], colour.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(10)
-        .legend_area_size(28)
-        .background_style(WHITE.mix(0.92))
-        .border_style(RGBColor(160, 160, 160))
-        .label_font((FAMILY, 12.0))
-        .draw()
-        .map_err(failed)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 10)?;
     Ok(())
 }
 

@@ -150,6 +150,70 @@ pub(super) fn svg_string(
     Ok(svg)
 }
 
+/// A chart of the report's figures: f64 axes on an SVG area.
+pub(super) type Chart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// How a tick value is written.
+pub(super) type Tick<'f> = &'f dyn Fn(&f64) -> String;
+
+/// The axes of a figure in the house style: descriptions, tick labels by `x_tick`/`y_tick`,
+/// about `labels.0` and `labels.1` of them, light grey grid lines.
+pub(super) fn mesh<'a, 'b: 'a>(
+    chart: &mut Chart<'a, 'b>,
+    (x_desc, y_desc): (&str, &str),
+    (x_tick, y_tick): (Tick<'_>, Tick<'_>),
+    labels: (usize, usize),
+) -> Drawn {
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style((FAMILY, 14.0))
+        .label_style((FAMILY, 12.0))
+        .x_label_formatter(x_tick)
+        .y_label_formatter(y_tick)
+        .x_labels(labels.0)
+        .y_labels(labels.1)
+        .bold_line_style(RGBColor(215, 215, 215))
+        .max_light_lines(0)
+        .axis_style(BLACK)
+        .draw()
+        .map_err(failed)
+}
+
+/// The legend of the labelled series, in the house style, at `position`.
+pub(super) fn legend<'a, 'b: 'a>(
+    chart: &mut Chart<'a, 'b>,
+    position: SeriesLabelPosition,
+    margin: i32,
+) -> Drawn {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(margin)
+        .legend_area_size(28)
+        .background_style(WHITE.mix(0.92))
+        .border_style(RGBColor(160, 160, 160))
+        .label_font((FAMILY, 12.0))
+        .draw()
+        .map_err(failed)
+}
+
+/// (time, lower, median, upper) of a band's points.
+pub(super) fn band_points(band: &crate::study::pictures::Band) -> Vec<[f64; 4]> {
+    band.time
+        .iter()
+        .zip(&band.lower)
+        .zip(&band.median)
+        .zip(&band.upper)
+        .map(|(((&t, &l), &m), &u)| [t, l, m, u])
+        .collect()
+}
+
 /// Fills `root` white and writes the title and a grey subtitle under it; returns the area
 /// left for the plot.
 pub(super) fn titled<'a>(

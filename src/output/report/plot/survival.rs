@@ -4,11 +4,11 @@
 //! band (see [`crate::study::pictures`]).
 
 use super::{
-    Area, Drawn, FAMILY, GREY, PALETTE, SIZE, band_polygon, failed, finite_runs, no_data,
-    svg_string, tick, titled,
+    Area, Drawn, GREY, PALETTE, SIZE, band_points, band_polygon, failed, finite_runs, legend, mesh,
+    no_data, svg_string, tick, titled,
 };
 use crate::error::Result;
-use crate::study::pictures::{Band, KmBands};
+use crate::study::pictures::KmBands;
 use plotters::prelude::*;
 
 /// The Kaplan-Meier figure of `bands` (one group, both arms) as one standalone `<svg>`
@@ -19,17 +19,6 @@ pub fn km_svg(bands: &KmBands, scenario: &str) -> Result<String> {
     svg_string(SIZE, |root| draw(root, bands, scenario))
 }
 
-/// (time, lower, median, upper) of a band's points.
-fn points(band: &Band) -> Vec<[f64; 4]> {
-    band.time
-        .iter()
-        .zip(&band.lower)
-        .zip(&band.median)
-        .zip(&band.upper)
-        .map(|(((&t, &l), &m), &u)| [t, l, m, u])
-        .collect()
-}
-
 fn draw(root: &Area<'_>, bands: &KmBands, scenario: &str) -> Drawn {
     let area = titled(
         root,
@@ -37,8 +26,8 @@ fn draw(root: &Area<'_>, bands: &KmBands, scenario: &str) -> Drawn {
         "Kaplan-Meier estimate at the final analysis: median over replicates; shaded: pointwise 2.5-97.5% of replicates",
     )?;
     let arms = [
-        ("treatment", points(&bands.treatment), PALETTE[0]),
-        ("control", points(&bands.control), PALETTE[1]),
+        ("treatment", band_points(&bands.treatment), PALETTE[0]),
+        ("control", band_points(&bands.control), PALETTE[1]),
     ];
     let x_max = arms
         .iter()
@@ -54,21 +43,12 @@ fn draw(root: &Area<'_>, bands: &KmBands, scenario: &str) -> Drawn {
         .y_label_area_size(56)
         .build_cartesian_2d(0.0..x_max, 0.0..1.0)
         .map_err(failed)?;
-    chart
-        .configure_mesh()
-        .x_desc("months since randomisation")
-        .y_desc("survival probability")
-        .axis_desc_style((FAMILY, 14.0))
-        .label_style((FAMILY, 12.0))
-        .x_label_formatter(&|x| tick(*x))
-        .y_label_formatter(&|y| format!("{y:.1}"))
-        .x_labels(10)
-        .y_labels(11)
-        .bold_line_style(RGBColor(215, 215, 215))
-        .max_light_lines(0)
-        .axis_style(BLACK)
-        .draw()
-        .map_err(failed)?;
+    mesh(
+        &mut chart,
+        ("months since randomisation", "survival probability"),
+        (&|x| tick(*x), &|y| format!("{y:.1}")),
+        (10, 11),
+    )?;
     for (_, pts, colour) in &arms {
         let colour = *colour;
         let band: Vec<[f64; 3]> = pts.iter().map(|p| [p[0], p[1], p[3]]).collect();
@@ -106,22 +86,14 @@ fn draw(root: &Area<'_>, bands: &KmBands, scenario: &str) -> Drawn {
         .map_err(failed)?
         .label("95% band (2.5-97.5% of replicates)")
         .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 22, y + 5)], GREY.mix(0.25).filled()));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(10)
-        .legend_area_size(28)
-        .background_style(WHITE.mix(0.92))
-        .border_style(RGBColor(160, 160, 160))
-        .label_font((FAMILY, 12.0))
-        .draw()
-        .map_err(failed)
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 10)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::has_texts;
     use super::*;
+    use crate::study::pictures::Band;
 
     fn band(scale: f64) -> Band {
         let time: Vec<f64> = (0..=20).map(|i| i as f64 * 3.0).collect();
