@@ -8,6 +8,10 @@
 //! - Freedman (1982): the mean is sqrt(D r) (1 - HR) / (1 + r HR), so
 //!   D = (z_(1-alpha) + z_(1-beta))^2 (1 + r HR)^2 / (r (1 - HR)^2). With 1:1 allocation it is
 //!   larger than Schoenfeld's for HR < 1.
+//! - Hsieh's (1992) form of Freedman's: the mean is 2 sqrt(D r) (1 - HR) / ((1 + r)(1 + HR)),
+//!   so D = (z_(1-alpha) + z_(1-beta))^2 (1 + r)^2 (1 + HR)^2 / (4 r (1 - HR)^2): Freedman's
+//!   with 1:1 allocation, symmetric in r and 1/r otherwise (rpact's
+//!   `typeOfComputation = "HsiehFreedman"`).
 //!
 //! For a group-sequential design the maximum events are the fixed design's times the inflation
 //! factor of the design (Jennison and Turnbull 2000, section 2.3; `sequential` module).
@@ -24,18 +28,22 @@ pub enum Method {
     Schoenfeld,
     /// Freedman (1982): mean sqrt(D r) (1 - HR) / (1 + r HR).
     Freedman,
+    /// Hsieh (1992) after Freedman: mean 2 sqrt(D r) (1 - HR) / ((1 + r)(1 + HR)).
+    HsiehFreedman,
 }
 
 impl Method {
-    /// Parses `schoenfeld` or `freedman` (any case).
+    /// Parses `schoenfeld`, `freedman` or `hsieh_freedman` (any case; also rpact's
+    /// `HsiehFreedman`).
     pub fn parse(name: &str) -> crate::Result<Method> {
-        match name.to_ascii_lowercase().as_str() {
+        match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
             "schoenfeld" => Ok(Method::Schoenfeld),
             "freedman" => Ok(Method::Freedman),
+            "hsiehfreedman" => Ok(Method::HsiehFreedman),
             _ => Err(crate::Error::usage(
                 "--method",
                 name,
-                "schoenfeld or freedman",
+                "schoenfeld, freedman or hsieh_freedman",
             )),
         }
     }
@@ -45,6 +53,7 @@ impl Method {
         match self {
             Method::Schoenfeld => "Schoenfeld (1981)",
             Method::Freedman => "Freedman (1982)",
+            Method::HsiehFreedman => "Hsieh-Freedman (Hsieh 1992)",
         }
     }
 
@@ -58,6 +67,10 @@ impl Method {
             }
             Method::Freedman => {
                 (events * r).sqrt() * (1.0 - hazard_ratio) / (1.0 + r * hazard_ratio)
+            }
+            Method::HsiehFreedman => {
+                2.0 * (events * r).sqrt() * (1.0 - hazard_ratio)
+                    / ((1.0 + r) * (1.0 + hazard_ratio))
             }
         }
     }

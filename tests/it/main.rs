@@ -44,6 +44,7 @@ mod mc_rpact;
 mod mc_sequential;
 mod oracle_boundaries;
 mod oracle_cafs;
+mod oracle_events_methods;
 mod oracle_mmrm;
 mod oracle_samplesize;
 mod oracle_slope;

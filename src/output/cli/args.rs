@@ -244,7 +244,7 @@ pub struct DesignArgs {
     /// Target power (default: the scenario's design.sequential.power, else 0.9).
     #[arg(long, allow_hyphen_values = true, value_parser = number)]
     pub power: Option<f64>,
-    /// Required events by schoenfeld or freedman.
+    /// Required events by schoenfeld, freedman or hsieh_freedman (Hsieh 1992).
     #[arg(long, default_value = "schoenfeld")]
     pub method: String,
     #[command(flatten)]

@@ -5,20 +5,20 @@
 //! -ln(HR) sqrt(d p (1 - p)). This is what rpact calls the hazard ratio boundary.
 
 use super::{Area, Drawn, PALETTE, SIZE, failed, legend, mesh, no_data, svg_string, tick, titled};
+use crate::design::sequential::hr_from_z;
 use crate::error::Result;
 use plotters::prelude::*;
 
 /// The hazard ratio at which the log-rank z reaches `z` with `events` deaths and allocation
-/// treatment : control = `allocation` (Schoenfeld 1981): exp(-z / sqrt(d p (1 - p))) with
-/// p = t / (t + c). NaN when there are no deaths or one arm gets nobody; 0 for z = +inf and
-/// +inf for z = -inf (no bound).
+/// treatment : control = `allocation`: [`hr_from_z`] (Schoenfeld 1981) at the ratio t / c.
+/// NaN when there are no deaths or one arm gets nobody; 0 for z = +inf and +inf for z = -inf
+/// (no bound).
 pub fn bound_hr(z: f64, events: f64, allocation: [u32; 2]) -> f64 {
     let [t, c] = allocation.map(f64::from);
-    let p = t / (t + c);
-    if !(events > 0.0 && p > 0.0 && p < 1.0) || z.is_nan() {
+    if !(events > 0.0 && t > 0.0 && c > 0.0) || z.is_nan() {
         return f64::NAN;
     }
-    (-z / (events * p * (1.0 - p)).sqrt()).exp()
+    hr_from_z(z, events, t / c)
 }
 
 /// The bounds figure as one standalone `<svg>` element: on the left the efficacy z bound at
