@@ -42,6 +42,7 @@ mod mc_nph;
 mod mc_prior;
 mod mc_rpact;
 mod mc_sequential;
+mod oracle_at_hr;
 mod oracle_boundaries;
 mod oracle_cafs;
 mod oracle_mmrm;
