@@ -15,11 +15,14 @@
 //!   hazard ratio's.
 //! - [`power`]: the closed-form power of a scenario as specified, fixed or group-sequential.
 //! - [`design`]: the `design` command's answer: events, subjects, analysis times, screening.
+//! - [`at_hr`]: the operating characteristics of the scenario's design at other hazard ratios
+//!   (`design --at-hr`; gsDesign's gsProbability, rpact's getPowerSurvival).
 //! - `numerics`: Gauss-Legendre quadrature and Brent's root finder.
 //!
 //! Times are in months; n is the number randomised.
 
 pub mod assurance;
+pub mod at_hr;
 pub mod average_hr;
 pub mod description;
 pub mod design;
@@ -31,6 +34,7 @@ pub mod power;
 pub mod sample_size;
 
 pub use assurance::{PriorBin, PriorEntrySummary, PriorSummary, analytic_assurance, prior_summary};
+pub use at_hr::{AtHrAnalysis, AtHrLook, AtHrPoint, operating_characteristics};
 pub use average_hr::average_hazard_ratio;
 pub use description::{CalibrationReport, MixtureSurvival, ModelDescription, StratumDescription};
 pub use design::{
@@ -39,7 +43,9 @@ pub use design::{
 };
 pub use events::{Accrual, ArmEvents, EventCounts, EventModel, StratumEvents, StratumShare};
 pub use logrank_drift::{LogrankMoments, logrank_moments};
-pub use power::{LookPower, PowerAnalysis, analytic_power, power_analysis};
+pub use power::{
+    LookPower, PowerAnalysis, analytic_power, default_accrual, power_analysis, power_analysis_with,
+};
 pub use sample_size::{Method, freedman_events, power_for_events, schoenfeld_events};
 
 use crate::model::{Design, Model};

@@ -76,12 +76,27 @@ impl PowerAnalysis {
 /// The closed-form power of the scenario as specified, with the drift by `method`. `None` when
 /// no events are expected at the analysis (no closed form applies).
 pub fn power_analysis(model: &Model, design: &Design, method: Method) -> Option<PowerAnalysis> {
-    // A cut a fixed time after the last randomisation is placed at the fluid accrual's end;
-    // every other analysis uses the simulated accrual exactly.
-    let accrual = match design.analysis {
+    power_analysis_with(model, design, method, default_accrual(design))
+}
+
+/// The accrual convention of [`power_analysis`]: a cut a fixed time after the last
+/// randomisation is placed at the fluid accrual's end; every other analysis uses the simulated
+/// accrual (Poisson screening stopped at the n-th randomisation) exactly.
+pub fn default_accrual(design: &Design) -> Accrual {
+    match design.analysis {
         AnalysisSpec::AfterLast(_) => Accrual::Fluid,
         _ => Accrual::Poisson,
-    };
+    }
+}
+
+/// [`power_analysis`] with the expected events under the given accrual convention
+/// (`Accrual::Fluid` is rpact's and gsDesign's planning convention, Lachin and Foulkes 1986).
+pub fn power_analysis_with(
+    model: &Model,
+    design: &Design,
+    method: Method,
+    accrual: Accrual,
+) -> Option<PowerAnalysis> {
     let em = EventModel::new(model, design, accrual);
     let n = design.sample_size as f64;
     let r = em.allocation_ratio();

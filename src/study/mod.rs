@@ -213,6 +213,29 @@ impl Study {
         analysis.scenario = self.scenario.name.clone();
         Ok(analysis)
     }
+
+    /// The operating characteristics of the scenario's design at each hazard ratio (`design
+    /// --at-hr`): power, rejection and futility stopping per look, analysis times and the
+    /// expected events, duration and subjects at stopping, with the hazard ratio in every
+    /// stratum ([`analytic::at_hr`]; gsDesign's gsProbability, rpact's getPowerSurvival).
+    /// `accrual` defaults to the simulated process ([`analytic::default_accrual`]).
+    pub fn at_hr(
+        &self,
+        hazard_ratios: &[f64],
+        method: Method,
+        accrual: Option<analytic::Accrual>,
+    ) -> Result<analytic::AtHrAnalysis> {
+        let accrual = accrual.unwrap_or_else(|| analytic::default_accrual(&self.design));
+        let mut analysis = analytic::operating_characteristics(
+            &self.model,
+            &self.design,
+            hazard_ratios,
+            method,
+            accrual,
+        )?;
+        analysis.scenario = self.scenario.name.clone();
+        Ok(analysis)
+    }
 }
 
 /// Simulated outcomes before they are summarised.

@@ -199,3 +199,102 @@ fn run_reports_the_closed_form_beside_the_simulation() {
     );
     assert!(text.contains("power, closed form"), "{text}");
 }
+
+/// `design --at-hr`: one point per hazard ratio with its looks, in every format; at hazard
+/// ratio 1 at most alpha (non-binding futility stops some trials that would have rejected), and
+/// power rising as the hazard ratio falls.
+#[test]
+fn design_at_hr_reports_each_hazard_ratio() {
+    let scenario = "scenarios/phase3-enriched-sequential.toml";
+    let v = design_json(scenario, &["--at-hr", "1,0.8,0.7,0.6"]);
+    let points = v["at_hr"].as_array().expect("at_hr");
+    assert_eq!(points.len(), 4);
+    let looks = v["looks"].as_u64().unwrap() as usize;
+    assert!(looks > 1);
+    for p in points {
+        for field in [
+            "hazard_ratio",
+            "power",
+            "futility_stop",
+            "expected_events",
+            "expected_duration",
+            "expected_subjects",
+        ] {
+            assert!(p[field].is_number(), "{field} in {p}");
+        }
+        let l = p["looks"].as_array().unwrap();
+        assert_eq!(l.len(), looks);
+        let sum: f64 = l.iter().map(|l| l["reject_prob"].as_f64().unwrap()).sum();
+        assert!((sum - p["power"].as_f64().unwrap()).abs() < 1e-12);
+    }
+    let power = |i: usize| points[i]["power"].as_f64().unwrap();
+    assert!(
+        power(0) <= v["alpha"].as_f64().unwrap() + 1e-6,
+        "{}",
+        power(0)
+    );
+    assert!(power(0) < power(1) && power(1) < power(2) && power(2) < power(3));
+    for format in ["csv", "markdown", "text"] {
+        let out = stdout_of(
+            enrichsim()
+                .arg("design")
+                .arg(project_file(scenario))
+                .args(["--at-hr", "1,0.7", "--format", format]),
+        );
+        assert!(out.contains("0.7"), "{format}: {out}");
+        if format == "csv" {
+            assert_eq!(out.lines().count(), 3, "{out}");
+            assert!(out.starts_with("hazard_ratio,power,"), "{out}");
+        }
+    }
+}
+
+#[test]
+fn design_at_hr_plot_writes_an_svg_and_a_png() {
+    let dir = tempfile::TempDir::new().unwrap();
+    for name in ["power.svg", "power.png"] {
+        let path = dir.path().join(name);
+        stdout_of(
+            enrichsim()
+                .arg("design")
+                .arg(project_file("scenarios/phase3-enriched-sequential.toml"))
+                .args(["--at-hr", "1,0.8,0.7,0.6", "--plot"])
+                .arg(&path),
+        );
+        let bytes = std::fs::read(&path).expect("plot written");
+        if name.ends_with(".svg") {
+            let svg = String::from_utf8(bytes).unwrap();
+            assert!(svg.contains("Hazard ratio in every stratum (treatment / control)"));
+            assert!(svg.contains("power (rejection at any look)"));
+        } else {
+            assert!(bytes.starts_with(b"\x89PNG"));
+        }
+    }
+}
+
+#[test]
+fn design_at_hr_bad_input_is_one_line_naming_the_flag() {
+    let scenario = project_file("scenarios/phase3-enriched-sequential.toml");
+    for (args, value) in [
+        (&["--at-hr", "0,x,-1"][..], "0"),
+        (&["--at-hr", "1,x"][..], "x"),
+        (&["--at-hr", "-1"][..], "-1"),
+        (
+            &["--at-hr", "1,0.7", "--plot", "power.gif"][..],
+            "power.gif",
+        ),
+        (&["--plot", "power.svg"][..], "power.svg"),
+    ] {
+        let line = error_line(enrichsim().arg("design").arg(&scenario).args(args));
+        assert_eq!(line.trim_end().lines().count(), 1, "{line}");
+        let flag = if args.contains(&"--plot") && !args.contains(&"0,x,-1") {
+            "--plot"
+        } else {
+            "--at-hr"
+        };
+        assert!(line.contains(flag) && line.contains(value), "{line}");
+        if flag == "--at-hr" {
+            assert!(line.contains("hazard ratios > 0"), "{line}");
+        }
+    }
+}

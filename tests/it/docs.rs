@@ -180,6 +180,8 @@ fn every_json_output_field_is_documented() {
         seen.extend(fields("validate", &[f.as_str()]));
         seen.extend(fields("design", &[f.as_str()]));
     }
+    seen.extend(fields("design", &[sequential.as_str(), "--at-hr", "1,0.7"]));
+    seen.extend(fields("design", &[enriched.as_str(), "--at-hr", "1,0.7"]));
     seen.extend(fields(
         "run",
         &[

@@ -247,8 +247,30 @@ pub struct DesignArgs {
     /// Required events by schoenfeld, freedman or hsieh_freedman (Hsieh 1992).
     #[arg(long, default_value = "schoenfeld")]
     pub method: String,
+    /// Instead of the design: its operating characteristics at these hazard ratios (in every
+    /// stratum), e.g. 1,0.8,0.7,0.6: power, rejection and futility per look, analysis times,
+    /// expected events, months and subjects at stopping.
+    #[arg(long, value_name = "HR1,HR2,...", allow_hyphen_values = true)]
+    pub at_hr: Option<String>,
+    /// With --at-hr: draw power against the hazard ratio to FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `--at-hr`: comma-separated hazard ratios, each a finite number > 0.
+pub(super) fn hazard_ratios(text: &str) -> Result<Vec<f64>> {
+    let allowed = "hazard ratios > 0 separated by commas, e.g. 1,0.8,0.7";
+    text.split(',')
+        .map(|v| {
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|h| h.is_finite() && *h > 0.0)
+                .ok_or_else(|| Error::usage("--at-hr", v.trim(), allowed))
+        })
+        .collect()
 }
 
 // The arguments of `enrichsim boundaries` (documented on [`Command::Boundaries`]).

@@ -391,11 +391,31 @@ pub(super) fn design(args: DesignArgs) -> Result<()> {
         scenario,
         power,
         method,
+        at_hr,
+        plot,
         output,
     } = args;
     let format = output.prepare(false)?;
     let method = crate::analytic::Method::parse(&method)?;
+    let hazard_ratios = at_hr.as_deref().map(hazard_ratios).transpose()?;
+    if let Some(path) = &plot {
+        if hazard_ratios.is_none() {
+            return Err(Error::usage(
+                "--plot",
+                path.display(),
+                "--plot together with --at-hr (it draws power against the hazard ratio)",
+            ));
+        }
+        report::plot::check_path(path)?;
+    }
     let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
+    if let Some(hrs) = hazard_ratios {
+        let analysis = loaded.at_hr(&hrs, method, None)?;
+        if let Some(path) = &plot {
+            report::plot::plot_at_hr(&analysis, path)?;
+        }
+        return emit(&report::render_table(&analysis, format), &output);
+    }
     let analysis = loaded.design(power, method)?;
     emit(&report::render(&analysis, format), &output)
 }

@@ -7,6 +7,7 @@
 //! format lives in its own file and works from those, so adding a format touches one file.
 
 mod analyze;
+mod at_hr;
 mod boundaries;
 mod compare;
 mod csv;

@@ -1,6 +1,7 @@
 //! Figures drawn with plotters as SVG (and, for sweeps, PNG): one module per figure.
 //!
 //! * [`power`]: power curves of a sweep (`enrichsim sweep --plot`);
+//! * [`at_hr`]: closed-form power against the hazard ratio (`enrichsim design --at-hr --plot`);
 //! * [`survival`]: Kaplan-Meier curves with their bands over replicates;
 //! * [`accrual`]: cumulative randomisations and deaths over calendar time, with the looks;
 //! * [`hazard`]: the histogram of the estimated hazard ratios over replicates;
@@ -11,12 +12,14 @@
 //! system font. Colours come from Okabe and Ito's colour-blind-safe palette.
 
 pub mod accrual;
+pub mod at_hr;
 pub mod boundaries;
 pub mod hazard;
 pub mod power;
 pub mod survival;
 
 pub use accrual::accrual_svg;
+pub use at_hr::{at_hr_svg, plot_at_hr};
 pub use boundaries::{bound_hr, boundaries_svg};
 pub use hazard::hr_histogram_svg;
 pub use power::{axis_label, plot, power_svg};
@@ -79,6 +82,14 @@ pub fn check_path(path: &Path) -> Result<Kind> {
     };
     super::file::check_output_as("--plot", path)?;
     Ok(kind)
+}
+
+/// A temporary file beside `path` with the same extension (the PNG encoder goes by it).
+pub(super) fn temporary(path: &Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "plot.png".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{}.{}.tmp.png", name, std::process::id()))
 }
 
 /// Checks that the first varied key's values are numbers (the plot's x axis).

@@ -4,12 +4,12 @@
 //! The drawing's shared pieces (font, palette, path checks) are in the parent module.
 
 use super::super::fmt;
-use super::{FAMILY, Kind, PALETTE, check_path, number, register_font, tick};
+use super::{FAMILY, Kind, PALETTE, check_path, number, register_font, temporary, tick};
 use crate::error::{Error, Result};
 use crate::study::sweep::{SweepPoint, SweepReport};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The stratum names of an axis that sets the hazard ratio of several strata alike
 /// (`effect.hazard_ratio.low,effect.hazard_ratio.moderate`), if that is what it sets.
@@ -166,14 +166,6 @@ pub fn plot(report: &SweepReport, path: &Path) -> Result<()> {
             result
         }
     }
-}
-
-/// A temporary file beside `path` with the same extension (the encoder goes by it).
-fn temporary(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map_or_else(|| "plot.png".into(), |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{}.{}.tmp.png", name, std::process::id()))
 }
 
 /// Draws the plot at scale `s` (1 for SVG's 960 x 640, 2 for PNG's 1920 x 1280).
