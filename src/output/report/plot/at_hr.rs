@@ -5,9 +5,9 @@
 //! the house style of the parent module (embedded font, Okabe-Ito palette).
 
 use super::super::fmt;
-use super::{FAMILY, GREY, Kind, PALETTE, check_path, register_font, temporary, tick};
+use super::{FAMILY, GREY, Kind, PALETTE, check_path, tick};
 use crate::analytic::AtHrAnalysis;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -61,23 +61,8 @@ pub fn plot_at_hr(a: &AtHrAnalysis, path: &Path) -> Result<()> {
     match kind {
         Kind::Svg => super::super::write_atomic(path, &at_hr_svg(a)?),
         Kind::Png => {
-            register_font();
             let curves = curves(a);
-            let failed =
-                |e: String| Error::io(path, std::io::Error::other(format!("drawing failed: {e}")));
-            let tmp = temporary(path);
-            let result = (|| {
-                let root = BitMapBackend::new(&tmp, (1920, 1280)).into_drawing_area();
-                draw(&root, a, &curves, 2.0)?;
-                root.present().map_err(|e| e.to_string())
-            })();
-            let result = result
-                .map_err(failed)
-                .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
-            if result.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
-            result
+            super::write_png(path, |root| draw(root, a, &curves, 2.0))
         }
     }
 }

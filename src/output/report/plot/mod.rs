@@ -85,11 +85,34 @@ pub fn check_path(path: &Path) -> Result<Kind> {
 }
 
 /// A temporary file beside `path` with the same extension (the PNG encoder goes by it).
-pub(super) fn temporary(path: &Path) -> std::path::PathBuf {
+fn temporary(path: &Path) -> std::path::PathBuf {
     let name = path
         .file_name()
         .map_or_else(|| "plot.png".into(), |n| n.to_string_lossy().into_owned());
     path.with_file_name(format!(".{}.{}.tmp.png", name, std::process::id()))
+}
+
+/// Draws a PNG of 1920 x 1280 pixels with `draw` into `path`, atomically: into a temporary
+/// beside it ([`temporary`]), renamed over `path` once presented, removed on failure.
+pub(super) fn write_png(
+    path: &Path,
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> std::result::Result<(), String>,
+) -> Result<()> {
+    register_font();
+    let failed = |e: String| Error::io(path, std::io::Error::other(format!("drawing failed: {e}")));
+    let tmp = temporary(path);
+    let result = (|| {
+        let root = BitMapBackend::new(&tmp, (1920, 1280)).into_drawing_area();
+        draw(&root)?;
+        root.present().map_err(|e| e.to_string())
+    })();
+    let result = result
+        .map_err(failed)
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Checks that the first varied key's values are numbers (the plot's x axis).

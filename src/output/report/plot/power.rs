@@ -4,7 +4,7 @@
 //! The drawing's shared pieces (font, palette, path checks) are in the parent module.
 
 use super::super::fmt;
-use super::{FAMILY, Kind, PALETTE, check_path, number, register_font, temporary, tick};
+use super::{FAMILY, Kind, PALETTE, check_path, number, register_font, tick};
 use crate::error::{Error, Result};
 use crate::study::sweep::{SweepPoint, SweepReport};
 use plotters::coord::Shift;
@@ -150,21 +150,7 @@ pub fn plot(report: &SweepReport, path: &Path) -> Result<()> {
             }
             super::super::write_atomic(path, &svg)
         }
-        Kind::Png => {
-            let tmp = temporary(path);
-            let result = (|| {
-                let root = BitMapBackend::new(&tmp, (1920, 1280)).into_drawing_area();
-                draw(&root, report, &curves, 2.0)?;
-                root.present().map_err(|e| e.to_string())
-            })();
-            let result = result
-                .map_err(failed)
-                .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
-            if result.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
-            result
-        }
+        Kind::Png => super::write_png(path, |root| draw(root, report, &curves, 2.0)),
     }
 }
 
