@@ -215,6 +215,9 @@ pub const MAX_TESTS: usize = 16;
 pub const MAX_LOOKS: usize = 10;
 
 /// The futility rule of `[design.sequential]`.
+// The user-defined spending is held inline (about 340 bytes) so that the kinds stay `Copy`;
+// they are copied when designs are set up, never per replicate.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum FutilitySpec {
     /// `"none"`: no futility stopping.
