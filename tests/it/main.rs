@@ -43,6 +43,7 @@ mod mc_prior;
 mod mc_rpact;
 mod mc_sequential;
 mod oracle_boundaries;
+mod oracle_boundaries_kinds;
 mod oracle_cafs;
 mod oracle_mmrm;
 mod oracle_samplesize;
