@@ -136,6 +136,10 @@ impl SequentialPlan {
         let ratio = allocation[0] as f64 / allocation[1] as f64;
         let mut design_spec = sequential::DesignSpec::new(spec.efficacy, alpha);
         design_spec.binding = spec.binding_futility;
+        if let sequential::DesignKind::WangTsiatisOptimum { .. } = spec.efficacy {
+            // the optimal Delta is chosen at the scenario's power
+            design_spec.power = Some(spec.power);
+        }
         design_spec.futility = match &spec.futility {
             FutilitySpec::None => sequential::Futility::None,
             FutilitySpec::BetaSpending(f) => {

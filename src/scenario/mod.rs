@@ -215,6 +215,9 @@ pub const MAX_TESTS: usize = 16;
 pub const MAX_LOOKS: usize = 10;
 
 /// The futility rule of `[design.sequential]`.
+// The user-defined spending is held inline (about 340 bytes) so that the kinds stay `Copy`;
+// they are copied when designs are set up, never per replicate.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum FutilitySpec {
     /// `"none"`: no futility stopping.
@@ -1129,7 +1132,7 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
         .unwrap_or(0.025);
     let sequential = match node.table("sequential")? {
         None => None,
-        Some(seq) => Some(read_sequential(&seq, &analysis)?),
+        Some(seq) => Some(read_sequential(&seq, &analysis, alpha)?),
     };
     if sequential.is_some() && !test.is_logrank() {
         return Err(node.bad_value(
@@ -1219,7 +1222,10 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
 }
 
 /// Reads `[design.sequential]`; the analysis must be event-driven.
-fn read_sequential(node: &Node, analysis: &AnalysisSpec) -> Result<SequentialSpec> {
+fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<SequentialSpec> {
+    use crate::design::sequential::spending::{
+        CRITERION_NAMES, KindParams, OptimizationCriterion, UserSpending,
+    };
     use crate::design::sequential::{DesignKind, SpendingFunction};
     node.only(&schema::SEQUENTIAL)?;
     let AnalysisSpec::Events(total) = *analysis else {
@@ -1260,16 +1266,65 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec) -> Result<SequentialSpe
     let rho = node.f64("rho")?;
     let delta = node.f64("delta")?;
     let name = node.str("efficacy")?.unwrap_or("asOF");
-    let efficacy = DesignKind::parse(name, gamma, rho, delta).map_err(|e| {
+    let power = node
+        .f64_where("power", "a power in (alpha, 1)", |p| p > 0.0 && p < 1.0)?
+        .unwrap_or(0.9);
+    let n_looks = looks.len() + 1;
+    // user-defined cumulative spending: one value per analysis, non-decreasing, ending at total
+    let user = |key: &str, total: f64| -> Result<Option<Vec<f64>>> {
+        let Some(values) = node.f64_array(key)? else {
+            return Ok(None);
+        };
+        UserSpending::check(key, &values, n_looks, total)
+            .map_err(|e| node.bad_value(key, "not a cumulative spending", usage_allowed(&e)))?;
+        Ok(Some(values))
+    };
+    let user_alpha = user("user_alpha", alpha)?;
+    let user_beta = user("user_beta", 1.0 - power)?;
+    let hp_bound = node.f64_where("hp_bound", "a z bound in (0, 8]", |b| b > 0.0 && b <= 8.0)?;
+    let optimize = node.str("optimize")?;
+    if let Some(c) = optimize {
+        OptimizationCriterion::parse("optimize", c)
+            .map_err(|_| node.bad_value("optimize", "unknown criterion", CRITERION_NAMES))?;
+    }
+    let params = KindParams {
+        gamma,
+        rho,
+        delta,
+        user: user_alpha.clone(),
+        hp_bound,
+        optimize: optimize.map(String::from),
+    };
+    let efficacy = DesignKind::parse_params("efficacy", name, &params).map_err(|e| {
         node.bad_value(
             "efficacy",
             "unknown or incomplete design",
             usage_allowed(&e),
         )
     })?;
-    let power = node
-        .f64_where("power", "a power in (alpha, 1)", |p| p > 0.0 && p < 1.0)?
-        .unwrap_or(0.9);
+    // a key for another design is a mistake, never silently ignored
+    let only = |key: &str, used: bool, needs: &str| -> Result<()> {
+        if node.has(key) && !used {
+            Err(node.bad_value(key, "not used by this design", needs))
+        } else {
+            Ok(())
+        }
+    };
+    only(
+        "user_alpha",
+        matches!(efficacy, DesignKind::Spending(SpendingFunction::User(_))),
+        "only with efficacy = \"asUser\"",
+    )?;
+    only(
+        "hp_bound",
+        matches!(efficacy, DesignKind::HaybittlePeto { .. }),
+        "only with efficacy = \"HP\"",
+    )?;
+    only(
+        "optimize",
+        matches!(efficacy, DesignKind::WangTsiatisOptimum { .. }),
+        "only with efficacy = \"WToptimum\"",
+    )?;
     let interims = looks.len();
     let per_interim =
         |t: &Node, key: &str, ok: &dyn Fn(f64) -> bool, allowed: &str| -> Result<Vec<f64>> {
@@ -1291,7 +1346,13 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec) -> Result<SequentialSpe
         Some(Value::String(s)) if s.eq_ignore_ascii_case("none") => FutilitySpec::None,
         Some(Value::String(s)) => {
             let name = s.strip_prefix("beta:").unwrap_or(s);
-            let f = SpendingFunction::parse("futility", name, gamma, rho).map_err(|e| {
+            let params = KindParams {
+                gamma,
+                rho,
+                user: user_beta.clone(),
+                ..KindParams::default()
+            };
+            let f = SpendingFunction::parse_params("futility", name, &params).map_err(|e| {
                 node.bad_value("futility", "unknown futility rule", format!("\"none\", {{ z_below = z }}, {{ hr_above = h }} or a beta-spending name: {}", usage_allowed(&e)))
             })?;
             FutilitySpec::BetaSpending(f)
@@ -1336,6 +1397,14 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec) -> Result<SequentialSpe
             return Err(node.bad_value("binding_futility", "not a boolean", "true or false"));
         }
     };
+    only(
+        "user_beta",
+        matches!(
+            futility,
+            FutilitySpec::BetaSpending(SpendingFunction::User(_))
+        ),
+        "only with futility = \"bsUser\"",
+    )?;
     Ok(SequentialSpec {
         looks,
         efficacy,

@@ -135,6 +135,10 @@ pub const SEQUENTIAL: Table = Table {
         "futility",
         "binding_futility",
         "power",
+        "user_alpha",
+        "user_beta",
+        "hp_bound",
+        "optimize",
     ],
 };
 

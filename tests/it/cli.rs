@@ -1344,3 +1344,173 @@ fn piecewise_hazard_ratio_runs_and_validates() {
         .assert()
         .success();
 }
+
+/// The design kinds asUser, bsUser, HP, noEarlyEfficacy and WToptimum from the command line:
+/// the JSON's bounds (noEarlyEfficacy's +inf interims as null), and bad input as one line with
+/// exit code 2 naming the flag.
+#[test]
+fn boundaries_design_kinds_and_their_bad_input() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut cmd = enrichsim();
+        cmd.arg("boundaries").args(args).args(["--format", "json"]);
+        serde_json::from_str(&stdout_of(&mut cmd)).expect("JSON")
+    };
+    let v = json(&[
+        "--spending",
+        "asUser",
+        "--user-alpha",
+        "0.001,0.01,0.025",
+        "--timing",
+        "0.3,0.6,1",
+        "--power",
+        "0.8",
+        "--futility",
+        "bsUser",
+        "--user-beta",
+        "0.05,0.1,0.2",
+    ]);
+    assert_eq!(v["spending_code"], "asUser");
+    assert!((v["z"][0].as_f64().unwrap() - 3.090232306).abs() < 1e-6);
+    assert!((v["futility_z"][1].as_f64().unwrap() - 0.876181212).abs() < 1e-6);
+    let v = json(&["--spending", "HP"]);
+    assert!((v["z"][2].as_f64().unwrap() - 1.975098).abs() < 1e-5);
+    let v = json(&["--spending", "noEarlyEfficacy"]);
+    assert!(v["z"][0].is_null() && v["z"][1].is_null());
+    let v = json(&["--spending", "WToptimum"]);
+    assert_eq!(v["delta_wt"].as_f64(), Some(0.389));
+    assert_eq!(v["optimization_criterion"], "ASNH1");
+    for (args, flag) in [
+        (
+            &["--spending", "asUser", "--user-alpha", "0.01,0.001,0.025"][..],
+            "--user-alpha",
+        ),
+        (
+            &["--spending", "asUser", "--user-alpha", "0.001,0.02"],
+            "--user-alpha",
+        ),
+        (
+            &["--spending", "asUser", "--user-alpha", "0.001,0.01,0.03"],
+            "--user-alpha",
+        ),
+        (&["--spending", "asUser"], "--spending"),
+        (&["--spending", "HP", "--hp-bound", "0"], "--hp-bound"),
+        (&["--spending", "HP", "--hp-bound", "-2"], "--hp-bound"),
+        (&["--spending", "HP", "--hp-bound", "1"], "--hp-bound"),
+        (&["--spending", "asOF", "--hp-bound", "3"], "--hp-bound"),
+        (
+            &["--spending", "WToptimum", "--optimize", "ASN"],
+            "--optimize",
+        ),
+        (&["--futility", "bsUser", "--power", "0.8"], "--futility"),
+        (
+            &[
+                "--futility",
+                "bsUser",
+                "--power",
+                "0.8",
+                "--user-beta",
+                "0.1,0.15,0.3",
+            ],
+            "--user-beta",
+        ),
+    ] {
+        let out = enrichsim()
+            .arg("boundaries")
+            .args(args)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(flag), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// The scenario keys of the design kinds: accepted with their design, and bad values (or a key
+/// for another design) one line naming the key, exit code 2.
+#[test]
+fn sequential_design_kind_keys() {
+    let f = scenario_path("phase3-enriched-sequential.toml");
+    let run = |sets: &[&str]| {
+        let mut cmd = enrichsim();
+        cmd.arg("validate").arg(&f);
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        cmd.output().expect("runs")
+    };
+    for ok in [
+        &[
+            r#"design.sequential.efficacy="asUser""#,
+            "design.sequential.user_alpha=[0.001,0.01,0.025]",
+        ][..],
+        &[
+            r#"design.sequential.futility="bsUser""#,
+            "design.sequential.user_beta=[0.02,0.05,0.1]",
+        ],
+        &[
+            r#"design.sequential.efficacy="HP""#,
+            "design.sequential.hp_bound=3.5",
+        ],
+        &[r#"design.sequential.efficacy="noEarlyEfficacy""#],
+        &[
+            r#"design.sequential.efficacy="WToptimum""#,
+            r#"design.sequential.optimize="ASNsum""#,
+        ],
+    ] {
+        assert_eq!(run(ok).status.code(), Some(0), "{ok:?}");
+    }
+    for (bad, key) in [
+        (
+            &[
+                r#"design.sequential.efficacy="asUser""#,
+                "design.sequential.user_alpha=[0.01,0.001,0.025]",
+            ][..],
+            "user_alpha",
+        ),
+        (
+            &[
+                r#"design.sequential.efficacy="asUser""#,
+                "design.sequential.user_alpha=[0.01,0.02]",
+            ],
+            "user_alpha",
+        ),
+        (
+            &[
+                r#"design.sequential.efficacy="asUser""#,
+                "design.sequential.user_alpha=[0.001,0.01,0.02]",
+            ],
+            "user_alpha",
+        ),
+        (&[r#"design.sequential.efficacy="asUser""#], "efficacy"),
+        (
+            &[
+                r#"design.sequential.efficacy="HP""#,
+                "design.sequential.hp_bound=0",
+            ],
+            "hp_bound",
+        ),
+        (&["design.sequential.hp_bound=3"], "hp_bound"),
+        (
+            &[
+                r#"design.sequential.futility="bsUser""#,
+                "design.sequential.user_beta=[0.02,0.05,0.2]",
+            ],
+            "user_beta",
+        ),
+        (
+            &[
+                r#"design.sequential.efficacy="WToptimum""#,
+                r#"design.sequential.optimize="x""#,
+            ],
+            "optimize",
+        ),
+    ] {
+        let out = run(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{bad:?}: {err}");
+        assert!(err.contains(key), "{bad:?}: {err}");
+    }
+}

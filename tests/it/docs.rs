@@ -254,6 +254,10 @@ fn every_json_output_field_is_documented() {
             "230",
         ],
     ));
+    seen.extend(fields(
+        "boundaries",
+        &["--spending", "WToptimum", "--optimize", "ASNsum"],
+    ));
     for extra in [
         &["--strata", "pnfh_stratum"][..],
         &["--test", "maxcombo"],

@@ -45,6 +45,7 @@ mod mc_rpact;
 mod mc_sequential;
 mod oracle_at_hr;
 mod oracle_boundaries;
+mod oracle_boundaries_kinds;
 mod oracle_cafs;
 mod oracle_events_methods;
 mod oracle_mmrm;

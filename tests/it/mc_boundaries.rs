@@ -8,6 +8,7 @@
 use crate::common::*;
 use enrichsim::design::sequential::{
     DesignKind, DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign, SpendingFunction,
+    exit_probabilities,
 };
 use enrichsim::stats::normal;
 use rand::{Rng, SeedableRng};
@@ -130,4 +131,73 @@ fn wang_tsiatis_with_fixed_z_futility() {
     let d = GroupSequentialDesign::new(spec, vec![0.4, 0.7, 1.0]).expect("design");
     let h1 = d.exit_probabilities(d.drift().expect("drift"));
     check(&d, &h1, 7);
+}
+
+/// Prints the per-look simulated and closed-form values with their Monte Carlo SE, then checks
+/// them (within 4 SE) as [`check`] does.
+fn check_and_show(label: &str, design: &GroupSequentialDesign, theta: f64, seed: u64) {
+    let exits = design.exit_probabilities(theta);
+    let (up, low) = simulate(design, theta, seed);
+    for k in 0..design.looks() {
+        eprintln!(
+            "{label} theta {theta:.4} look {}: efficacy sim {:.6} exact {:.6} (SE {:.1e}); futility sim {:.6} exact {:.6} (SE {:.1e})",
+            k + 1,
+            up[k],
+            exits.efficacy[k],
+            binomial_se(exits.efficacy[k], PATHS as f64),
+            low[k],
+            exits.futility[k],
+            binomial_se(exits.futility[k], PATHS as f64),
+        );
+    }
+    check(design, &exits, seed);
+}
+
+#[test]
+fn user_alpha_and_user_beta_spending_under_h0_and_h1() {
+    use enrichsim::design::sequential::spending::UserSpending;
+    let mut spec = DesignSpec::new(
+        DesignKind::Spending(SpendingFunction::User(UserSpending::new(&[
+            0.001, 0.01, 0.025,
+        ]))),
+        0.025,
+    );
+    spec.power = Some(0.8);
+    spec.futility =
+        Futility::BetaSpending(SpendingFunction::User(UserSpending::new(&[0.05, 0.1, 0.2])));
+    let design = GroupSequentialDesign::new(spec, vec![0.3, 0.6, 1.0]).expect("design");
+    // non-binding: under H0 without futility the alpha spent is the user's
+    let h0 = exit_probabilities(design.timing(), None, design.efficacy(), 0.0, 32);
+    assert_abs_close!(h0.efficacy[0], 0.001, 1e-9);
+    assert_abs_close!(h0.efficacy[0] + h0.efficacy[1], 0.01, 1e-9);
+    assert_abs_close!(h0.reject, 0.025, 1e-9);
+    let theta = design.drift().expect("drift");
+    check_and_show("asUser/bsUser", &design, 0.0, 31);
+    check_and_show("asUser/bsUser", &design, theta, 32);
+}
+
+#[test]
+fn haybittle_peto_with_binding_futility_under_h0_and_h1() {
+    let mut spec = DesignSpec::new(DesignKind::HaybittlePeto { bound: 3.0 }, 0.025);
+    spec.power = Some(0.9);
+    spec.futility = Futility::Z(vec![0.0, 0.0]);
+    spec.binding = true;
+    let design = GroupSequentialDesign::new(spec, vec![1.0 / 3.0, 2.0 / 3.0, 1.0]).expect("design");
+    assert_eq!(&design.efficacy()[..2], &[3.0, 3.0]);
+    assert_abs_close!(design.exit_probabilities(0.0).reject, 0.025, 1e-9);
+    let theta = design.drift().expect("drift");
+    check_and_show("HP", &design, 0.0, 41);
+    check_and_show("HP", &design, theta, 42);
+}
+
+#[test]
+fn no_early_efficacy_with_beta_spending_under_h0_and_h1() {
+    let mut spec = DesignSpec::new(DesignKind::NoEarlyEfficacy, 0.025);
+    spec.power = Some(0.8);
+    spec.futility = Futility::BetaSpending(SpendingFunction::LanDeMetsObf);
+    let design = GroupSequentialDesign::new(spec, vec![1.0 / 3.0, 2.0 / 3.0, 1.0]).expect("design");
+    assert!(design.efficacy()[..2].iter().all(|b| *b == f64::INFINITY));
+    let theta = design.drift().expect("drift");
+    check_and_show("noEarlyEfficacy", &design, 0.0, 51);
+    check_and_show("noEarlyEfficacy", &design, theta, 52);
 }

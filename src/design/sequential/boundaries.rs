@@ -10,12 +10,15 @@
 //! information is (theta / (z_{1-alpha} + z_{1-beta}))^2.
 
 use super::integration::{BOUND_CAP, DEFAULT_GRID_R, Stage};
-use super::spending::{DesignKind, SpendingFunction};
+use super::spending::{DesignKind, OptimizationCriterion, SpendingFunction};
 use crate::stats::normal;
 use crate::stats::roots::solve_secant;
 use crate::{Error, Result};
 
 /// The futility rule.
+// The user-defined spending is held inline (about 340 bytes) so that the kinds stay `Copy`;
+// they are copied when designs are set up, never per replicate.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Futility {
     /// No futility stopping.
@@ -86,6 +89,8 @@ pub struct GroupSequentialDesign {
     alpha_spent: Vec<f64>,
     wt_constant: Option<f64>,
     drift: Option<f64>,
+    /// The kind asked for (differs from `spec.kind` for `WToptimum`, resolved to its Delta).
+    requested: DesignKind,
     /// Identity for the monitoring workspace's cache (a clone shares it: same bounds).
     id: u64,
 }
@@ -176,7 +181,7 @@ pub(crate) fn pass(
         let t = timing[k];
         let last = k + 1 == n;
         if need_h0 {
-            let (bk, crossed) = match spec.kind {
+            let (bk, crossed) = match &spec.kind {
                 DesignKind::Spending(f) => {
                     let target = if last {
                         spec.alpha - cum0
@@ -185,13 +190,19 @@ pub(crate) fn pass(
                     };
                     rec.h0.solve_upper(t, 0.0, target)
                 }
-                DesignKind::WangTsiatis { delta } => {
+                &DesignKind::WangTsiatis { delta } => {
                     if last && wt_remainder {
                         rec.h0.solve_upper(t, 0.0, spec.alpha - cum0)
                     } else {
                         let b = (wt_c * t.powf(delta - 0.5)).min(BOUND_CAP);
                         (b, rec.h0.upper(t, 0.0, b))
                     }
+                }
+                _ if last => rec.h0.solve_upper(t, 0.0, spec.alpha - cum0),
+                &DesignKind::HaybittlePeto { bound } => (bound, rec.h0.upper(t, 0.0, bound)),
+                // resolved before any pass; treated as no early stop should it ever get here
+                DesignKind::NoEarlyEfficacy | DesignKind::WangTsiatisOptimum { .. } => {
+                    (f64::INFINITY, 0.0)
                 }
             };
             rec.b[k] = bk;
@@ -258,6 +269,26 @@ impl GroupSequentialDesign {
         }
         let n = timing.len();
         let mut spec = spec;
+        if let DesignKind::Spending(SpendingFunction::User(u)) = &spec.kind {
+            spec.kind = DesignKind::Spending(SpendingFunction::User(u.at_timing(
+                "--user-alpha",
+                &timing,
+                spec.alpha,
+            )?));
+        }
+        if let Futility::BetaSpending(SpendingFunction::User(u)) = &spec.futility {
+            let beta = spec.power.map_or(f64::NAN, |p| 1.0 - p);
+            if spec.power.is_some() {
+                spec.futility = Futility::BetaSpending(SpendingFunction::User(u.at_timing(
+                    "--user-beta",
+                    &timing,
+                    beta,
+                )?));
+            }
+        }
+        if let DesignKind::WangTsiatisOptimum { criterion } = spec.kind {
+            return optimal_wang_tsiatis(spec, timing, criterion);
+        }
         match &mut spec.futility {
             Futility::Z(z) => {
                 if z.iter().any(|v| !v.is_finite()) {
@@ -307,6 +338,9 @@ impl GroupSequentialDesign {
             })
         };
         let beta_binding = matches!(spec.futility, Futility::BetaSpending(_)) && spec.binding;
+        if beta_binding {
+            check_hp(&spec, &timing)?;
+        }
         let mut wt_c = None;
         let mut drift = None;
         // Unless beta spending binds (then the efficacy bounds depend on the drift), the
@@ -316,6 +350,7 @@ impl GroupSequentialDesign {
             if let DesignKind::WangTsiatis { .. } = spec.kind {
                 wt_c = Some(solve_c(&spec, None, &mut rec)?);
             }
+            check_hp(&spec, &timing)?;
             pass(
                 &spec,
                 &timing,
@@ -355,6 +390,7 @@ impl GroupSequentialDesign {
             )
             .ok_or_else(|| Error::usage("--power", power, "a power the design can reach"))?;
             drift = Some(found);
+
             // final pass at the solution to leave consistent bounds in `rec`
             if beta_binding {
                 if let DesignKind::WangTsiatis { .. } = spec.kind {
@@ -380,6 +416,7 @@ impl GroupSequentialDesign {
             alpha_spent: rec.spent,
             wt_constant: wt_c,
             drift,
+            requested: spec.kind,
             spec,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
@@ -387,6 +424,27 @@ impl GroupSequentialDesign {
 
     pub(crate) fn id(&self) -> u64 {
         self.id
+    }
+    /// The design kind asked for: `spec().kind` except for `WToptimum`, whose `spec().kind` is
+    /// the Wang-Tsiatis shape at the optimal Delta.
+    pub fn requested_kind(&self) -> &DesignKind {
+        &self.requested
+    }
+    /// The optimal Delta of a `WToptimum` design (rounded to 3 decimals, as rpact reports it).
+    pub fn optimal_delta(&self) -> Option<f64> {
+        match (&self.requested, &self.spec.kind) {
+            (DesignKind::WangTsiatisOptimum { .. }, DesignKind::WangTsiatis { delta }) => {
+                Some(*delta)
+            }
+            _ => None,
+        }
+    }
+    /// The design described: the kind's description, and for `WToptimum` the Delta chosen.
+    pub fn describe(&self) -> String {
+        match self.optimal_delta() {
+            Some(d) => format!("{}, delta = {d}", self.requested.describe()),
+            None => self.requested.describe(),
+        }
     }
     /// The specification.
     pub fn spec(&self) -> &DesignSpec {
@@ -447,6 +505,114 @@ impl GroupSequentialDesign {
             self.spec.grid_r,
         )
     }
+}
+
+/// Haybittle-Peto: the interim bounds must leave some alpha to the final look (an error naming
+/// `--hp-bound` otherwise).
+fn check_hp(spec: &DesignSpec, timing: &[f64]) -> Result<()> {
+    let DesignKind::HaybittlePeto { bound } = spec.kind else {
+        return Ok(());
+    };
+    let n = timing.len();
+    if n < 2 {
+        return Ok(());
+    }
+    let spent = spent_at_constant(spec, bound, &timing[..n - 1]);
+    if spent >= spec.alpha * (1.0 - 1e-9) {
+        return Err(Error::usage(
+            "--hp-bound",
+            bound,
+            format!(
+                "an interim bound whose interims spend less than alpha = {} (they spend {spent:.6})",
+                spec.alpha
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// P_0(cross `bound` at one of the looks `timing`), with the binding futility of `spec` (its
+/// z thresholds; beta-spending futility is not counted here).
+fn spent_at_constant(spec: &DesignSpec, bound: f64, timing: &[f64]) -> f64 {
+    let b = vec![bound; timing.len()];
+    let a: Option<Vec<f64>> = match (&spec.futility, spec.binding) {
+        (Futility::Z(z), true) => Some(z.iter().map(|&v| v.min(bound)).collect()),
+        _ => None,
+    };
+    exit_probabilities(timing, a.as_deref(), &b, 0.0, spec.grid_r).reject
+}
+
+/// The `WToptimum` design: the Delta in [-0.5, 1] minimising the criterion (golden-section
+/// search to 1e-7, the ends compared too), rounded to 3 decimals as rpact reports it, and the
+/// Wang-Tsiatis design at that Delta. The criterion at Delta uses the design at the target power
+/// (0.8, rpact's default beta = 0.2, when none is given): IF = (theta / (z_{1-alpha} +
+/// z_{power}))^2 and ASN_x = IF E_x[t at stopping] (futility bounds applied), so ASNH1 =
+/// ASN_theta, ASNIFH1 = IF + ASN_theta, ASNsum = ASN_0 + ASN_{theta/2} + ASN_theta (rpact's
+/// .getOptimumDesign; rpact searches Delta in [0, 1] with R's optimize, tol 1e-4).
+fn optimal_wang_tsiatis(
+    spec: DesignSpec,
+    timing: Vec<f64>,
+    criterion: OptimizationCriterion,
+) -> Result<GroupSequentialDesign> {
+    let mut spec = spec;
+    spec.power = Some(spec.power.unwrap_or(0.8));
+    let at = |delta: f64| -> Result<GroupSequentialDesign> {
+        let mut s = spec.clone();
+        s.kind = DesignKind::WangTsiatis { delta };
+        GroupSequentialDesign::new(s, timing.clone())
+    };
+    let value = |delta: f64| -> f64 {
+        let Ok(d) = at(delta) else {
+            return f64::INFINITY;
+        };
+        let (Some(theta), Some(inflation)) = (d.drift(), d.inflation_factor()) else {
+            return f64::INFINITY;
+        };
+        let asn = |x: f64| inflation * d.exit_probabilities(x).expected_information;
+        match criterion {
+            OptimizationCriterion::AsnH1 => asn(theta),
+            OptimizationCriterion::AsnIfH1 => inflation + asn(theta),
+            OptimizationCriterion::AsnSum => asn(0.0) + asn(theta / 2.0) + asn(theta),
+        }
+    };
+    let ratio = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut lo, mut hi) = (-0.5f64, 1.0f64);
+    let mut x1 = hi - ratio * (hi - lo);
+    let mut x2 = lo + ratio * (hi - lo);
+    let (mut f1, mut f2) = (value(x1), value(x2));
+    while hi - lo > 1e-7 {
+        if f1 <= f2 {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - ratio * (hi - lo);
+            f1 = value(x1);
+        } else {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + ratio * (hi - lo);
+            f2 = value(x2);
+        }
+    }
+    let mut best = (0.5 * (lo + hi), value(0.5 * (lo + hi)));
+    for end in [-0.5, 1.0] {
+        let v = value(end);
+        if v < best.1 {
+            best = (end, v);
+        }
+    }
+    if !best.1.is_finite() {
+        return Err(Error::usage(
+            "--spending",
+            "WToptimum",
+            "a design whose Wang-Tsiatis constant and drift can be solved",
+        ));
+    }
+    let delta = ((best.0 * 1000.0).round() / 1000.0).clamp(-0.5, 1.0);
+    let mut design = at(delta)?;
+    design.requested = DesignKind::WangTsiatisOptimum { criterion };
+    Ok(design)
 }
 
 /// Exit probabilities of any bounds: efficacy when Z_k >= `efficacy[k]`, futility when

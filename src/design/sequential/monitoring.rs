@@ -6,7 +6,10 @@
 //! (f capped at alpha beyond t = 1) given the bounds used at the earlier looks; at the final
 //! analysis it spends all that remains, alpha minus what was spent. Wang-Tsiatis designs keep their
 //! shape at interims, b_k = c t_k^(delta - 1/2) with the planned c, and the final look spends the
-//! remainder. Futility bounds: fixed z thresholds as planned; beta spending at the observed
+//! remainder; so do Haybittle-Peto designs (the constant interim bound, the remainder at the final
+//! look); without early efficacy the interim bounds stay +inf. User-defined spending (`asUser`)
+//! interpolates the planned cumulative values linearly in t (see
+//! [`super::spending::UserSpending`]). Futility bounds: fixed z thresholds as planned; beta spending at the observed
 //! fractions under the planned drift; at the final look the futility bound is the efficacy bound.
 //! Binding futility bounds enter the alpha recursion.
 //!
@@ -187,7 +190,7 @@ impl GroupSequentialDesign {
             let t = observed[j];
             let t_prev = if j == 0 { 0.0 } else { observed[j - 1] };
             let s0 = &ws.h0[j];
-            let (b, crossed) = match spec.kind {
+            let (b, crossed) = match &spec.kind {
                 DesignKind::Spending(f) => {
                     let target = if last {
                         alpha - spent_before(ws, j)
@@ -196,7 +199,7 @@ impl GroupSequentialDesign {
                     };
                     s0.solve_upper(t, 0.0, target)
                 }
-                DesignKind::WangTsiatis { delta } => {
+                &DesignKind::WangTsiatis { delta } => {
                     if last {
                         s0.solve_upper(t, 0.0, alpha - spent_before(ws, j))
                     } else {
@@ -204,6 +207,12 @@ impl GroupSequentialDesign {
                         let b = (c * t.powf(delta - 0.5)).min(super::integration::BOUND_CAP);
                         (b, s0.upper(t, 0.0, b))
                     }
+                }
+                _ if last => s0.solve_upper(t, 0.0, alpha - spent_before(ws, j)),
+                &DesignKind::HaybittlePeto { bound } => (bound, s0.upper(t, 0.0, bound)),
+                // WToptimum is resolved to its Wang-Tsiatis shape when the design is computed
+                DesignKind::NoEarlyEfficacy | DesignKind::WangTsiatisOptimum { .. } => {
+                    (f64::INFINITY, 0.0)
                 }
             };
             let a = match &spec.futility {

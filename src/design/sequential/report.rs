@@ -4,7 +4,7 @@
 use super::boundaries::{DesignSpec, Futility, GroupSequentialDesign};
 use super::integration::DEFAULT_GRID_R;
 use super::scale::{hr_from_z, z_from_hr};
-use super::spending::{DesignKind, SPENDING_NAMES, SpendingFunction};
+use super::spending::{DesignKind, KindParams, SPENDING_NAMES, SpendingFunction};
 use crate::{Error, Result};
 
 /// What the `boundaries` command was asked for.
@@ -36,6 +36,14 @@ pub struct BoundaryOptions {
     pub events: Option<f64>,
     /// Allocation r (treatment : control = r : 1).
     pub allocation: f64,
+    /// `asUser`: the cumulative alpha spent by each look (the last equal to alpha).
+    pub user_alpha: Option<Vec<f64>>,
+    /// `bsUser` futility: the cumulative beta spent by each look (the last equal to 1 - power).
+    pub user_beta: Option<Vec<f64>>,
+    /// `HP`: the constant interim bound (3 when absent).
+    pub hp_bound: Option<f64>,
+    /// `WToptimum`: the criterion, ASNH1 (default), ASNIFH1 or ASNsum.
+    pub optimize: Option<String>,
 }
 
 impl Default for BoundaryOptions {
@@ -53,6 +61,10 @@ impl Default for BoundaryOptions {
             binding: false,
             events: None,
             allocation: 1.0,
+            user_alpha: None,
+            user_beta: None,
+            hp_bound: None,
+            optimize: None,
         }
     }
 }
@@ -76,6 +88,12 @@ pub struct BoundaryReport {
     pub spending_code: String,
     /// One-sided alpha.
     pub alpha: f64,
+    /// The Wang-Tsiatis Delta chosen by a `WToptimum` design (rpact's `deltaWT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta_wt: Option<f64>,
+    /// The criterion a `WToptimum` design minimises (ASNH1, ASNIFH1 or ASNsum).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimization_criterion: Option<String>,
     /// The Wang-Tsiatis constant c (b_k = c t_k^(delta - 1/2)).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wt_constant: Option<f64>,
@@ -187,7 +205,19 @@ fn parse_futility(opts: &BoundaryOptions, timing: &[f64]) -> Result<(Futility, O
         ));
     }
     let name = lower.strip_prefix("beta:").unwrap_or(&lower);
-    let f = SpendingFunction::parse("--futility", name, None, None)
+    let is_user = matches!(name, "bsuser" | "asuser" | "user");
+    if is_user && opts.user_beta.is_none() {
+        return Err(Error::usage(
+            "--futility",
+            text,
+            "bsUser needs --user-beta B1,...,BK (cumulative beta by each look, the last 1 - power)",
+        ));
+    }
+    let params = KindParams {
+        user: opts.user_beta.clone(),
+        ..KindParams::default()
+    };
+    let f = SpendingFunction::parse_params("--futility", name, &params)
         .map_err(|_| Error::usage("--futility", text, &allowed))?;
     Ok((
         Futility::BetaSpending(f),
@@ -223,7 +253,23 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
     {
         return Err(Error::usage("--events", e, "a number of events > 0"));
     }
-    let kind = DesignKind::parse(&opts.spending, opts.gamma, opts.rho, opts.delta)?;
+    let params = KindParams {
+        gamma: opts.gamma,
+        rho: opts.rho,
+        delta: opts.delta,
+        user: opts.user_alpha.clone(),
+        hp_bound: opts.hp_bound,
+        optimize: opts.optimize.clone(),
+    };
+    let lower = opts.spending.trim().to_ascii_lowercase();
+    if matches!(lower.as_str(), "asuser" | "user") && opts.user_alpha.is_none() {
+        return Err(Error::usage(
+            "--spending",
+            &opts.spending,
+            "asUser needs --user-alpha A1,...,AK (cumulative alpha by each look, the last equal to alpha)",
+        ));
+    }
+    let kind = DesignKind::parse_params("--spending", &opts.spending, &params)?;
     // A parameter the design does not use is a mistake (a spending name mistyped, or the
     // parameter meant for another design), never silently ignored.
     let unused = |option: &str, value: Option<f64>, used: bool, needs: &str| -> Result<()> {
@@ -260,7 +306,50 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         matches!(kind, DesignKind::WangTsiatis { .. }),
         "--spending WT",
     )?;
+    let list = |v: &Option<Vec<f64>>| {
+        v.as_ref().map(|v| {
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+    };
+    let unused_text = |option: &str, value: Option<String>, used: bool, needs: &str| match value {
+        Some(v) if !used => Err(Error::usage(
+            option,
+            v,
+            format!("only with {needs} (this design is {})", kind.describe()),
+        )),
+        _ => Ok(()),
+    };
+    unused_text(
+        "--user-alpha",
+        list(&opts.user_alpha),
+        matches!(kind, DesignKind::Spending(SpendingFunction::User(_))),
+        "--spending asUser",
+    )?;
+    unused_text(
+        "--hp-bound",
+        opts.hp_bound.map(|v| v.to_string()),
+        matches!(kind, DesignKind::HaybittlePeto { .. }),
+        "--spending HP",
+    )?;
+    unused_text(
+        "--optimize",
+        opts.optimize.clone(),
+        matches!(kind, DesignKind::WangTsiatisOptimum { .. }),
+        "--spending WToptimum",
+    )?;
     let (futility, futility_text) = parse_futility(opts, &timing)?;
+    if let Some(v) = list(&opts.user_beta)
+        && !matches!(futility, Futility::BetaSpending(SpendingFunction::User(_)))
+    {
+        return Err(Error::usage(
+            "--user-beta",
+            v,
+            "only with --futility bsUser",
+        ));
+    }
     if opts.binding && matches!(futility, Futility::None) {
         return Err(Error::usage(
             "--binding",
@@ -294,14 +383,19 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         z: design.efficacy().to_vec(),
         nominal_p: design.nominal_p(),
         alpha_spent: design.alpha_spent().to_vec(),
-        spending: kind.describe(),
+        spending: design.describe(),
         spending_code: kind.code().to_string(),
         alpha: opts.alpha,
+        delta_wt: design.optimal_delta(),
+        optimization_criterion: match kind {
+            DesignKind::WangTsiatisOptimum { criterion } => Some(criterion.code().to_string()),
+            _ => None,
+        },
         wt_constant: design.wt_constant(),
         futility: futility_text,
         binding: opts.binding,
         futility_z: design.futility().map(|a| a.to_vec()),
-        power: opts.power,
+        power: design.spec().power,
         drift: design.drift(),
         inflation_factor: design.inflation_factor(),
         efficacy_prob_h0: h0.efficacy.clone(),

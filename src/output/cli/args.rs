@@ -396,7 +396,9 @@ pub struct BoundaryArgs {
     /// Number of looks K (interims plus the final analysis).
     #[arg(long, default_value_t = 3, allow_negative_numbers = true, value_parser = looks)]
     pub looks: usize,
-    /// Design: asOF (ldobf), asP (ldpocock), asHSD/hsd:G, asKD/kd:RHO, OF (obf), P (pocock), WT/wt:DELTA.
+    /// Design: asOF (ldobf), asP (ldpocock), asHSD/hsd:G, asKD/kd:RHO, asUser (with --user-alpha),
+    /// OF (obf), P (pocock), WT/wt:DELTA, WToptimum (with --optimize), HP (Haybittle-Peto, with
+    /// --hp-bound), noEarlyEfficacy.
     #[arg(long, default_value = "asOF")]
     pub spending: String,
     /// Hwang-Shih-DeCani gamma (with asHSD).
@@ -408,6 +410,19 @@ pub struct BoundaryArgs {
     /// Wang-Tsiatis Delta (with WT).
     #[arg(long, allow_hyphen_values = true, value_parser = number)]
     pub delta: Option<f64>,
+    /// Cumulative alpha spent by each look, A1,...,AK, non-decreasing, AK = alpha (with asUser).
+    #[arg(long, value_name = "A1,...", value_delimiter = ',', allow_negative_numbers = true, value_parser = number)]
+    pub user_alpha: Option<Vec<f64>>,
+    /// Cumulative beta spent by each look, B1,...,BK, non-decreasing, BK = 1 - power (with
+    /// --futility bsUser).
+    #[arg(long, value_name = "B1,...", value_delimiter = ',', allow_negative_numbers = true, value_parser = number)]
+    pub user_beta: Option<Vec<f64>>,
+    /// Haybittle-Peto constant interim bound in z, in (0, 8] (with HP; default 3).
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
+    pub hp_bound: Option<f64>,
+    /// What WToptimum minimises: ASNH1 (default), ASNIFH1 or ASNsum.
+    #[arg(long)]
+    pub optimize: Option<String>,
     /// Information fractions t1,...,tK (default: equally spaced).
     #[arg(long, value_delimiter = ',')]
     pub timing: Option<Vec<f64>>,
@@ -417,7 +432,8 @@ pub struct BoundaryArgs {
     /// Target power: adds the drift, the inflation factor and exit probabilities under H1.
     #[arg(long, allow_negative_numbers = true, value_parser = number)]
     pub power: Option<f64>,
-    /// Futility: none, z:V1,..., hr:V1,... (needs --events), or a beta-spending name (asOF, hsd:G, ...).
+    /// Futility: none, z:V1,..., hr:V1,... (needs --events), or a beta-spending name (asOF, hsd:G,
+    /// bsUser with --user-beta, ...).
     #[arg(long, allow_hyphen_values = true)]
     pub futility: Option<String>,
     /// Binding futility (efficacy bounds computed assuming the trial stops at them).

@@ -437,6 +437,10 @@ pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
         binding: design.binding,
         events: design.events,
         allocation: design.allocation,
+        user_alpha: design.user_alpha,
+        user_beta: design.user_beta,
+        hp_bound: design.hp_bound,
+        optimize: design.optimize,
     };
     let result = crate::design::sequential::boundaries_report(&options)?;
     emit(&report::render_boundaries(&result, format), &output)
