@@ -523,4 +523,36 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn unequal_dropout_matches_rpact() {
+        // rpact 3.3.4: getPowerSurvival(alpha = 0.025, lambda2 = log(2)/12, hazardRatio = 0.7,
+        //   dropoutRate1 = 0.2, dropoutRate2 = 0.05, dropoutTime = 12, accrualTime = c(0, 20),
+        //   maxNumberOfSubjects = 400, maxNumberOfEvents = 250, directionUpper = FALSE)
+        //   $analysisTime = 35.4493641007
+        let d = crate::model::outcome::Dropout::by_arm(0.2, 0.05);
+        let m = EventModel {
+            strata: vec![StratumShare {
+                share: 1.0,
+                outcome: StratumOutcome::new(
+                    Hazard::Exponential {
+                        rate: std::f64::consts::LN_2 / 12.0,
+                    },
+                    0.7,
+                    0.0,
+                ),
+            }],
+            treated_fraction: 0.5,
+            dropout_rate: d.rate,
+            treatment_dropout_rate: d.treatment_rate,
+            follow_up: None,
+            intensity: Screening::new(&[RatePiece {
+                from: 0.0,
+                per_month: 20.0,
+            }]),
+            accrual: Accrual::Fluid,
+        };
+        let t = m.time_for_events(400.0, 250.0).unwrap();
+        assert!((t - 35.449_364_100_7).abs() < 1e-6 * 35.45, "{t}");
+    }
 }
