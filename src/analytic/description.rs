@@ -120,17 +120,19 @@ impl Model {
                         })
                         .sum()
                 };
-                let kept = if v <= cap {
-                    (-self.dropout.rate * v).exp()
-                } else {
-                    0.0
+                let kept = |treated: bool| {
+                    if v <= cap {
+                        (-self.dropout.rate_of(treated) * v).exp()
+                    } else {
+                        0.0
+                    }
                 };
                 FunctionVisit {
                     months: v,
                     mean_score_control: mean(false),
                     mean_score_treatment: mean(true),
-                    measured_control: kept * self.mixture_survival(&w, false, v),
-                    measured_treatment: kept * self.mixture_survival(&w, true, v),
+                    measured_control: kept(false) * self.mixture_survival(&w, false, v),
+                    measured_treatment: kept(true) * self.mixture_survival(&w, true, v),
                 }
             })
             .collect();
@@ -273,7 +275,7 @@ pub struct FunctionVisit {
     /// Mean true score on treatment.
     pub mean_score_treatment: f64,
     /// Share of the control arm alive and not lost to follow-up at the visit (so measured,
-    /// if the data cut comes later): `sum_i w_i S_i(v) exp(-dropout v)`, 0 after
+    /// if the data cut comes later): `sum_i w_i S_i(v) exp(-dropout_arm v)`, 0 after
     /// `design.follow_up`.
     pub measured_control: f64,
     /// The same on treatment.

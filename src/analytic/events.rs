@@ -5,8 +5,8 @@
 //! by the assay included: `Population::randomised_mix`) and in the treatment arm with
 //! probability r / (1 + r). A patient randomised at u contributes an observed event by calendar
 //! time t when the event comes at v <= t - u months after randomisation, before dropout (an
-//! exponential with rate g) and before the per-patient follow-up cap c. With f_sa(v) = h_sa(v)
-//! S_sa(v) e^(-g v) the density of an observed event (h_sa the arm's hazard: the control hazard,
+//! exponential with the arm's rate g_a) and before the per-patient follow-up cap c. With f_sa(v) = h_sa(v)
+//! S_sa(v) e^(-g_a v) the density of an observed event (h_sa the arm's hazard: the control hazard,
 //! times the hazard ratio from the delay d on), the expected events are
 //!
 //! ```text
@@ -74,8 +74,10 @@ pub struct EventModel {
     pub strata: Vec<StratumShare>,
     /// P(treatment) = r / (1 + r) for allocation r : 1.
     pub treated_fraction: f64,
-    /// Dropout hazard per month (both arms).
+    /// Control-arm dropout hazard per month.
     pub dropout_rate: f64,
+    /// Treatment-arm dropout hazard per month.
+    pub treatment_dropout_rate: f64,
     /// Per-patient follow-up cap, months after randomisation.
     pub follow_up: Option<f64>,
     /// Randomisation intensity per month while recruiting: the screening intensity times the
@@ -155,6 +157,7 @@ impl EventModel {
                 .collect(),
             treated_fraction: t as f64 / (t + c) as f64,
             dropout_rate: model.dropout.rate,
+            treatment_dropout_rate: model.dropout.treatment_rate,
             follow_up: design.follow_up,
             intensity: model.screening.scaled(p),
             accrual,
@@ -177,6 +180,15 @@ impl EventModel {
         EventModel {
             intensity: self.intensity.scaled(factor),
             ..self.clone()
+        }
+    }
+
+    /// The arm's dropout hazard per month.
+    pub fn dropout_of(&self, treated: bool) -> f64 {
+        if treated {
+            self.treatment_dropout_rate
+        } else {
+            self.dropout_rate
         }
     }
 
@@ -334,8 +346,9 @@ impl EventModel {
         if lambda <= 0.0 {
             return 0.0;
         }
-        let mu = lambda + self.dropout_rate;
-        let k = (-outcome.cumulative(treated, v1) - self.dropout_rate * v1).exp();
+        let g = self.dropout_of(treated);
+        let mu = lambda + g;
+        let k = (-outcome.cumulative(treated, v1) - g * v1).exp();
         let (alpha, rho) = if t.is_finite() {
             let w_mid = t - mid;
             let rho = if self.intensity.expected_by(w_mid) < n && w_mid > 0.0 {
@@ -384,7 +397,7 @@ impl EventModel {
         if y2.is_nan() || y2 <= y1 {
             return 0.0;
         }
-        let g = self.dropout_rate;
+        let g = self.dropout_of(treated);
         let mut integrand = |y: f64| {
             let v = control.inverse_cumulative(y);
             if !v.is_finite() {
@@ -447,6 +460,7 @@ mod tests {
             }],
             treated_fraction: 0.5,
             dropout_rate: dropout,
+            treatment_dropout_rate: dropout,
             follow_up: None,
             intensity: Screening::new(&[
                 RatePiece {
@@ -508,5 +522,37 @@ mod tests {
                 assert!((a - b).abs() < 1e-8, "t {t} treated {treated}: {a} vs {b}");
             }
         }
+    }
+
+    #[test]
+    fn unequal_dropout_matches_rpact() {
+        // rpact 3.3.4: getPowerSurvival(alpha = 0.025, lambda2 = log(2)/12, hazardRatio = 0.7,
+        //   dropoutRate1 = 0.2, dropoutRate2 = 0.05, dropoutTime = 12, accrualTime = c(0, 20),
+        //   maxNumberOfSubjects = 400, maxNumberOfEvents = 250, directionUpper = FALSE)
+        //   $analysisTime = 35.4493641007
+        let d = crate::model::outcome::Dropout::by_arm(0.2, 0.05);
+        let m = EventModel {
+            strata: vec![StratumShare {
+                share: 1.0,
+                outcome: StratumOutcome::new(
+                    Hazard::Exponential {
+                        rate: std::f64::consts::LN_2 / 12.0,
+                    },
+                    0.7,
+                    0.0,
+                ),
+            }],
+            treated_fraction: 0.5,
+            dropout_rate: d.rate,
+            treatment_dropout_rate: d.treatment_rate,
+            follow_up: None,
+            intensity: Screening::new(&[RatePiece {
+                from: 0.0,
+                per_month: 20.0,
+            }]),
+            accrual: Accrual::Fluid,
+        };
+        let t = m.time_for_events(400.0, 250.0).unwrap();
+        assert!((t - 35.449_364_100_7).abs() < 1e-6 * 35.45, "{t}");
     }
 }

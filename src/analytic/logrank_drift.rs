@@ -84,7 +84,7 @@ pub fn logrank_moments(em: &EventModel, groups: &[Vec<f64>], n: f64, t: f64) -> 
     cuts.sort_by(f64::total_cmp);
     cuts.dedup();
     let pi = [1.0 - em.treated_fraction, em.treated_fraction];
-    let g = em.dropout_rate;
+    let g = [em.dropout_rate, em.treatment_dropout_rate];
     // (score, variance) integrands at v
     let at = |v: f64| -> (f64, f64) {
         let r = em.randomised_by(n, t - v);
@@ -98,7 +98,7 @@ pub fn logrank_moments(em: &EventModel, groups: &[Vec<f64>], n: f64, t: f64) -> 
             let o = &share.outcome;
             let h0 = hazard_rate(&o.control, v);
             for (a, treated) in [false, true].into_iter().enumerate() {
-                survival[s][a] = (-o.cumulative(treated, v) - g * v).exp();
+                survival[s][a] = (-o.cumulative(treated, v) - g[a] * v).exp();
                 hazard[s][a] = if treated && v >= o.delay {
                     h0 * o.hazard_ratio
                 } else {

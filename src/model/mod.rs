@@ -249,7 +249,10 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         screening: Screening::new(&scenario.enrolment.rate),
         screen_failure: scenario.enrolment.screen_failure,
         outcomes,
-        dropout: Dropout::from_per_year(scenario.dropout.per_year),
+        dropout: Dropout::by_arm(
+            scenario.dropout.treatment_per_year,
+            scenario.dropout.control_per_year,
+        ),
         prior: None,
         function: scenario.function.clone(),
     };

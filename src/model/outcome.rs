@@ -302,30 +302,53 @@ impl StratumOutcome {
     }
 }
 
-/// Exponential loss to follow-up, the same in both arms.
+/// Exponential loss to follow-up, with a rate per arm.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Dropout {
-    /// Hazard per month: -ln(1 - p) / 12 for a probability p of loss within 12 months.
+    /// Control-arm hazard per month: -ln(1 - p) / 12 for a probability p of loss within 12
+    /// months.
     pub rate: f64,
+    /// Treatment-arm hazard per month (equal to `rate` unless the scenario sets
+    /// `dropout.treatment_per_year` or `dropout.control_per_year`).
+    pub treatment_rate: f64,
 }
 
 impl Dropout {
-    /// From the probability of loss to follow-up within 12 months.
+    /// From the probability of loss to follow-up within 12 months, the same in both arms.
     pub fn from_per_year(p: f64) -> Self {
+        Dropout::by_arm(p, p)
+    }
+
+    /// From the probabilities of loss within 12 months on treatment and on control.
+    pub fn by_arm(treatment: f64, control: f64) -> Self {
         Dropout {
-            rate: -(1.0 - p).ln() / 12.0,
+            rate: -(1.0 - control).ln() / 12.0,
+            treatment_rate: -(1.0 - treatment).ln() / 12.0,
         }
     }
 
-    /// Dropout time for a unit exponential draw `e` (+inf without dropout).
+    /// The arm's hazard per month.
     #[inline]
-    pub fn time(&self, e: f64) -> f64 {
-        // (callers skip the draw entirely when the rate is 0)
-        if self.rate > 0.0 {
-            e / self.rate
+    pub fn rate_of(&self, treated: bool) -> f64 {
+        if treated {
+            self.treatment_rate
         } else {
-            f64::INFINITY
+            self.rate
         }
+    }
+
+    /// Whether any arm loses patients.
+    pub fn any(&self) -> bool {
+        self.rate > 0.0 || self.treatment_rate > 0.0
+    }
+
+    /// Dropout time in the given arm for a unit exponential draw `e` (+inf without dropout):
+    /// the same draw divided by the arm's rate, so equal rates give the times of one rate.
+    #[inline]
+    pub fn time(&self, treated: bool, e: f64) -> f64 {
+        // (callers skip the draw entirely when no arm drops out)
+        let rate = self.rate_of(treated);
+        if rate > 0.0 { e / rate } else { f64::INFINITY }
     }
 }
 

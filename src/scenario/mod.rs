@@ -189,8 +189,13 @@ pub struct EnrolmentSpec {
 /// `[dropout]`: loss to follow-up.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DropoutSpec {
-    /// Probability of loss to follow-up within 12 months (exponential), both arms.
+    /// Probability of loss to follow-up within 12 months (exponential), both arms (when
+    /// both arms are given and this is not, the control arm's).
     pub per_year: f64,
+    /// The same on treatment (`per_year` unless given).
+    pub treatment_per_year: f64,
+    /// The same on control (`per_year` unless given).
+    pub control_per_year: f64,
 }
 
 /// `design.randomisation`.
@@ -360,15 +365,47 @@ impl Scenario {
         let dropout = match root.table("dropout")? {
             Some(node) => {
                 node.only(&schema::DROPOUT)?;
-                DropoutSpec {
-                    per_year: node
-                        .f64_where("per_year", "a probability in [0, 1)", |p| {
-                            (0.0..1.0).contains(&p)
-                        })?
-                        .unwrap_or(0.0),
+                let probability = |key: &str| {
+                    node.f64_where(key, "a probability in [0, 1)", |p| (0.0..1.0).contains(&p))
+                };
+                let both = probability("per_year")?;
+                let treatment = probability("treatment_per_year")?;
+                let control = probability("control_per_year")?;
+                match (both, treatment, control) {
+                    (Some(p), t, c) => DropoutSpec {
+                        per_year: p,
+                        treatment_per_year: t.unwrap_or(p),
+                        control_per_year: c.unwrap_or(p),
+                    },
+                    (None, Some(t), Some(c)) => DropoutSpec {
+                        per_year: c,
+                        treatment_per_year: t,
+                        control_per_year: c,
+                    },
+                    (None, None, None) => DropoutSpec {
+                        per_year: 0.0,
+                        treatment_per_year: 0.0,
+                        control_per_year: 0.0,
+                    },
+                    (None, t, _) => {
+                        return Err(node.error(
+                            "per_year",
+                            "is missing while only one arm's dropout is given",
+                            if t.is_some() {
+                                "treatment_per_year alone"
+                            } else {
+                                "control_per_year alone"
+                            },
+                            "per_year, or both treatment_per_year and control_per_year",
+                        ));
+                    }
                 }
             }
-            None => DropoutSpec { per_year: 0.0 },
+            None => DropoutSpec {
+                per_year: 0.0,
+                treatment_per_year: 0.0,
+                control_per_year: 0.0,
+            },
         };
 
         let design_node = root.table("design")?.ok_or_else(|| {

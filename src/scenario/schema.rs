@@ -94,7 +94,7 @@ pub const RATE_PIECE: Table = Table {
 /// The keys of `[dropout]`.
 pub const DROPOUT: Table = Table {
     paths: &["dropout"],
-    keys: &["per_year"],
+    keys: &["per_year", "treatment_per_year", "control_per_year"],
 };
 
 /// The keys of `[design]`.

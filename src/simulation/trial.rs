@@ -212,7 +212,7 @@ impl Cohort {
         let mut dropout = streams.rng(Purpose::Dropout, replicate);
         let biomarker = model.population.biomarker.as_ref();
         let cap = design.follow_up.unwrap_or(f64::INFINITY);
-        let has_dropout = model.dropout.rate > 0.0;
+        let has_dropout = model.dropout.any();
         let function = model.function.as_ref();
         if function.is_some() {
             self.function_baseline.resize(n, 0.0);
@@ -309,7 +309,7 @@ impl Cohort {
             }
             let event_time =
                 model.outcomes[true_stratum[k] as usize].event_time(treated_arm[k], event_times[k]);
-            let dropout_time = model.dropout.time(censor_times[k]);
+            let dropout_time = model.dropout.time(treated_arm[k], censor_times[k]);
             let censor_time = if dropout_time < cap {
                 dropout_time
             } else {

@@ -28,6 +28,7 @@ fn one_stratum(rate: f64, hr: f64, delay: f64, dropout: f64, intensity: f64) -> 
         }],
         treated_fraction: 0.5,
         dropout_rate: dropout,
+        treatment_dropout_rate: dropout,
         follow_up: None,
         intensity: Screening::new(&[RatePiece {
             from: 0.0,
@@ -216,7 +217,7 @@ fn brute_force(em: &EventModel, n: usize, t: f64) -> Vec<[f64; 2]> {
         .map(|StratumShare { share, outcome }| {
             let mut arms = [0.0; 2];
             for (a, treated) in [false, true].into_iter().enumerate() {
-                let g = g_table(outcome, treated, em.dropout_rate, cap, t);
+                let g = g_table(outcome, treated, em.dropout_of(treated), cap, t);
                 let pi = if treated {
                     em.treated_fraction
                 } else {
@@ -228,7 +229,8 @@ fn brute_force(em: &EventModel, n: usize, t: f64) -> Vec<[f64; 2]> {
                     let u1 = u0 + H;
                     if em.accrual == Accrual::Fluid && u0 < fluid_end && fluid_end < u1 {
                         let e = fluid_end;
-                        let gx = |u: f64| g_at(outcome, treated, em.dropout_rate, cap, t - u);
+                        let gx =
+                            |u: f64| g_at(outcome, treated, em.dropout_of(treated), cap, t - u);
                         let q = em.intensity.rate_at(u0 + 1e-12);
                         sum += (e - u0) / 6.0 * q * (gx(u0) + 4.0 * gx(0.5 * (u0 + e)) + gx(e));
                         continue;

@@ -85,6 +85,7 @@ fn rpact_model(hr: f64) -> EventModel {
         }],
         treated_fraction: 0.5,
         dropout_rate: Dropout::from_per_year(0.05).rate,
+        treatment_dropout_rate: Dropout::from_per_year(0.05).treatment_rate,
         follow_up: None,
         intensity: Screening::new(&[RatePiece {
             from: 0.0,
