@@ -46,6 +46,7 @@ mod mc_sequential;
 mod oracle_at_hr;
 mod oracle_boundaries;
 mod oracle_boundaries_kinds;
+mod oracle_boundaries_twosided;
 mod oracle_cafs;
 mod oracle_events_methods;
 mod oracle_mmrm;

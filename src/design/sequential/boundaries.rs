@@ -48,6 +48,10 @@ pub struct DesignSpec {
     pub power: Option<f64>,
     /// Jennison and Turnbull's grid parameter r (>= 8; 32 by default).
     pub grid_r: usize,
+    /// 1 (one-sided, the default) or 2: a symmetric two-sided design (rpact's `sided = 2`,
+    /// gsDesign's `test.type = 2`), rejecting when |Z_k| >= b_k, with `alpha` the two-sided
+    /// level (see [`GroupSequentialDesign::new`]).
+    pub sided: u8,
 }
 
 impl DesignSpec {
@@ -60,6 +64,7 @@ impl DesignSpec {
             binding: false,
             power: None,
             grid_r: DEFAULT_GRID_R,
+            sided: 1,
         }
     }
 }
@@ -77,6 +82,10 @@ pub struct ExitProbabilities {
     pub reject: f64,
     /// Expected information fraction at stopping, sum over k of t_k P(stop at k).
     pub expected_information: f64,
+    /// Two-sided designs: P(stop at look k with Z_k <= -b_k), the lower (harm) crossing; empty
+    /// for one-sided designs (and then not serialised).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lower: Vec<f64>,
 }
 
 /// A computed group-sequential design.
@@ -167,6 +176,34 @@ pub(crate) fn pass(
     let need_h1 = theta.is_some();
     let th = theta.unwrap_or(0.0);
     let beta = spec.power.map_or(0.0, |p| 1.0 - p);
+    let two = spec.sided == 2;
+    // two-sided: the cumulative two-sided spending is 2 f(alpha / 2, t) (rpact's
+    // getSpendingValueCpp with sided = 2: 4 (1 - Phi(z_{1-alpha/4} / sqrt t)) for asOF, and
+    // f(alpha, t) = 2 f(alpha / 2, t) for the kinds linear in alpha); user values are two-sided.
+    let spend = |f: &SpendingFunction, t: f64| -> f64 {
+        match (two, f) {
+            (false, _) | (true, SpendingFunction::User(_)) => f.cumulative(spec.alpha, t),
+            (true, _) => 2.0 * f.cumulative(spec.alpha / 2.0, t),
+        }
+    };
+    // P_0(cross b at this look): one side, or both (|Z| >= b) for two-sided designs
+    let h0_cross = |st: &Stage, t: f64, b: f64| -> f64 {
+        if two {
+            st.upper(t, 0.0, b) + st.lower(t, 0.0, -b)
+        } else {
+            st.upper(t, 0.0, b)
+        }
+    };
+    // the bound spending p at this look under H0 (two-sided: the H0 sub-density is symmetric
+    // on the symmetric continuation region, so each side takes p / 2)
+    let h0_solve = |st: &Stage, t: f64, p: f64| -> (f64, f64) {
+        if two {
+            let (b, _) = st.solve_upper(t, 0.0, 0.5 * p);
+            (b, st.upper(t, 0.0, b) + st.lower(t, 0.0, -b))
+        } else {
+            st.solve_upper(t, 0.0, p)
+        }
+    };
     if need_h0 {
         rec.b.clear();
         rec.b.resize(n, BOUND_CAP);
@@ -186,16 +223,16 @@ pub(crate) fn pass(
                     let target = if last {
                         spec.alpha - cum0
                     } else {
-                        f.cumulative(spec.alpha, t) - f.cumulative(spec.alpha, t_prev)
+                        spend(f, t) - spend(f, t_prev)
                     };
-                    rec.h0.solve_upper(t, 0.0, target)
+                    h0_solve(&rec.h0, t, target)
                 }
                 &DesignKind::WangTsiatis { delta } => {
                     if last && wt_remainder {
-                        rec.h0.solve_upper(t, 0.0, spec.alpha - cum0)
+                        h0_solve(&rec.h0, t, spec.alpha - cum0)
                     } else {
                         let b = (wt_c * t.powf(delta - 0.5)).min(BOUND_CAP);
-                        (b, rec.h0.upper(t, 0.0, b))
+                        (b, h0_cross(&rec.h0, t, b))
                     }
                 }
                 _ if last => rec.h0.solve_upper(t, 0.0, spec.alpha - cum0),
@@ -224,13 +261,16 @@ pub(crate) fn pass(
             power += rec.h1.upper(t, th, bk);
         }
         if !last {
+            // two-sided: the trial stops at Z <= -b_k too
+            let floor = if two { -bk } else { f64::NEG_INFINITY };
             if need_h0 {
-                let lo = if spec.binding { ak } else { f64::NEG_INFINITY };
+                let lo = if spec.binding { ak } else { floor };
                 rec.h0.advance_into(&mut rec.h0n, t, 0.0, lo, bk, r);
                 std::mem::swap(&mut rec.h0, &mut rec.h0n);
             }
             if need_h1 {
-                rec.h1.advance_into(&mut rec.h1n, t, th, ak, bk, r);
+                rec.h1
+                    .advance_into(&mut rec.h1n, t, th, ak.max(floor), bk, r);
                 std::mem::swap(&mut rec.h1, &mut rec.h1n);
             }
         }
@@ -248,21 +288,26 @@ impl GroupSequentialDesign {
     /// f(alpha, t_{k-1}). With `power`, the drift is solved so that the power is exact.
     pub fn new(spec: DesignSpec, timing: Vec<f64>) -> Result<GroupSequentialDesign> {
         check_timing("--timing", &timing, 1.0)?;
-        if !(spec.alpha > 0.0 && spec.alpha < 0.5) {
+        check_sided(&spec)?;
+        if spec.sided == 2 && !(spec.alpha > 0.0 && spec.alpha < 1.0) {
+            return Err(Error::usage(
+                "--alpha",
+                spec.alpha,
+                "two-sided alpha in (0, 1) (with --sided 2)",
+            ));
+        }
+        if spec.sided == 1 && !(spec.alpha > 0.0 && spec.alpha < 0.5) {
             return Err(Error::usage(
                 "--alpha",
                 spec.alpha,
                 "one-sided alpha in (0, 0.5)",
             ));
         }
+        let side_alpha = spec.alpha / f64::from(spec.sided);
         if let Some(p) = spec.power
-            && !(p > spec.alpha && p < 1.0)
+            && !(p > side_alpha && p < 1.0)
         {
-            return Err(Error::usage(
-                "--power",
-                p,
-                format!("in ({}, 1)", spec.alpha),
-            ));
+            return Err(Error::usage("--power", p, format!("in ({side_alpha}, 1)")));
         }
         if !(8..=1000).contains(&spec.grid_r) {
             return Err(Error::usage("grid r", spec.grid_r, "8 to 1000"));
@@ -320,11 +365,18 @@ impl GroupSequentialDesign {
             _ => {}
         }
         let mut rec = Recursion::default();
-        let z_fixed = -normal::quantile(spec.alpha);
+        let z_fixed = -normal::quantile(side_alpha);
         let solve_c = |spec: &DesignSpec, theta: Option<f64>, rec: &mut Recursion| -> Result<f64> {
             // -Phi^{-1}(alpha(c)) is nearly c shifted: the secant method converges in a few steps
+            // (two-sided designs: alpha(c) / 2 against alpha / 2)
+            let sides = f64::from(spec.sided);
             solve_secant(
-                |c| z_fixed + normal::quantile(pass(spec, &timing, c, theta, false, false, rec).0),
+                |c| {
+                    z_fixed
+                        + normal::quantile(
+                            pass(spec, &timing, c, theta, false, false, rec).0 / sides,
+                        )
+                },
                 z_fixed,
                 z_fixed + 0.1,
                 1e-11,
@@ -487,16 +539,31 @@ impl GroupSequentialDesign {
         self.drift
     }
     /// Inflation factor of the maximum information over the fixed design with the same alpha and
-    /// power: (theta / (z_{1-alpha} + z_{power}))^2.
+    /// power: (theta / (z_{1-alpha} + z_{power}))^2; two-sided designs use z_{1-alpha/2}, and
+    /// their power is that of the upper crossing (rpact's `twoSidedPower = FALSE`).
     pub fn inflation_factor(&self) -> Option<f64> {
         let p = self.spec.power?;
-        let fixed = -normal::quantile(self.spec.alpha) + normal::quantile(p);
+        let side_alpha = self.spec.alpha / f64::from(self.spec.sided);
+        let fixed = -normal::quantile(side_alpha) + normal::quantile(p);
         self.drift.map(|d| (d / fixed).powi(2))
     }
 
     /// Exit probabilities per look under drift `theta` (0 for H0), with the futility bounds
     /// applied whether binding or not (as the trial would run).
     pub fn exit_probabilities(&self, theta: f64) -> ExitProbabilities {
+        if self.spec.sided == 2 {
+            // the lower bounds -b_k enter as "futility" bounds, whose crossing is the lower exit
+            let lower = self.lower().unwrap_or_default();
+            let mut e = exit_probabilities(
+                &self.timing,
+                Some(&lower),
+                &self.efficacy,
+                theta,
+                self.spec.grid_r,
+            );
+            e.lower = std::mem::replace(&mut e.futility, vec![0.0; lower.len()]);
+            return e;
+        }
         exit_probabilities(
             &self.timing,
             self.futility(),
@@ -504,6 +571,47 @@ impl GroupSequentialDesign {
             theta,
             self.spec.grid_r,
         )
+    }
+
+    /// 1 or 2 (see [`DesignSpec::sided`]).
+    pub fn sided(&self) -> u8 {
+        self.spec.sided
+    }
+
+    /// Two-sided designs: the lower bounds -b_1..-b_K (stop for harm when Z_k <= -b_k); `None`
+    /// for one-sided designs.
+    pub fn lower(&self) -> Option<Vec<f64>> {
+        (self.spec.sided == 2).then(|| self.efficacy.iter().map(|b| -b).collect())
+    }
+}
+
+/// The sides: 1, or 2 for the symmetric two-sided designs of the spending and Wang-Tsiatis
+/// kinds without futility (the other kinds and two-sided futility are refused, naming `--sided`).
+fn check_sided(spec: &DesignSpec) -> Result<()> {
+    match spec.sided {
+        1 => Ok(()),
+        2 => {
+            let kind_ok = matches!(
+                spec.kind,
+                DesignKind::Spending(_) | DesignKind::WangTsiatis { .. }
+            );
+            if !kind_ok {
+                return Err(Error::usage(
+                    "--sided",
+                    format!("2 with {}", spec.kind.code()),
+                    "two-sided designs of the spending kinds (asOF, asP, asKD, asHSD, asUser) and OF, P, WT",
+                ));
+            }
+            if !matches!(spec.futility, Futility::None) {
+                return Err(Error::usage(
+                    "--sided",
+                    "2 with a futility rule",
+                    "a two-sided design without futility (two-sided futility is not supported)",
+                ));
+            }
+            Ok(())
+        }
+        s => Err(Error::usage("--sided", s, "1 or 2")),
     }
 }
 
@@ -658,5 +766,6 @@ pub fn exit_probabilities(
         efficacy: up,
         futility: low,
         expected_information: expected,
+        lower: Vec::new(),
     }
 }

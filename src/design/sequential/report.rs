@@ -44,6 +44,8 @@ pub struct BoundaryOptions {
     pub hp_bound: Option<f64>,
     /// `WToptimum`: the criterion, ASNH1 (default), ASNIFH1 or ASNsum.
     pub optimize: Option<String>,
+    /// 1 (one-sided) or 2 (symmetric two-sided; `alpha` is then the two-sided level).
+    pub sided: u8,
 }
 
 impl Default for BoundaryOptions {
@@ -65,6 +67,7 @@ impl Default for BoundaryOptions {
             user_beta: None,
             hp_bound: None,
             optimize: None,
+            sided: 1,
         }
     }
 }
@@ -141,6 +144,27 @@ pub struct BoundaryReport {
     /// Hazard ratio at each futility bound.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hr_at_futility: Option<Vec<f64>>,
+    /// Two-sided designs only (absent for one-sided): 2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sided: Option<u8>,
+    /// Two-sided: the lower bounds -b_k (stop for harm when Z_k <= -b_k).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_z: Option<Vec<f64>>,
+    /// Two-sided: the nominal two-sided p-values of the bounds, 2 (1 - Phi(b_k)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nominal_p_two_sided: Option<Vec<f64>>,
+    /// Two-sided: cumulative alpha spent by the upper bounds under H0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpha_spent_upper: Option<Vec<f64>>,
+    /// Two-sided: cumulative alpha spent by the lower bounds under H0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpha_spent_lower: Option<Vec<f64>>,
+    /// Two-sided: P(stop at look k for Z_k <= -b_k) under H0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_prob_h0: Option<Vec<f64>>,
+    /// Two-sided, with `power`: the same under the drift.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_prob_h1: Option<Vec<f64>>,
 }
 
 /// Parses the futility option into a rule and its description.
@@ -364,9 +388,19 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         binding: opts.binding,
         power: opts.power,
         grid_r: DEFAULT_GRID_R,
+        sided: opts.sided,
     };
     let design = GroupSequentialDesign::new(spec, timing)?;
     let has_futility = design.futility().is_some();
+    let two = design.sided() == 2;
+    let cumulative = |v: &[f64]| -> Vec<f64> {
+        v.iter()
+            .scan(0.0, |acc, &x| {
+                *acc += x;
+                Some(*acc)
+            })
+            .collect()
+    };
     let h0 = design.exit_probabilities(0.0);
     let h1 = design.drift().map(|d| design.exit_probabilities(d));
     let hr = |z: &[f64]| -> Option<Vec<f64>> {
@@ -411,6 +445,13 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         allocation: opts.allocation,
         hr_at_bound: hr(design.efficacy()),
         hr_at_futility: design.futility().and_then(hr),
+        sided: two.then_some(2),
+        lower_z: design.lower(),
+        nominal_p_two_sided: two.then(|| design.nominal_p().iter().map(|p| 2.0 * p).collect()),
+        alpha_spent_upper: two.then(|| cumulative(&h0.efficacy)),
+        alpha_spent_lower: two.then(|| cumulative(&h0.lower)),
+        lower_prob_h0: two.then(|| h0.lower.clone()),
+        lower_prob_h1: h1.as_ref().filter(|_| two).map(|h| h.lower.clone()),
     })
 }
 
@@ -435,12 +476,15 @@ impl BoundaryReport {
                 head.push(name.to_string());
             }
         };
+        opt(&self.lower_z, "z lower", &mut head);
         opt(&self.futility_z, "z futility", &mut head);
         opt(&self.hr_at_bound, "HR efficacy", &mut head);
         opt(&self.hr_at_futility, "HR futility", &mut head);
         head.push("P(eff|H0)".into());
+        opt(&self.lower_prob_h0, "P(low|H0)", &mut head);
         opt(&self.futility_prob_h0, "P(fut|H0)", &mut head);
         opt(&self.efficacy_prob_h1, "P(eff|H1)", &mut head);
+        opt(&self.lower_prob_h1, "P(low|H1)", &mut head);
         opt(&self.futility_prob_h1, "P(fut|H1)", &mut head);
         let mut rows = Vec::new();
         for k in 0..self.looks {
@@ -456,12 +500,19 @@ impl BoundaryReport {
                     row.push(format!("{:.*}", digits, v[k]));
                 }
             };
+            cell(&self.lower_z, 4, &mut row);
             cell(&self.futility_z, 4, &mut row);
             cell(&self.hr_at_bound, 4, &mut row);
             cell(&self.hr_at_futility, 4, &mut row);
             row.push(fmt_p(self.efficacy_prob_h0[k]));
+            if let Some(v) = &self.lower_prob_h0 {
+                row.push(fmt_p(v[k]));
+            }
             cell(&self.futility_prob_h0, 4, &mut row);
             cell(&self.efficacy_prob_h1, 4, &mut row);
+            if let Some(v) = &self.lower_prob_h1 {
+                row.push(fmt_p(v[k]));
+            }
             cell(&self.futility_prob_h1, 4, &mut row);
             rows.push(row);
         }
@@ -470,8 +521,13 @@ impl BoundaryReport {
 
     /// The lines above the table.
     fn preamble(&self) -> Vec<String> {
+        let sides = if self.sided == Some(2) {
+            "two-sided (symmetric, reject when |Z| >= bound)"
+        } else {
+            "one-sided"
+        };
         let mut lines = vec![format!(
-            "Group-sequential design: {}, {} looks, one-sided alpha {}",
+            "Group-sequential design: {}, {} looks, {sides} alpha {}",
             self.spending, self.looks, self.alpha
         )];
         if let Some(f) = &self.futility {

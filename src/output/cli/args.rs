@@ -426,9 +426,13 @@ pub struct BoundaryArgs {
     /// Information fractions t1,...,tK (default: equally spaced).
     #[arg(long, value_delimiter = ',')]
     pub timing: Option<Vec<f64>>,
-    /// One-sided significance level.
+    /// Significance level: one-sided, or two-sided with --sided 2.
     #[arg(long, default_value_t = 0.025, allow_negative_numbers = true, value_parser = number)]
     pub alpha: f64,
+    /// 1 (one-sided, default) or 2: symmetric two-sided bounds, reject when |Z| >= b_k, with
+    /// --alpha the two-sided level (as rpact's sided = 2).
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = sides)]
+    pub sided: u8,
     /// Target power: adds the drift, the inflation factor and exit probabilities under H1.
     #[arg(long, allow_negative_numbers = true, value_parser = number)]
     pub power: Option<f64>,
@@ -483,6 +487,11 @@ fn threads(text: &str) -> Result<usize, String> {
 /// `--looks`: 1 to 20 analyses.
 fn looks(text: &str) -> Result<usize, String> {
     whole(text, 1, 20).map(|k| k as usize)
+}
+
+/// `--sided`: 1 or 2.
+fn sides(text: &str) -> Result<u8, String> {
+    whole(text, 1, 2).map(|k| k as u8)
 }
 
 /// A finite number.

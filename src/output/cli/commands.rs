@@ -441,6 +441,7 @@ pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
         user_beta: design.user_beta,
         hp_bound: design.hp_bound,
         optimize: design.optimize,
+        sided: design.sided,
     };
     let result = crate::design::sequential::boundaries_report(&options)?;
     emit(&report::render_boundaries(&result, format), &output)
