@@ -47,6 +47,7 @@ mod oracle_at_hr;
 mod oracle_boundaries;
 mod oracle_boundaries_kinds;
 mod oracle_cafs;
+mod oracle_calendar;
 mod oracle_events_methods;
 mod oracle_mmrm;
 mod oracle_samplesize;
