@@ -1242,7 +1242,7 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
 /// `after_last`) the planned final events D are the expected events at that time, known only
 /// once the model is resolved, where the counts ceil(t D) are checked
 /// ([`crate::model::SequentialPlan::at_calendar`]). `look_months` must be strictly ascending,
-/// > 0 and, with `calendar = T`, before T (with `after_last` the check against the expected
+/// positive and, with `calendar = T`, before T (with `after_last` the check against the expected
 /// final time is made at resolution).
 fn read_looks(node: &Node, analysis: &AnalysisSpec) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
     let both = "exactly one of looks (information fractions) and look_months (calendar months)";
