@@ -254,8 +254,15 @@ pub fn analyse_with(
         .iter()
         .enumerate()
         .map(|(k, &d)| {
+            let months = design
+                .sequential
+                .as_ref()
+                .and_then(|p| p.interim_months.as_ref());
             if k + 1 == events_per_look.len() {
                 final_time
+            } else if let Some(m) = months {
+                // (interims at calendar months stay there)
+                m[k]
             } else {
                 em.time_for_events(subjects, d).unwrap_or(f64::NAN)
             }

@@ -13,6 +13,8 @@
 //! - [`logrank_drift`]: the log-rank's drift by integration over the expected risk sets, with
 //!   no proportional-hazards assumption (Schoenfeld 1981; Lakatos 1988), beside the average
 //!   hazard ratio's.
+//! - [`calendar`]: the group-sequential plan of a calendar-time final analysis (planned
+//!   events at the final time, interims at fractions of them or at calendar months).
 //! - [`power`]: the closed-form power of a scenario as specified, fixed or group-sequential.
 //! - [`design`]: the `design` command's answer: events, subjects, analysis times, screening.
 //! - [`at_hr`]: the operating characteristics of the scenario's design at other hazard ratios
@@ -24,6 +26,7 @@
 pub mod assurance;
 pub mod at_hr;
 pub mod average_hr;
+pub mod calendar;
 pub mod description;
 pub mod design;
 pub mod events;
@@ -36,6 +39,7 @@ pub mod sample_size;
 pub use assurance::{PriorBin, PriorEntrySummary, PriorSummary, analytic_assurance, prior_summary};
 pub use at_hr::{AtHrAnalysis, AtHrLook, AtHrPoint, operating_characteristics};
 pub use average_hr::average_hazard_ratio;
+pub use calendar::calendar_plan;
 pub use description::{CalibrationReport, MixtureSurvival, ModelDescription, StratumDescription};
 pub use design::{
     DesignAnalysis, DesignStratum, analyse, analyse_with, subjects_for_duration,

@@ -119,40 +119,86 @@ pub fn power_analysis_with(
             }
         }
     };
-    let (planned, bounds, futility): (Vec<(f64, f64)>, Vec<f64>, Vec<f64>) =
-        match (&design.sequential, design.analysis) {
-            (Some(plan), _) => {
-                let looks: Vec<(f64, f64)> = plan
-                    .events
-                    .iter()
-                    .filter_map(|&e| at_events(e as f64, &mut notes))
-                    .collect();
-                let k = looks.len();
-                (
-                    looks,
-                    plan.efficacy[..k].to_vec(),
-                    plan.futility[..k].to_vec(),
-                )
+    let (planned, bounds, futility): (Vec<(f64, f64)>, Vec<f64>, Vec<f64>) = match (
+        &design.sequential,
+        design.analysis,
+    ) {
+        (Some(plan), _) if plan.calendar_final => {
+            // Interims at their event counts or months (those expected before the final
+            // time), the final at its calendar time; bounds at the expected fractions
+            // E_k / D (see `calendar`).
+            let t_final = match design.analysis {
+                AnalysisSpec::Calendar(t) => t,
+                AnalysisSpec::AfterLast(d) => em.accrual_duration(n) + d,
+                AnalysisSpec::Events(_) => f64::NAN,
+            };
+            let mut looks: Vec<(f64, f64)> = Vec::new();
+            for k in 0..plan.events.len() - 1 {
+                let look = match &plan.interim_months {
+                    Some(m) => (em.total_events(n, m[k]), m[k]),
+                    None => {
+                        let e = plan.events[k] as f64;
+                        (e, em.time_for_events(n, e).unwrap_or(f64::INFINITY))
+                    }
+                };
+                if look.1 < t_final {
+                    looks.push(look);
+                } else {
+                    notes.push(format!(
+                            "interim {} ({:.1} events) is not expected before the final analysis                              at month {t_final:.2}: it is skipped",
+                            k + 1,
+                            look.0
+                        ));
+                    break;
+                }
             }
-            (None, AnalysisSpec::Events(e)) => (
-                at_events(e as f64, &mut notes).into_iter().collect(),
-                vec![design.z_critical],
-                vec![f64::NEG_INFINITY],
-            ),
-            (None, AnalysisSpec::Calendar(t)) => (
+            looks.push((em.total_events(n, t_final), t_final));
+            let fractions: Vec<f64> = looks.iter().map(|l| l.0 / plan.planned_events).collect();
+            let mut ws = crate::design::sequential::MonitoringWorkspace::new();
+            let (mut efficacy, mut futility) = (Vec::new(), Vec::new());
+            for k in 0..looks.len() {
+                let last = k + 1 == looks.len();
+                let b = plan
+                    .design
+                    .bounds_at(&fractions[..=k], last, &mut ws)
+                    .ok()?;
+                efficacy.push(b.efficacy);
+                futility.push(if last { f64::NEG_INFINITY } else { b.futility });
+            }
+            (looks, efficacy, futility)
+        }
+        (Some(plan), _) => {
+            let looks: Vec<(f64, f64)> = plan
+                .events
+                .iter()
+                .filter_map(|&e| at_events(e as f64, &mut notes))
+                .collect();
+            let k = looks.len();
+            (
+                looks,
+                plan.efficacy[..k].to_vec(),
+                plan.futility[..k].to_vec(),
+            )
+        }
+        (None, AnalysisSpec::Events(e)) => (
+            at_events(e as f64, &mut notes).into_iter().collect(),
+            vec![design.z_critical],
+            vec![f64::NEG_INFINITY],
+        ),
+        (None, AnalysisSpec::Calendar(t)) => (
+            vec![(em.total_events(n, t), t)],
+            vec![design.z_critical],
+            vec![f64::NEG_INFINITY],
+        ),
+        (None, AnalysisSpec::AfterLast(d)) => {
+            let t = em.accrual_duration(n) + d;
+            (
                 vec![(em.total_events(n, t), t)],
                 vec![design.z_critical],
                 vec![f64::NEG_INFINITY],
-            ),
-            (None, AnalysisSpec::AfterLast(d)) => {
-                let t = em.accrual_duration(n) + d;
-                (
-                    vec![(em.total_events(n, t), t)],
-                    vec![design.z_critical],
-                    vec![f64::NEG_INFINITY],
-                )
-            }
-        };
+            )
+        }
+    };
     let groups = analysis_groups(model, design);
     let mut looks = Vec::with_capacity(planned.len());
     for (&(events, time), &bound) in planned.iter().zip(&bounds) {

@@ -97,24 +97,44 @@ impl Design {
     }
 }
 
-/// Interim analyses at event counts, with their bounds.
+/// Interim analyses at event counts or calendar months, with their bounds.
 ///
-/// Looks are taken when the trial reaches `events[k]` deaths, so the information fractions
-/// actually observed are `events[k] / events[K-1]` in every replicate that reaches them: the
-/// bounds are computed once at those fractions (what a data monitoring committee recomputing
-/// the spending function at the observed information would get). A replicate that can never
-/// reach its next look ends with a final analysis at its last event, whose bound is recomputed
-/// at that observed fraction, spending all the remaining alpha.
+/// Event-driven final analysis (`design.analysis = { events = N }`, `looks`): looks are taken
+/// when the trial reaches `events[k]` deaths, so the information fractions actually observed
+/// are `events[k] / events[K-1]` in every replicate that reaches them: the bounds are computed
+/// once at those fractions (what a data monitoring committee recomputing the spending function
+/// at the observed information would get). A replicate that can never reach its next look ends
+/// with a final analysis at its last event, whose bound is recomputed at that observed
+/// fraction, spending all the remaining alpha.
+///
+/// Calendar-time final analysis (`calendar` or `after_last`, [`SequentialPlan::at_calendar`]):
+/// the planned maximum information is D = `planned_events`, the closed-form expected events at
+/// the final calendar time (rpact's `maxNumberOfEvents` of `getSampleSizeSurvival` with
+/// `accrualTime` and `followUpTime`). Interim k is taken at ceil(t_k D) events (`looks`) or at
+/// month m_k (`look_months`); the final at the calendar time, its bound spending the rest of
+/// alpha at the observed fraction d_K / D (which may exceed 1 or fall short of it; the
+/// spending function is capped at alpha beyond 1, as rpact's `getDesignGroupSequential`
+/// spending functions are). The engine recomputes every bound at the observed fractions
+/// d_k / D (Lan and DeMets 1983).
 #[derive(Clone, Debug)]
 pub struct SequentialPlan {
-    /// The design at the realised fractions.
+    /// The design at the planned fractions.
     pub design: GroupSequentialDesign,
-    /// Events at each look (the last is the final analysis's).
+    /// Events at each look (the last is the final analysis's; with a calendar final, the
+    /// planned counts: ceil(t_k D) at interims by fraction, round(E(m_k)) at interims by month,
+    /// round(D) at the final).
     pub events: Vec<u32>,
-    /// Efficacy z bound at each look.
+    /// Efficacy z bound at each look (planned).
     pub efficacy: Vec<f64>,
     /// Futility z bound at each interim look (-inf where there is none).
     pub futility: Vec<f64>,
+    /// The planned final information D in events: the denominator of the observed fractions.
+    pub planned_events: f64,
+    /// Calendar months of the interim looks (`look_months`; None: at the event counts).
+    pub interim_months: Option<Vec<f64>>,
+    /// Whether the final analysis is at `design.analysis`'s calendar time (true) or at the
+    /// last look's event count (false).
+    pub calendar_final: bool,
 }
 
 impl SequentialPlan {
@@ -133,6 +153,101 @@ impl SequentialPlan {
             .collect();
         events.push(total);
         let timing: Vec<f64> = events.iter().map(|&e| e as f64 / total as f64).collect();
+        let information: Vec<f64> = events.iter().map(|&e| e as f64).collect();
+        let (design, efficacy, futility) =
+            Self::bounds(spec, timing, &information, alpha, allocation, file)?;
+        Ok(SequentialPlan {
+            design,
+            events,
+            efficacy,
+            futility,
+            planned_events: total as f64,
+            interim_months: None,
+            calendar_final: false,
+        })
+    }
+
+    /// The plan of a calendar-time final analysis with planned final events `planned` (D, the
+    /// expected events at the final time) and, with `look_months`, `expected[k]` the expected
+    /// events at month m_k. Interims by fraction: at ceil(t_k D) events (at least the planned
+    /// information, as rpact's simulations are planned at `ceiling(eventsPerStage)`), planned
+    /// fractions t_k (the observed ones, ceil(t_k D) / D, differ by less than 1 / D); by month:
+    /// planned fractions E(m_k) / D. The counts (or the
+    /// expected events) must be >= 1, strictly increasing and below D.
+    pub fn at_calendar(
+        spec: &SequentialSpec,
+        planned: f64,
+        expected: Option<&[f64]>,
+        alpha: f64,
+        allocation: [u32; 2],
+        file: &str,
+    ) -> Result<SequentialPlan> {
+        let bad = |problem: String, value: String, allowed: &str| Error::Scenario {
+            file: file.to_string(),
+            key: "design.sequential".into(),
+            problem,
+            value,
+            allowed: allowed.into(),
+        };
+        if !(planned.is_finite() && planned >= 2.0) {
+            return Err(bad(
+                "too few events are expected at the final analysis for interim looks".into(),
+                format!("{planned:.3} expected events"),
+                "a final analysis expecting at least 2 events",
+            ));
+        }
+        let information: Vec<f64> = match expected {
+            Some(e) => e.to_vec(),
+            None => spec.looks.iter().map(|t| (t * planned).ceil()).collect(),
+        };
+        let ok = information.first().is_some_and(|&d| d >= 1.0)
+            && information.windows(2).all(|w| w[1] > w[0])
+            && information.last().is_some_and(|&d| d < planned);
+        if !ok {
+            let (key, values) = match &spec.look_months {
+                Some(m) => ("look_months", format!("{m:?}")),
+                None => ("looks", format!("{:?}", spec.looks)),
+            };
+            return Err(bad(
+                format!(
+                    "the interim looks ({key}) do not fall on distinct event counts below the {planned:.2} expected at the final analysis"
+                ),
+                format!("{values}: {information:.2?} events"),
+                "interims each expecting >= 1 event, strictly more at each, fewer than at the final analysis",
+            ));
+        }
+        // The planned fractions: t_k as given (the bounds are rpact's at informationRates t_k;
+        // the engine recomputes them at the observed ceil(t_k D) / D), or E(m_k) / D.
+        let mut timing: Vec<f64> = match expected {
+            Some(_) => information.iter().map(|d| d / planned).collect(),
+            None => spec.looks.clone(),
+        };
+        timing.push(1.0);
+        let mut information = information;
+        information.push(planned);
+        let (design, efficacy, futility) =
+            Self::bounds(spec, timing, &information, alpha, allocation, file)?;
+        Ok(SequentialPlan {
+            design,
+            events: information.iter().map(|d| d.round() as u32).collect(),
+            efficacy,
+            futility,
+            planned_events: planned,
+            interim_months: spec.look_months.clone(),
+            calendar_final: true,
+        })
+    }
+
+    /// The group-sequential design at `timing` and its planned bounds; `information` gives the
+    /// events at each look (for `hr_above` futility).
+    fn bounds(
+        spec: &SequentialSpec,
+        timing: Vec<f64>,
+        information: &[f64],
+        alpha: f64,
+        allocation: [u32; 2],
+        file: &str,
+    ) -> Result<(GroupSequentialDesign, Vec<f64>, Vec<f64>)> {
         let ratio = allocation[0] as f64 / allocation[1] as f64;
         let mut design_spec = sequential::DesignSpec::new(spec.efficacy, alpha);
         design_spec.binding = spec.binding_futility;
@@ -149,21 +264,24 @@ impl SequentialPlan {
             FutilitySpec::ZBelow(z) => sequential::Futility::Z(z.clone()),
             FutilitySpec::HrAbove(hr) => sequential::Futility::Z(
                 hr.iter()
-                    .zip(&events)
-                    .map(|(&h, &d)| sequential::z_from_hr(h, d as f64, ratio))
+                    .zip(information)
+                    .map(|(&h, &d)| sequential::z_from_hr(h, d, ratio))
                     .collect(),
             ),
         };
+        let looks = timing.len();
         let design =
             GroupSequentialDesign::new(design_spec, timing).map_err(|e| Error::Scenario {
                 file: file.to_string(),
                 key: "design.sequential".into(),
                 problem: "the group-sequential design cannot be computed".into(),
-                value: format!("{:?}", spec.looks),
+                value: match &spec.look_months {
+                    Some(m) => format!("look_months {m:?}"),
+                    None => format!("{:?}", spec.looks),
+                },
                 allowed: e.to_string(),
             })?;
         let efficacy = design.efficacy().to_vec();
-        let looks = events.len();
         let futility = match design.futility() {
             Some(f) => f
                 .iter()
@@ -173,12 +291,7 @@ impl SequentialPlan {
                 .collect(),
             None => vec![f64::NEG_INFINITY; looks],
         };
-        Ok(SequentialPlan {
-            design,
-            events,
-            efficacy,
-            futility,
-        })
+        Ok((design, efficacy, futility))
     }
 }
 

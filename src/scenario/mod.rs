@@ -239,8 +239,12 @@ pub enum FutilitySpec {
 /// `[design.sequential]`: interim analyses at fractions of the final event count.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SequentialSpec {
-    /// Information fractions of the interim looks, strictly ascending in (0, 1).
+    /// Information fractions of the interim looks, strictly ascending in (0, 1) (empty with
+    /// `look_months`).
     pub looks: Vec<f64>,
+    /// `look_months`: the interim looks at these calendar months from the first screening,
+    /// strictly ascending and before the final analysis (None: at the fractions `looks`).
+    pub look_months: Option<Vec<f64>>,
     /// The efficacy design (spending function or Wang-Tsiatis shape).
     pub efficacy: crate::design::sequential::DesignKind,
     /// The futility rule.
@@ -1202,6 +1206,15 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
             node.has("adaptive"),
         )?),
     };
+    if let (Some(seq), Some(_)) = (&sequential, &hypotheses)
+        && (seq.look_months.is_some() || !matches!(analysis, AnalysisSpec::Events(_)))
+    {
+        return Err(node.bad_value(
+            "hypotheses",
+            "several hypotheses are monitored at event-driven looks only",
+            "design.analysis = { events = N } and [design.sequential] looks, or no [design.hypotheses], with a calendar-time final analysis or look_months",
+        ));
+    }
     let adaptive = match node.table("adaptive")? {
         None => None,
         Some(a) => {
@@ -1258,47 +1271,112 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
     })
 }
 
-/// Reads `[design.sequential]`; the analysis must be event-driven.
-fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<SequentialSpec> {
-    use crate::design::sequential::spending::{
-        CRITERION_NAMES, KindParams, OptimizationCriterion, UserSpending,
-    };
-    use crate::design::sequential::{DesignKind, SpendingFunction};
-    node.only(&schema::SEQUENTIAL)?;
+/// Reads the interim looks of `[design.sequential]`: exactly one of `looks` (information
+/// fractions) and `look_months` (calendar months from the first screening).
+///
+/// With an event-driven final analysis of N events the fractions must fall on whole, distinct
+/// event counts round(t N) (checked here); with a calendar final analysis (`calendar` or
+/// `after_last`) the planned final events D are the expected events at that time, known only
+/// once the model is resolved, where the counts ceil(t D) are checked
+/// ([`crate::model::SequentialPlan::at_calendar`]). `look_months` must be strictly ascending,
+/// positive and, with `calendar = T`, before T (with `after_last` the check against the expected
+/// final time is made at resolution).
+fn read_looks(node: &Node, analysis: &AnalysisSpec) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
+    let both = "exactly one of looks (information fractions) and look_months (calendar months)";
+    match (node.has("looks"), node.has("look_months")) {
+        (true, true) => {
+            return Err(node.bad_value(
+                "look_months",
+                "looks and look_months are both given",
+                both,
+            ));
+        }
+        (false, false) => {
+            return Err(node.error("looks", "required key is missing", "(missing)", both));
+        }
+        _ => {}
+    }
+    if node.has("look_months") {
+        let months = node.f64_array("look_months")?.unwrap_or_default();
+        if let AnalysisSpec::Events(_) = analysis {
+            return Err(node.bad_value(
+                "look_months",
+                "interims at calendar months need a calendar-time final analysis",
+                "design.analysis = { calendar = months } or { after_last = months } with look_months; looks (fractions) with { events = N }",
+            ));
+        }
+        let (limit, allowed) = match *analysis {
+            AnalysisSpec::Calendar(t) => (
+                t,
+                format!(
+                    "1 to {} strictly ascending months in (0, {t}) (before design.analysis.calendar)",
+                    MAX_LOOKS - 1
+                ),
+            ),
+            _ => (
+                f64::INFINITY,
+                format!(
+                    "1 to {} strictly ascending months > 0, before the final analysis",
+                    MAX_LOOKS - 1
+                ),
+            ),
+        };
+        let ok = !months.is_empty()
+            && months.len() < MAX_LOOKS
+            && months
+                .iter()
+                .all(|&m| m.is_finite() && m > 0.0 && m < limit)
+            && months.windows(2).all(|w| w[1] > w[0]);
+        if !ok {
+            return Err(node.bad_value("look_months", "impossible interim months", allowed));
+        }
+        return Ok((Vec::new(), Some(months)));
+    }
+    let looks = node.f64_array("looks")?.unwrap_or_default();
+    let fractions_ok = !looks.is_empty()
+        && looks.len() < MAX_LOOKS
+        && looks.iter().all(|&t| t > 0.0 && t < 1.0)
+        && looks.windows(2).all(|w| w[1] > w[0]);
     let AnalysisSpec::Events(total) = *analysis else {
-        return Err(node.error(
-            "looks",
-            "interim looks need an event-driven final analysis",
-            "design.analysis is not { events = N }",
-            "design.analysis = { events = N } with [design.sequential]",
-        ));
+        if !fractions_ok {
+            return Err(node.bad_value(
+                "looks",
+                "impossible interim looks",
+                format!(
+                    "1 to {} strictly ascending fractions in (0, 1) of the events expected at the final analysis",
+                    MAX_LOOKS - 1
+                ),
+            ));
+        }
+        return Ok((looks, None));
     };
     let looks_allowed = format!(
         "1 to {} strictly ascending fractions in (0, 1), each a whole number of events >= 1 apart (final: {total} events)",
         MAX_LOOKS - 1
     );
-    let looks = node.f64_array("looks")?.ok_or_else(|| {
-        node.error(
-            "looks",
-            "required key is missing",
-            "(missing)",
-            looks_allowed.as_str(),
-        )
-    })?;
     let counts: Vec<u64> = looks
         .iter()
         .map(|t| (t * total as f64).round() as u64)
         .collect();
-    let ok = !looks.is_empty()
-        && looks.len() < MAX_LOOKS
-        && looks.iter().all(|&t| t > 0.0 && t < 1.0)
-        && looks.windows(2).all(|w| w[1] > w[0])
+    let ok = fractions_ok
         && counts.first().is_some_and(|&c| c >= 1)
         && counts.windows(2).all(|w| w[1] > w[0])
         && counts.last().is_some_and(|&c| c < total as u64);
     if !ok {
         return Err(node.bad_value("looks", "impossible interim looks", looks_allowed));
     }
+    Ok((looks, None))
+}
+
+/// Reads `[design.sequential]`: interim looks at information fractions or calendar months, the
+/// final analysis at `design.analysis` (an event count or a calendar time).
+fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<SequentialSpec> {
+    use crate::design::sequential::spending::{
+        CRITERION_NAMES, KindParams, OptimizationCriterion, UserSpending,
+    };
+    use crate::design::sequential::{DesignKind, SpendingFunction};
+    node.only(&schema::SEQUENTIAL)?;
+    let (looks, look_months) = read_looks(node, analysis)?;
     let gamma = node.f64("gamma")?;
     let rho = node.f64("rho")?;
     let delta = node.f64("delta")?;
@@ -1306,7 +1384,8 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
     let power = node
         .f64_where("power", "a power in (alpha, 1)", |p| p > 0.0 && p < 1.0)?
         .unwrap_or(0.9);
-    let n_looks = looks.len() + 1;
+    let interims = look_months.as_ref().map_or(looks.len(), Vec::len);
+    let n_looks = interims + 1;
     // user-defined cumulative spending: one value per analysis, non-decreasing, ending at total
     let user = |key: &str, total: f64| -> Result<Option<Vec<f64>>> {
         let Some(values) = node.f64_array(key)? else {
@@ -1362,7 +1441,6 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         matches!(efficacy, DesignKind::WangTsiatisOptimum { .. }),
         "only with efficacy = \"WToptimum\"",
     )?;
-    let interims = looks.len();
     let per_interim =
         |t: &Node, key: &str, ok: &dyn Fn(f64) -> bool, allowed: &str| -> Result<Vec<f64>> {
             let values = match t.raw(key) {
@@ -1444,6 +1522,7 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
     )?;
     Ok(SequentialSpec {
         looks,
+        look_months,
         efficacy,
         futility,
         binding_futility,

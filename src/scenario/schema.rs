@@ -128,6 +128,7 @@ pub const SEQUENTIAL: Table = Table {
     paths: &["design.sequential"],
     keys: &[
         "looks",
+        "look_months",
         "efficacy",
         "gamma",
         "rho",

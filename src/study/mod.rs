@@ -45,7 +45,13 @@ impl Study {
 
     /// Resolves a checked scenario.
     pub fn from_scenario(scenario: Scenario, file: &str) -> Result<Study> {
-        let (model, design) = model::resolve(&scenario, file)?;
+        let (model, mut design) = model::resolve(&scenario, file)?;
+        // A calendar-time final analysis: the plan needs the closed-form expected events.
+        if let Some(spec) = &scenario.design.sequential
+            && design.sequential.is_none()
+        {
+            design.sequential = analytic::calendar_plan(&model, &design, spec, file)?;
+        }
         Ok(Study {
             file: file.to_string(),
             scenario,
