@@ -24,7 +24,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 ///
 /// At look k the data are cut at the calendar time of the look's event count and the log-rank
 /// z is compared with the efficacy bound (z_(1 - alpha) for a fixed design) and, at an interim,
-/// with the futility bound. A fixed design whose primary test is not the log-rank rejects when
+/// with the futility bound. A sequential design on a Fleming-Harrington weighted log-rank
+/// compares that test's z with the efficacy bound recomputed at the observed information
+/// fraction `V_k / V_K` (`V_k` the observed weighted variance `sum w^2 V`, `V_K` the planned
+/// final one, [`crate::model::SequentialPlan::with_weighted_information`]); its correlations
+/// across looks are then `sqrt(t_j / t_k) = sqrt(V_j / V_k)`, those of the observed statistics.
+/// A fixed design whose primary test is not the log-rank rejects when
 /// that test's one-sided p-value is at most alpha; its further tests (`design.tests`) are
 /// evaluated on the same data cut. A trial stopped at a look has randomised only the patients entered
 /// by then, and its duration is the look's time. The Cox hazard ratio is estimated on the data
@@ -108,6 +113,15 @@ fn simulate_given(
     let mut futility = false;
     let mut reached = true;
     let mut z = 0.0;
+    // A weighted log-rank design: its weight, and the planned final weighted information.
+    let weighted = match (
+        &design.test.kind,
+        plan.and_then(|p| p.weighted_information.as_deref()),
+    ) {
+        (crate::analysis::TestKind::Fh(w), Some([.., last])) => Some((*w, *last)),
+        _ => None,
+    };
+    let mut weighted_fraction = 0.0;
     for k in 0..n_looks {
         let at = match plan {
             Some(p) => ws.cohort.time_of_event(p.events[k] as usize),
@@ -142,13 +156,28 @@ fn simulate_given(
         let other = if design.test.is_logrank() {
             z = ws.analyzer.logrank(design.stratified).z;
             None
+        } else if let Some((weight, planned_final)) = weighted {
+            let (zt, information) = ws
+                .analyzer
+                .weighted_z_and_information(design.test.stratified, weight);
+            z = zt;
+            weighted_fraction = information / planned_final;
+            None
         } else {
             let (zt, rejects) = ws.decide(&design.test, design.alpha, design.z_critical);
             z = zt;
             Some(rejects)
         };
         let cut = &ws.cut;
-        fractions[k] = cut.events as f64 / total_events;
+        fractions[k] = if weighted.is_some() {
+            // the observed weighted information over the planned final one; a look that
+            // adds no information (rare: no event with a non-zero weight since the last) gets
+            // a fraction just above the previous one, where nothing is left to spend
+            let previous = if k == 0 { 0.0 } else { fractions[k - 1] };
+            weighted_fraction.max(previous + 1e-9)
+        } else {
+            cut.events as f64 / total_events
+        };
         look_events[k] = cut.events;
         look_time[k] = at.time;
         look_randomised[k] = cut.time.len() as u32;
@@ -156,10 +185,10 @@ fn simulate_given(
         let final_look = k + 1 == n_looks || !at.reached;
         let bound = match plan {
             None => design.z_critical,
-            Some(p) if at.reached => p.efficacy[k],
+            Some(p) if at.reached && weighted.is_none() => p.efficacy[k],
             Some(p) => p
                 .design
-                .efficacy_bound_at(&fractions[..=k], true, &mut ws.monitor)
+                .efficacy_bound_at(&fractions[..=k], final_look, &mut ws.monitor)
                 .unwrap_or(p.efficacy[k]), // fractions are increasing and > 0 by construction
         };
         if other.unwrap_or(z >= bound) {
