@@ -109,4 +109,20 @@ impl Analyzer {
             None => TestResult::undefined(),
         }
     }
+
+    /// The weighted log-rank z and its variance `C = sum w^2 V` (the statistic's observed
+    /// information), for group-sequential monitoring; `(0, 0)` when the variance is 0.
+    pub(crate) fn weighted_z_and_information(
+        &mut self,
+        stratified: bool,
+        weight: FhWeight,
+    ) -> (f64, f64) {
+        let mut km = std::mem::take(&mut self.scratch);
+        let sums = weighted_sums(self.strata_rows(stratified), &[weight], &mut km);
+        self.scratch = km;
+        match sums.z(0) {
+            Some(z) => (z, sums.c[0][0]),
+            None => (0.0, 0.0),
+        }
+    }
 }

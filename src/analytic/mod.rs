@@ -35,6 +35,7 @@ pub mod logrank_drift;
 pub mod numerics;
 pub mod power;
 pub mod sample_size;
+pub mod weighted_drift;
 
 pub use assurance::{PriorBin, PriorEntrySummary, PriorSummary, analytic_assurance, prior_summary};
 pub use at_hr::{AtHrAnalysis, AtHrLook, AtHrPoint, operating_characteristics};
@@ -51,6 +52,7 @@ pub use power::{
     LookPower, PowerAnalysis, analytic_power, default_accrual, power_analysis, power_analysis_with,
 };
 pub use sample_size::{Method, freedman_events, power_for_events, schoenfeld_events};
+pub use weighted_drift::{WeightedMoments, weighted_moments};
 
 use crate::model::{Design, Model};
 

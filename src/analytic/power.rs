@@ -287,7 +287,7 @@ fn crossing(
 
 /// The analysis strata as mixes of true strata: `groups[h][s]` = P(true s, analysed in h |
 /// randomised), h the observed strata admitted (stratified test) or one group (unstratified).
-fn analysis_groups(model: &Model, design: &Design) -> Vec<Vec<f64>> {
+pub(crate) fn analysis_groups(model: &Model, design: &Design) -> Vec<Vec<f64>> {
     let joint = model.population.joint();
     let eligible = &design.eligible_strata;
     let total: f64 = joint

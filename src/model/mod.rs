@@ -135,6 +135,9 @@ pub struct SequentialPlan {
     /// Whether the final analysis is at `design.analysis`'s calendar time (true) or at the
     /// last look's event count (false).
     pub calendar_final: bool,
+    /// For a Fleming-Harrington primary test: the planned weighted information at each look
+    /// (see [`SequentialPlan::with_weighted_information`]); None for the log-rank.
+    pub weighted_information: Option<Vec<f64>>,
 }
 
 impl SequentialPlan {
@@ -164,6 +167,7 @@ impl SequentialPlan {
             planned_events: total as f64,
             interim_months: None,
             calendar_final: false,
+            weighted_information: None,
         })
     }
 
@@ -235,6 +239,7 @@ impl SequentialPlan {
             planned_events: planned,
             interim_months: spec.look_months.clone(),
             calendar_final: true,
+            weighted_information: None,
         })
     }
 
@@ -292,6 +297,47 @@ impl SequentialPlan {
             None => vec![f64::NEG_INFINITY; looks],
         };
         Ok((design, efficacy, futility))
+    }
+
+    /// The plan of a weighted log-rank primary test: `information[k]` is the planned (closed
+    /// form, expected) weighted information `C_kk` of the statistic at look k's expected time
+    /// (`crate::analytic::weighted_drift`), and the bounds are recomputed at the information
+    /// fractions `information[k] / information[K-1]`, as gsDesign2's `gs_design_wlr` plans
+    /// them. The engine then monitors at the observed fractions `V_k / information[K-1]`
+    /// (`V_k` the look's observed weighted variance). Only efficacy spending functions and no
+    /// futility rule are accepted (the scenario reader refuses the others).
+    pub fn with_weighted_information(&mut self, information: Vec<f64>, file: &str) -> Result<()> {
+        let last = information.last().copied().unwrap_or(f64::NAN);
+        let timing: Vec<f64> = information.iter().map(|v| v / last).collect();
+        let ok = information.len() == self.events.len()
+            && last.is_finite()
+            && last > 0.0
+            && timing.windows(2).all(|w| w[0] < w[1])
+            && timing[0] > 0.0;
+        if !ok {
+            return Err(Error::Scenario {
+                file: file.to_string(),
+                key: "design.sequential".into(),
+                problem: "the planned weighted information does not increase over the looks".into(),
+                value: format!("{information:?}"),
+                allowed: "looks whose expected weighted log-rank information is positive and increasing (later looks, or a weight that does not vanish early)".into(),
+            });
+        }
+        let design =
+            GroupSequentialDesign::new(self.design.spec().clone(), timing).map_err(|e| {
+                Error::Scenario {
+                    file: file.to_string(),
+                    key: "design.sequential".into(),
+                    problem: "the group-sequential design cannot be computed".into(),
+                    value: format!("{information:?}"),
+                    allowed: e.to_string(),
+                }
+            })?;
+        self.efficacy = design.efficacy().to_vec();
+        self.futility = vec![f64::NEG_INFINITY; self.events.len()];
+        self.design = design;
+        self.weighted_information = Some(information);
+        Ok(())
     }
 }
 

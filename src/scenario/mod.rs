@@ -1175,12 +1175,10 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
         None => None,
         Some(seq) => Some(read_sequential(&seq, &analysis, alpha)?),
     };
-    if sequential.is_some() && !test.is_logrank() {
-        return Err(node.bad_value(
-            "test",
-            "group-sequential monitoring is implemented for the log-rank test only (interim looks at a weighted log-rank, MaxCombo, RMST or milestone statistic need spending on each statistic's own observed information, which enrichsim does not do)",
-            "\"logrank\" or \"stratified_logrank\" with [design.sequential], or a fixed design (no [design.sequential]) for other tests",
-        ));
+    if let Some(seq) = &sequential
+        && !test.is_logrank()
+    {
+        check_weighted_sequential(node, &test, seq)?;
     }
     if sequential.is_some() && !tests.is_empty() {
         return Err(node.bad_value(
@@ -1528,4 +1526,40 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         binding_futility,
         power,
     })
+}
+
+/// A group-sequential design on another test than the log-rank: only the Fleming-Harrington
+/// weighted log-rank `fh(rho,gamma)` (stratified or not), with an efficacy spending function
+/// and no futility rule (the bounds are spent on the weighted information, see
+/// `SequentialPlan::with_weighted_information`).
+fn check_weighted_sequential(
+    node: &reader::Node<'_>,
+    test: &TestSpec,
+    seq: &SequentialSpec,
+) -> Result<()> {
+    if !matches!(test.kind, crate::analysis::TestKind::Fh(_)) {
+        return Err(node.bad_value(
+            "test",
+            "group-sequential monitoring is implemented for the log-rank and the Fleming-Harrington weighted log-rank only",
+            "\"logrank\", \"stratified_logrank\", \"fh(rho,gamma)\" or \"stratified_fh(rho,gamma)\" with [design.sequential], or a fixed design (no [design.sequential]) for other tests",
+        ));
+    }
+    let seq_node = node.table("sequential")?.expect("present");
+    use crate::design::sequential::{DesignKind, SpendingFunction};
+    if !matches!(seq.efficacy, DesignKind::Spending(ref f) if !matches!(f, SpendingFunction::User(_)))
+    {
+        return Err(seq_node.bad_value(
+            "efficacy",
+            "a weighted log-rank design spends alpha on its weighted information: only spending functions are implemented for it",
+            "an alpha-spending kind (asOF, asP, asKD, asHSD) with test = \"fh(rho,gamma)\"",
+        ));
+    }
+    if !matches!(seq.futility, FutilitySpec::None) {
+        return Err(seq_node.bad_value(
+            "futility",
+            "futility bounds are not implemented for a weighted log-rank design",
+            "no futility (\"none\" or the key left out) with test = \"fh(rho,gamma)\"",
+        ));
+    }
+    Ok(())
 }

@@ -52,6 +52,7 @@ impl Study {
         {
             design.sequential = analytic::calendar_plan(&model, &design, spec, file)?;
         }
+        plan_weighted_information(&model, &mut design, file)?;
         Ok(Study {
             file: file.to_string(),
             scenario,
@@ -292,4 +293,41 @@ pub fn simulate_all(
 /// Seconds since `start`, rounded to milliseconds (the form of every report's `elapsed_s`).
 pub fn seconds_since(start: Instant) -> f64 {
     (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+/// A sequential design on a weighted log-rank test gets its bounds at the planned fractions of
+/// the weighted information ([`crate::analytic::weighted_drift::planned_weighted_information`],
+/// [`crate::model::SequentialPlan::with_weighted_information`]); other designs are unchanged.
+fn plan_weighted_information(
+    model: &model::Model,
+    design: &mut model::Design,
+    file: &str,
+) -> Result<()> {
+    if design.sequential.is_none() || !matches!(design.test.kind, crate::analysis::TestKind::Fh(_))
+    {
+        return Ok(());
+    }
+    if design.sequential.as_ref().is_some_and(|p| p.calendar_final) {
+        return Err(crate::Error::Scenario {
+            file: file.to_string(),
+            key: "design.analysis".into(),
+            problem: "a weighted log-rank group-sequential design has its final analysis at a calendar time".into(),
+            value: format!("{:?}", design.analysis),
+            allowed: "{ events = N } (looks at fractions of the final events) with fh(); calendar-time finals with the log-rank".into(),
+        });
+    }
+    let information = crate::analytic::weighted_drift::planned_weighted_information(model, design)
+        .ok_or_else(|| crate::Error::Scenario {
+            file: file.to_string(),
+            key: "design.sequential".into(),
+            problem:
+                "a look's events are never expected, so its weighted information cannot be planned"
+                    .into(),
+            value: format!("{:?}", design.sequential.as_ref().map(|p| p.events.clone())),
+            allowed: "event counts the sample size and follow-up are expected to reach".into(),
+        })?;
+    if let Some(plan) = design.sequential.as_mut() {
+        plan.with_weighted_information(information, file)?;
+    }
+    Ok(())
 }

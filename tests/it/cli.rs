@@ -355,10 +355,28 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         &["key `design.sequential.futility`", "exactly one"],
     ),
     bad(
-        "sequential looks with a calendar analysis",
+        "interim look months with an event-driven final analysis",
         "analysis = { events = 40 }\ntest = \"stratified_logrank\"\nalpha = 0.025",
-        "analysis = { calendar = 40.0 }\ntest = \"stratified_logrank\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]",
-        &["key `design.sequential.looks`", "events"],
+        "analysis = { events = 40 }\ntest = \"stratified_logrank\"\nalpha = 0.025\n[design.sequential]\nlook_months = [10.0]",
+        &[
+            "key `design.sequential.look_months`",
+            "calendar-time final analysis",
+        ],
+    ),
+    bad(
+        "both looks and look months",
+        "analysis = { events = 40 }\ntest = \"stratified_logrank\"\nalpha = 0.025",
+        "analysis = { calendar = 40.0 }\ntest = \"stratified_logrank\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]\nlook_months = [10.0]",
+        &[
+            "key `design.sequential.look_months`",
+            "exactly one of looks",
+        ],
+    ),
+    bad(
+        "look months after the calendar final analysis",
+        "analysis = { events = 40 }\ntest = \"stratified_logrank\"\nalpha = 0.025",
+        "analysis = { calendar = 40.0 }\ntest = \"stratified_logrank\"\nalpha = 0.025\n[design.sequential]\nlook_months = [10.0, 45.0]",
+        &["key `design.sequential.look_months`", "45"],
     ),
     bad(
         "unknown key in [design.sequential]",
@@ -396,15 +414,20 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         &["key `design.tests`", "twice"],
     ),
     bad(
-        "weighted log-rank with interim looks",
+        "weighted log-rank with interim looks and futility",
         "test = \"stratified_logrank\"\nalpha = 0.025",
-        "test = \"fh(0,1)\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]",
+        "test = \"fh(0,1)\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]\nfutility = \"asOF\"",
         &[
-            "key `design.test`",
-            "group-sequential",
-            "\"fh(0,1)\"",
-            "logrank",
+            "key `design.sequential.futility`",
+            "weighted log-rank",
+            "\"asOF\"",
         ],
+    ),
+    bad(
+        "weighted log-rank with a calendar-time final analysis",
+        "analysis = { events = 40 }\ntest = \"stratified_logrank\"\nalpha = 0.025",
+        "analysis = { calendar = 40.0 }\ntest = \"fh(0,1)\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]",
+        &["key `design.analysis`", "weighted log-rank", "calendar"],
     ),
     bad(
         "further tests with interim looks",

@@ -37,6 +37,7 @@ mod mc_calibration;
 mod mc_function;
 mod mc_generators;
 mod mc_global_null;
+mod mc_gs_weighted;
 mod mc_mirocals_replay;
 mod mc_multiplicity;
 mod mc_nph;

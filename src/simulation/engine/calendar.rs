@@ -12,21 +12,9 @@
 //! event since the previous one carries no new information: an interim is then skipped, and at
 //! the final analysis the previous look becomes the final one, its bound recomputed as such.
 
-use super::Workspace;
+use super::outcome::{Looks, Workspace};
 use crate::model::{Design, SequentialPlan};
 use crate::scenario::MAX_LOOKS;
-
-/// What the looks of one replicate found; the workspace's analyzer holds the data of the last
-/// analysis.
-pub(super) struct Looks {
-    pub reject: bool,
-    pub futility: bool,
-    pub z: f64,
-    pub looks: usize,
-    pub look_events: [u32; MAX_LOOKS],
-    pub look_time: [f64; MAX_LOOKS],
-    pub look_randomised: [u32; MAX_LOOKS],
-}
 
 /// Monitors the simulated cohort in `ws` by `plan` (a calendar-time final analysis).
 pub(super) fn monitor(design: &Design, plan: &SequentialPlan, ws: &mut Workspace) -> Looks {
@@ -54,6 +42,7 @@ pub(super) fn monitor(design: &Design, plan: &SequentialPlan, ws: &mut Workspace
     let mut out = Looks {
         reject: false,
         futility: false,
+        reached: true,
         z: 0.0,
         looks: 0,
         look_events: [0; MAX_LOOKS],

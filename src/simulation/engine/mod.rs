@@ -6,6 +6,7 @@
 
 mod adaptive;
 mod calendar;
+mod event_driven;
 mod multiple;
 mod outcome;
 
@@ -15,7 +16,6 @@ pub use outcome::{TrialOutcome, Workspace};
 use crate::analysis::Ties;
 use crate::design::hypotheses::PopulationStats;
 use crate::model::{Design, Model};
-use crate::scenario::MAX_LOOKS;
 use crate::stats::rng::Streams;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -25,7 +25,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 ///
 /// At look k the data are cut at the calendar time of the look's event count and the log-rank
 /// z is compared with the efficacy bound (z_(1 - alpha) for a fixed design) and, at an interim,
-/// with the futility bound. A fixed design whose primary test is not the log-rank rejects when
+/// with the futility bound. A sequential design on a Fleming-Harrington weighted log-rank
+/// compares that test's z with the efficacy bound recomputed at the observed information
+/// fraction `V_k / V_K` (`V_k` the observed weighted variance `sum w^2 V`, `V_K` the planned
+/// final one, [`crate::model::SequentialPlan::with_weighted_information`]); its correlations
+/// across looks are then `sqrt(t_j / t_k) = sqrt(V_j / V_k)`, those of the observed statistics.
+/// A fixed design whose primary test is not the log-rank rejects when
 /// that test's one-sided p-value is at most alpha; its further tests (`design.tests`) are
 /// evaluated on the same data cut. A trial stopped at a look has randomised only the patients entered
 /// by then, and its duration is the look's time. The Cox hazard ratio is estimated on the data
@@ -97,113 +102,20 @@ fn simulate_given(
         _ => {}
     }
     ws.cohort.simulate(model, design, streams, replicate);
-    let (reject, futility, reached, z, looks, look_events, look_time, look_randomised) =
-        match design.sequential.as_ref().filter(|p| p.calendar_final) {
-            Some(plan) => {
-                let l = calendar::monitor(design, plan, ws);
-                (
-                    l.reject,
-                    l.futility,
-                    true,
-                    l.z,
-                    l.looks,
-                    l.look_events,
-                    l.look_time,
-                    l.look_randomised,
-                )
-            }
-            None => {
-                let plan = design.sequential.as_ref();
-                let n_looks = plan.map_or(1, |p| p.events.len());
-                let total_events = plan.map_or(1.0, |p| p.events[n_looks - 1] as f64);
-                let mut fractions = [0.0f64; MAX_LOOKS];
-                let mut look_events = [0u32; MAX_LOOKS];
-                let mut look_time = [0.0f64; MAX_LOOKS];
-                let mut look_randomised = [0u32; MAX_LOOKS];
-                let mut looks = 0usize;
-                let mut reject = false;
-                let mut futility = false;
-                let mut reached = true;
-                let mut z = 0.0;
-                for k in 0..n_looks {
-                    let at = match plan {
-                        Some(p) => ws.cohort.time_of_event(p.events[k] as usize),
-                        None => ws.cohort.analysis_time(design.analysis),
-                    };
-                    reached = at.reached;
-                    ws.cohort.cut(at.time, &mut ws.cut);
-                    if !at.reached && k > 0 && ws.cut.events <= look_events[k - 1] {
-                        // No death since the previous look, and none to come: that look was the last.
-                        // Its bound is recomputed as a final one (spending all the remaining alpha).
-                        let p = plan.expect("several looks only with a sequential plan");
-                        let bound = p
-                            .design
-                            .efficacy_bound_at(&fractions[..k], true, &mut ws.monitor)
-                            .unwrap_or(p.efficacy[k - 1]); // fractions are increasing and > 0 by construction
-                        reject = z >= bound;
-                        ws.cohort.cut(look_time[k - 1], &mut ws.cut);
-                        let cut = &ws.cut;
-                        ws.analyzer
-                            .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
-                        break;
-                    }
-                    let cut = &ws.cut;
-                    ws.analyzer
-                        .load(&cut.time, &cut.event, &cut.treated, &cut.stratum);
-                    if design.function_tests {
-                        // (a fixed design: this is its only analysis)
-                        ws.cohort.visits_at(model, at.time, &mut ws.visits);
-                    }
-                    // The log-rank (every sequential design, and the common fixed one) decides by z against
-                    // the bound; another test (fixed designs only) by its p-value against alpha.
-                    let other = if design.test.is_logrank() {
-                        z = ws.analyzer.logrank(design.stratified).z;
-                        None
-                    } else {
-                        let (zt, rejects) =
-                            ws.decide(&design.test, design.alpha, design.z_critical);
-                        z = zt;
-                        Some(rejects)
-                    };
-                    let cut = &ws.cut;
-                    fractions[k] = cut.events as f64 / total_events;
-                    look_events[k] = cut.events;
-                    look_time[k] = at.time;
-                    look_randomised[k] = cut.time.len() as u32;
-                    looks = k + 1;
-                    let final_look = k + 1 == n_looks || !at.reached;
-                    let bound = match plan {
-                        None => design.z_critical,
-                        Some(p) if at.reached => p.efficacy[k],
-                        Some(p) => p
-                            .design
-                            .efficacy_bound_at(&fractions[..=k], true, &mut ws.monitor)
-                            .unwrap_or(p.efficacy[k]), // fractions are increasing and > 0 by construction
-                    };
-                    if other.unwrap_or(z >= bound) {
-                        reject = true;
-                        break;
-                    }
-                    if final_look {
-                        break;
-                    }
-                    if plan.is_some_and(|p| z < p.futility[k]) {
-                        futility = true;
-                        break;
-                    }
-                }
-                (
-                    reject,
-                    futility,
-                    reached,
-                    z,
-                    looks,
-                    look_events,
-                    look_time,
-                    look_randomised,
-                )
-            }
-        };
+    let l = match design.sequential.as_ref().filter(|p| p.calendar_final) {
+        Some(plan) => calendar::monitor(design, plan, ws),
+        None => event_driven::monitor(model, design, ws),
+    };
+    let (reject, futility, reached, z, looks, look_events, look_time, look_randomised) = (
+        l.reject,
+        l.futility,
+        l.reached,
+        l.z,
+        l.looks,
+        l.look_events,
+        l.look_time,
+        l.look_randomised,
+    );
     // The analyzer holds the data of the last analysis.
     let mut tests_reject = 0u16;
     for (i, test) in design.tests.iter().enumerate() {

@@ -163,3 +163,17 @@ pub(super) fn tally(
     }
     (by_true_stratum, misclassified, true_ineligible)
 }
+
+/// What the looks of one replicate found; the workspace's analyzer holds the data of the last
+/// analysis.
+pub(super) struct Looks {
+    pub(super) reject: bool,
+    pub(super) futility: bool,
+    /// Whether the last look's event count (or calendar time) was reached.
+    pub(super) reached: bool,
+    pub(super) z: f64,
+    pub(super) looks: usize,
+    pub(super) look_events: [u32; MAX_LOOKS],
+    pub(super) look_time: [f64; MAX_LOOKS],
+    pub(super) look_randomised: [u32; MAX_LOOKS],
+}

@@ -1,0 +1,219 @@
+//! The Fleming-Harrington weighted log-rank's expected score and information by integration over
+//! the expected risk sets (no proportional-hazards assumption): the weighted form of
+//! [`super::logrank_drift`].
+//!
+//! With the expected numbers at risk `Y_ha(v)` and event densities `d_ha(v)` of
+//! [`super::logrank_drift`] (analysis stratum h, arm a, v months after randomisation, calendar
+//! time t), and the weights `w_k(v) = S_h(v)^rho_k (1 - S_h(v))^gamma_k` evaluated at the limit
+//! of the pooled Kaplan-Meier curve of the stratum, the mixture of the arms' event-free survival
+//! (dropout and administrative censoring are common to both arms and cancel from the pooled
+//! hazard)
+//!
+//! ```text
+//!   S_h(v) = sum_s sum_a pi_a J_sh S_sa(v) / sum_s sum_a pi_a J_sh,
+//! ```
+//!
+//! the weighted scores `U_k = sum_j w_k (E_j - d1_j)` and their covariances
+//! `C_kl = sum_j w_k w_l V_j` (see `crate::analysis::weighted`) have the first-order expectations
+//!
+//! ```text
+//!   U_k  = sum_h int w_k (Y_h0 d_h1 - Y_h1 d_h0) / Y_h dv,
+//!   C_kl = sum_h int w_k w_l Y_h0 Y_h1 (d_h0 + d_h1) / Y_h^2 dv,
+//! ```
+//!
+//! so `Z_k` has mean `-U_k / sqrt(C_kk)` and the components correlation
+//! `C_kl / sqrt(C_kk C_ll)` (Lakatos 1988; Yung and Liu 2019, "Sample size and power for the
+//! weighted log-rank test and Kaplan-Meier based tests with allowance for nonproportional
+//! hazards", Biometrics 76; Karrison 2016). This is gsDesign2's `gs_info_wlr` `info` (its
+//! `sigma2` times n; the weight at the mixture survival as its `wlr_weight_fh`), with the
+//! information at the H1 risk sets. Across looks at calendar times `t_j <= t_k` the score
+//! process has independent increments to first order, so `cov(U_k(t_j), U_l(t_k)) = C_kl(t_j)`
+//! (Tsiatis 1982).
+
+use super::events::EventModel;
+use super::numerics::integrate;
+use crate::analysis::FhWeight;
+use crate::model::outcome::Hazard;
+
+/// Expected weighted scores and their covariances at one calendar time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightedMoments {
+    /// `U_k` (negative favours treatment), one per weight.
+    pub score: Vec<f64>,
+    /// `C_kl`, the expected covariances of the scores (`C_kk` the information of component k).
+    pub covariance: Vec<Vec<f64>>,
+}
+
+impl WeightedMoments {
+    /// The mean of component k's z, `-U_k / sqrt(C_kk)` (positive favours treatment).
+    pub fn drift(&self, k: usize) -> f64 {
+        let v = self.covariance[k][k];
+        if v > 0.0 {
+            -self.score[k] / v.sqrt()
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The hazard of a control model at v months.
+fn hazard_rate(h: &Hazard, v: f64) -> f64 {
+    match h {
+        Hazard::Exponential { rate } => *rate,
+        Hazard::Weibull { scale, shape, .. } => shape / scale * (v / scale).powf(shape - 1.0),
+        Hazard::Piecewise { starts, rates, .. } => {
+            rates[starts.partition_point(|&s| s <= v).saturating_sub(1)]
+        }
+    }
+}
+
+/// `U_k` and `C_kl` for `weights` at calendar time t with n randomised; `groups[h][s]` = J_sh as
+/// in [`super::logrank_moments`]. FH(0,0) gives the log-rank's U and V.
+pub fn weighted_moments(
+    em: &EventModel,
+    groups: &[Vec<f64>],
+    n: f64,
+    t: f64,
+    weights: &[FhWeight],
+) -> WeightedMoments {
+    let m = weights.len();
+    let mut out = WeightedMoments {
+        score: vec![0.0; m],
+        covariance: vec![vec![0.0; m]; m],
+    };
+    let cap = em.follow_up.unwrap_or(f64::INFINITY);
+    let v_max = t.min(cap);
+    if v_max.is_nan() || v_max <= 0.0 || n <= 0.0 || !t.is_finite() || m == 0 {
+        return out;
+    }
+    let mut cuts = vec![0.0, v_max, t - em.accrual_duration(n)];
+    for s in &em.strata {
+        if let Hazard::Piecewise { starts, .. } = &s.outcome.control {
+            cuts.extend(starts.iter().copied());
+        }
+        cuts.push(s.outcome.delay);
+    }
+    cuts.extend(em.intensity.starts().iter().map(|s| t - s));
+    cuts.retain(|&v| (0.0..=v_max).contains(&v));
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    let pi = [1.0 - em.treated_fraction, em.treated_fraction];
+    let g = em.dropout_rate;
+    // the integrand of entry e: e < m the score of weight e, else the covariance pair (a, b)
+    let pairs: Vec<(usize, usize)> = (0..m).flat_map(|a| (a..m).map(move |b| (a, b))).collect();
+    let at = |v: f64, e: usize| -> f64 {
+        let r = em.randomised_by(n, t - v);
+        if r <= 0.0 {
+            return 0.0;
+        }
+        let mut event_free = [[0.0f64; 2]; crate::scenario::MAX_STRATA];
+        let mut hazard = [[0.0f64; 2]; crate::scenario::MAX_STRATA];
+        for (s, share) in em.strata.iter().enumerate() {
+            let o = &share.outcome;
+            let h0 = hazard_rate(&o.control, v);
+            for (a, treated) in [false, true].into_iter().enumerate() {
+                event_free[s][a] = (-o.cumulative(treated, v)).exp();
+                hazard[s][a] = if treated && v >= o.delay {
+                    h0 * o.hazard_ratio
+                } else {
+                    h0
+                };
+            }
+        }
+        let censor = (-g * v).exp();
+        let mut total_value = 0.0;
+        for shares in groups {
+            let (mut y, mut d, mut pooled, mut mass) = ([0.0; 2], [0.0; 2], 0.0, 0.0);
+            for (s, &w) in shares.iter().enumerate() {
+                if w <= 0.0 {
+                    continue;
+                }
+                for a in 0..2 {
+                    let at_risk = pi[a] * r * w * event_free[s][a] * censor;
+                    y[a] += at_risk;
+                    d[a] += at_risk * hazard[s][a];
+                    pooled += pi[a] * w * event_free[s][a];
+                    mass += pi[a] * w;
+                }
+            }
+            let total = y[0] + y[1];
+            if total <= 0.0 || mass <= 0.0 {
+                continue;
+            }
+            let surv = pooled / mass;
+            total_value += if e < m {
+                weights[e].weight(surv) * (y[0] * d[1] - y[1] * d[0]) / total
+            } else {
+                let (a, b) = pairs[e - m];
+                weights[a].weight(surv) * weights[b].weight(surv) * y[0] * y[1] * (d[0] + d[1])
+                    / (total * total)
+            };
+        }
+        total_value
+    };
+    let tol = 1e-10 * n.max(1.0);
+    for e in 0..m + pairs.len() {
+        let mut sum = 0.0;
+        for w in cuts.windows(2) {
+            sum += integrate(&mut |v| at(v, e), w[0], w[1], tol);
+        }
+        if e < m {
+            out.score[e] = sum;
+        } else {
+            let (a, b) = pairs[e - m];
+            out.covariance[a][b] = sum;
+            out.covariance[b][a] = sum;
+        }
+    }
+    out
+}
+
+/// The planned weighted information of a sequential design whose primary test is FH(rho,
+/// gamma): `C_kk` ([`weighted_moments`]) at the expected calendar time of each look's event
+/// count (the simulated accrual, [`super::default_accrual`]), under the scenario's model. None
+/// for another test, a fixed design, or a look whose events are never expected.
+pub fn planned_weighted_information(
+    model: &crate::model::Model,
+    design: &crate::model::Design,
+) -> Option<Vec<f64>> {
+    let plan = design.sequential.as_ref()?;
+    let crate::analysis::TestKind::Fh(weight) = design.test.kind else {
+        return None;
+    };
+    let em = EventModel::new(model, design, super::default_accrual(design));
+    let groups = super::power::analysis_groups(model, design);
+    let n = design.sample_size as f64;
+    plan.events
+        .iter()
+        .map(|&e| {
+            let t = em.time_for_events(n, e as f64)?;
+            let m = weighted_moments(&em, &groups, n, t, &[weight]);
+            Some(m.covariance[0][0])
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fh00_is_the_logrank() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/phase3-delayed.toml"
+        ))
+        .unwrap();
+        let sc = crate::scenario::Scenario::parse(&text, "d.toml", &[]).unwrap();
+        let (model, design) = crate::model::resolve(&sc, "d.toml").unwrap();
+        let em = EventModel::new(&model, &design, super::super::Accrual::Poisson);
+        let groups = super::super::power::analysis_groups(&model, &design);
+        let n = design.sample_size as f64;
+        for t in [12.0, 24.0, 40.0] {
+            let lr = super::super::logrank_moments(&em, &groups, n, t);
+            let w = weighted_moments(&em, &groups, n, t, &[FhWeight::new(0.0, 0.0)]);
+            assert!((lr.score - w.score[0]).abs() < 1e-7 * lr.variance.abs().max(1.0));
+            assert!((lr.variance - w.covariance[0][0]).abs() < 1e-7 * lr.variance);
+        }
+    }
+}
