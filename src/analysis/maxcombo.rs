@@ -144,6 +144,18 @@ impl Analyzer {
         (z_max, reject)
     }
 
+    /// `z_max = max_k Z_k` over the components with a positive variance (0 when none), without
+    /// allocating: the statistic a group-sequential MaxCombo compares with its look's bound.
+    pub(crate) fn maxcombo_z_max(&mut self, stratified: bool, weights: &[FhWeight]) -> f64 {
+        let mut km = std::mem::take(&mut self.scratch);
+        let sums = weighted_sums(self.strata_rows(stratified), weights, &mut km);
+        self.scratch = km;
+        let z_max = (0..sums.k)
+            .filter_map(|a| sums.z(a))
+            .fold(f64::NEG_INFINITY, f64::max);
+        if z_max.is_finite() { z_max } else { 0.0 }
+    }
+
     /// The MaxCombo test as a [`TestResult`] (z = z_max).
     pub(crate) fn maxcombo_result(&mut self, stratified: bool, weights: &[FhWeight]) -> TestResult {
         let mc = self.maxcombo(stratified, weights);

@@ -91,6 +91,14 @@ pub struct DesignAnalysis {
     /// The same with the log-rank's drift integrated over the expected risk sets (no
     /// proportional-hazards assumption; `logrank_drift`).
     pub logrank_power: f64,
+    /// For a group-sequential `fh(rho,gamma)` or `maxcombo(...)` test: its closed-form power at
+    /// the scenario's own size and looks, from the weighted moments at each look
+    /// ([`super::weighted_drift::weighted_sequential_power`]); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted_power: Option<f64>,
+    /// The same design's probability of a first crossing at each look; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted_power_per_look: Option<Vec<f64>>,
     /// The scenario's own sample size.
     pub scenario_sample_size: u32,
     /// Expected events at the scenario's own final analysis.
@@ -324,6 +332,15 @@ pub fn analyse_with(
     if let Some(p) = &scenario_power {
         notes.extend(p.notes.iter().cloned());
     }
+    let weighted = super::weighted_drift::weighted_sequential_power(model, design);
+    if weighted.is_some() {
+        notes.push(format!(
+            "weighted_power: the {} test's group-sequential power from the joint normal law of its \
+             statistics at the looks' expected times (weighted moments over the risk sets, the \
+             plan's bounds; gsDesign2's gs_power_wlr / gs_power_combo)",
+            design.test
+        ));
+    }
     Ok(DesignAnalysis {
         scenario: String::new(),
         method: method.describe().to_string(),
@@ -351,6 +368,8 @@ pub fn analyse_with(
         logrank_power: scenario_power
             .as_ref()
             .map_or(f64::NAN, |p| p.logrank_power),
+        weighted_power: weighted.as_ref().map(|w| w.power),
+        weighted_power_per_look: weighted.map(|w| w.per_look),
         scenario_sample_size: design.sample_size,
         events_at_scenario: scenario_power
             .as_ref()

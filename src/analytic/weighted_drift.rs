@@ -193,6 +193,105 @@ pub fn planned_weighted_information(
         .collect()
 }
 
+/// The planned covariances of a group-sequential MaxCombo's components: `C_ij(t_k)`
+/// ([`weighted_moments`] over all the components) at the expected calendar time of each look's
+/// event count (the simulated accrual), under the scenario's model, as
+/// `out[k][i][j]`. None for another test, a fixed design, or a look whose events are never
+/// expected. These give the joint law of all (look, component) statistics
+/// (`crate::design::sequential::maxcombo::joint_correlation`).
+pub fn planned_maxcombo_covariances(
+    model: &crate::model::Model,
+    design: &crate::model::Design,
+) -> Option<Vec<Vec<Vec<f64>>>> {
+    let plan = design.sequential.as_ref()?;
+    let crate::analysis::TestKind::MaxCombo(weights) = &design.test.kind else {
+        return None;
+    };
+    let em = EventModel::new(model, design, super::default_accrual(design));
+    let groups = super::power::analysis_groups(model, design);
+    let n = design.sample_size as f64;
+    plan.events
+        .iter()
+        .map(|&e| {
+            let t = em.time_for_events(n, e as f64)?;
+            Some(weighted_moments(&em, &groups, n, t, weights).covariance)
+        })
+        .collect()
+}
+
+/// The closed-form power of a group-sequential weighted log-rank (FH) or MaxCombo design at
+/// the scenario's own size and looks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightedSequentialPower {
+    /// `P(some look crosses its bound)`.
+    pub power: f64,
+    /// `P(the first crossing is at look k)`.
+    pub per_look: Vec<f64>,
+}
+
+/// The closed-form power of a sequential design whose test is `fh(rho,gamma)` or
+/// `maxcombo(...)`: at each look's expected calendar time (its planned event count, the
+/// simulated accrual) the components' means `-U_j / sqrt(C_jj)` and covariances `C_ij`
+/// ([`weighted_moments`]) give the joint normal law of all (look, component) statistics,
+/// correlations `C_ij(t_min) / sqrt(C_ii(t_k) C_jj(t_l))` (independent increments, the
+/// information at the H1 risk sets); the probability of no crossing through look k is the
+/// multivariate normal probability `P(Z_kj - mu_kj < c_k - mu_kj, all j and looks <= k)`
+/// ([`crate::stats::mvnormal::mvn_cdf`]), with `c_k` the plan's (planned) efficacy bounds.
+/// This is gsDesign2's `gs_power_wlr` / `gs_power_combo` without futility. None for another
+/// test, a fixed design, a look whose events are never expected, or more than
+/// [`crate::stats::mvnormal::MAX_DIM`] statistics.
+pub fn weighted_sequential_power(
+    model: &crate::model::Model,
+    design: &crate::model::Design,
+) -> Option<WeightedSequentialPower> {
+    use crate::stats::mvnormal::{Corr, MAX_DIM, mvn_cdf};
+    let plan = design.sequential.as_ref()?;
+    let weights: Vec<FhWeight> = match &design.test.kind {
+        crate::analysis::TestKind::Fh(w) => vec![*w],
+        crate::analysis::TestKind::MaxCombo(w) => w.clone(),
+        _ => return None,
+    };
+    let m = weights.len();
+    let looks = plan.events.len();
+    if looks * m > MAX_DIM {
+        return None;
+    }
+    let em = EventModel::new(model, design, super::default_accrual(design));
+    let groups = super::power::analysis_groups(model, design);
+    let n = design.sample_size as f64;
+    let moments: Vec<WeightedMoments> = plan
+        .events
+        .iter()
+        .map(|&e| {
+            let t = em.time_for_events(n, e as f64)?;
+            Some(weighted_moments(&em, &groups, n, t, &weights))
+        })
+        .collect::<Option<_>>()?;
+    let covariance: Vec<Vec<Vec<f64>>> = moments.iter().map(|w| w.covariance.clone()).collect();
+    let corr = crate::design::sequential::maxcombo::joint_correlation(&covariance);
+    let mut r: Corr = [[0.0; MAX_DIM]; MAX_DIM];
+    for (x, row) in corr.iter().enumerate() {
+        for (y, v) in row.iter().enumerate() {
+            r[x][y] = *v;
+        }
+    }
+    let mut upper = [f64::INFINITY; MAX_DIM];
+    let mut per_look = Vec::with_capacity(looks);
+    let mut previous = 1.0;
+    for k in 0..looks {
+        for j in 0..m {
+            upper[k * m + j] = plan.efficacy[k] - moments[k].drift(j);
+        }
+        let none = mvn_cdf(&upper[..(k + 1) * m], &r);
+        per_look.push(previous - none);
+        previous = none;
+    }
+    Some(WeightedSequentialPower {
+        power: 1.0 - previous,
+        per_look,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -138,6 +138,9 @@ pub struct SequentialPlan {
     /// For a Fleming-Harrington primary test: the planned weighted information at each look
     /// (see [`SequentialPlan::with_weighted_information`]); None for the log-rank.
     pub weighted_information: Option<Vec<f64>>,
+    /// For a MaxCombo primary test: the spending time of each look (the smallest component
+    /// information fraction); its bounds (in `efficacy`) bound `max_j Z_kj`. None otherwise.
+    pub maxcombo_time: Option<Vec<f64>>,
 }
 
 impl SequentialPlan {
@@ -168,6 +171,7 @@ impl SequentialPlan {
             interim_months: None,
             calendar_final: false,
             weighted_information: None,
+            maxcombo_time: None,
         })
     }
 
@@ -240,6 +244,7 @@ impl SequentialPlan {
             interim_months: spec.look_months.clone(),
             calendar_final: true,
             weighted_information: None,
+            maxcombo_time: None,
         })
     }
 

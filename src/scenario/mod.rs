@@ -1531,34 +1531,59 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
 /// A group-sequential design on another test than the log-rank: only the Fleming-Harrington
 /// weighted log-rank `fh(rho,gamma)` (stratified or not), with an efficacy spending function
 /// and no futility rule (the bounds are spent on the weighted information, see
-/// `SequentialPlan::with_weighted_information`).
+/// `SequentialPlan::with_weighted_information`), or MaxCombo with looks at event fractions,
+/// (interim looks + 1) x components at most `mvnormal::MAX_DIM`, the same efficacy spending and
+/// no futility (bounds from the joint law, `crate::design::sequential::maxcombo`).
 fn check_weighted_sequential(
     node: &reader::Node<'_>,
     test: &TestSpec,
     seq: &SequentialSpec,
 ) -> Result<()> {
-    if !matches!(test.kind, crate::analysis::TestKind::Fh(_)) {
+    use crate::analysis::TestKind;
+    if !matches!(test.kind, TestKind::Fh(_) | TestKind::MaxCombo(_)) {
         return Err(node.bad_value(
             "test",
-            "group-sequential monitoring is implemented for the log-rank and the Fleming-Harrington weighted log-rank only",
-            "\"logrank\", \"stratified_logrank\", \"fh(rho,gamma)\" or \"stratified_fh(rho,gamma)\" with [design.sequential], or a fixed design (no [design.sequential]) for other tests",
+            "group-sequential monitoring is implemented for the log-rank, the Fleming-Harrington weighted log-rank and MaxCombo only",
+            "\"logrank\", \"stratified_logrank\", \"fh(rho,gamma)\", \"stratified_fh(rho,gamma)\" or \"maxcombo(...)\" with [design.sequential], or a fixed design (no [design.sequential]) for other tests",
         ));
     }
     let seq_node = node.table("sequential")?.expect("present");
+    if let TestKind::MaxCombo(weights) = &test.kind {
+        let limit = crate::stats::mvnormal::MAX_DIM;
+        let looks = seq.looks.len() + 1;
+        if seq.look_months.is_some() {
+            return Err(seq_node.bad_value(
+                "look_months",
+                "a MaxCombo design looks at fractions of the final events",
+                "looks = [fractions] with test = \"maxcombo(...)\"",
+            ));
+        }
+        if looks * weights.len() > limit {
+            return Err(node.bad_value(
+                "test",
+                &format!(
+                    "a group-sequential MaxCombo of {} components at {looks} analyses needs a {}-dimensional normal law",
+                    weights.len(),
+                    looks * weights.len()
+                ),
+                format!("(interim looks + 1) x components <= {limit}"),
+            ));
+        }
+    }
     use crate::design::sequential::{DesignKind, SpendingFunction};
     if !matches!(seq.efficacy, DesignKind::Spending(ref f) if !matches!(f, SpendingFunction::User(_)))
     {
         return Err(seq_node.bad_value(
             "efficacy",
-            "a weighted log-rank design spends alpha on its weighted information: only spending functions are implemented for it",
-            "an alpha-spending kind (asOF, asP, asKD, asHSD) with test = \"fh(rho,gamma)\"",
+            "a weighted log-rank or MaxCombo design spends alpha on its weighted information: only spending functions are implemented for it",
+            "an alpha-spending kind (asOF, asP, asKD, asHSD) with test = \"fh(rho,gamma)\" or \"maxcombo(...)\"",
         ));
     }
     if !matches!(seq.futility, FutilitySpec::None) {
         return Err(seq_node.bad_value(
             "futility",
-            "futility bounds are not implemented for a weighted log-rank design",
-            "no futility (\"none\" or the key left out) with test = \"fh(rho,gamma)\"",
+            "futility bounds are not implemented for a weighted log-rank or MaxCombo design",
+            "no futility (\"none\" or the key left out) with test = \"fh(rho,gamma)\" or \"maxcombo(...)\"",
         ));
     }
     Ok(())

@@ -53,6 +53,7 @@ impl Study {
             design.sequential = analytic::calendar_plan(&model, &design, spec, file)?;
         }
         plan_weighted_information(&model, &mut design, file)?;
+        plan_maxcombo_bounds(&model, &mut design, file)?;
         Ok(Study {
             file: file.to_string(),
             scenario,
@@ -328,6 +329,86 @@ fn plan_weighted_information(
         })?;
     if let Some(plan) = design.sequential.as_mut() {
         plan.with_weighted_information(information, file)?;
+    }
+    Ok(())
+}
+
+/// A sequential design on a MaxCombo test gets its efficacy bounds from the joint normal law of
+/// all (look, component) statistics at the planned (closed-form) covariances
+/// ([`crate::analytic::weighted_drift::planned_maxcombo_covariances`],
+/// [`crate::design::sequential::maxcombo`]), spending alpha at gsDesign2's `gs_design_combo`
+/// spending time (the smallest component information fraction). The bounds are computed once
+/// per design and kept at the observed looks (see `simulation::engine::event_driven`).
+fn plan_maxcombo_bounds(
+    model: &model::Model,
+    design: &mut model::Design,
+    file: &str,
+) -> Result<()> {
+    use crate::design::sequential::{DesignKind, maxcombo};
+    let Some(plan) = design.sequential.as_ref() else {
+        return Ok(());
+    };
+    let crate::analysis::TestKind::MaxCombo(weights) = &design.test.kind else {
+        return Ok(());
+    };
+    let bad = |problem: &str, value: String, allowed: &str| crate::Error::Scenario {
+        file: file.to_string(),
+        key: "design.sequential".into(),
+        problem: problem.into(),
+        value,
+        allowed: allowed.into(),
+    };
+    if plan.calendar_final {
+        return Err(crate::Error::Scenario {
+            file: file.to_string(),
+            key: "design.analysis".into(),
+            problem: "a MaxCombo group-sequential design has its final analysis at a calendar time"
+                .into(),
+            value: format!("{:?}", design.analysis),
+            allowed: "{ events = N } (looks at fractions of the final events) with maxcombo()"
+                .into(),
+        });
+    }
+    let DesignKind::Spending(sf) = plan.design.spec().kind else {
+        return Err(bad(
+            "a MaxCombo design spends alpha: only spending functions are implemented for it",
+            plan.design.spec().kind.code().to_string(),
+            "asOF, asP, asKD or asHSD",
+        ));
+    };
+    let alpha = plan.design.spec().alpha;
+    let covariance = crate::analytic::weighted_drift::planned_maxcombo_covariances(model, design)
+        .ok_or_else(|| {
+        bad(
+            "a look's events are never expected, so its MaxCombo correlations cannot be planned",
+            format!("{:?}", plan.events),
+            "event counts the sample size and follow-up are expected to reach",
+        )
+    })?;
+    let information: Vec<Vec<f64>> = covariance
+        .iter()
+        .map(|c| (0..weights.len()).map(|j| c[j][j]).collect())
+        .collect();
+    let times = maxcombo::spending_time(&information);
+    let ok = information
+        .iter()
+        .flatten()
+        .all(|v| v.is_finite() && *v > 0.0)
+        && times.windows(2).all(|w| w[0] < w[1]);
+    if !ok {
+        return Err(bad(
+            "the planned weighted information does not increase over the looks",
+            format!("{information:?}"),
+            "looks whose expected weighted log-rank information is positive and increasing for every component",
+        ));
+    }
+    let spent: Vec<f64> = times.iter().map(|&t| sf.cumulative(alpha, t)).collect();
+    let corr = maxcombo::joint_correlation(&covariance);
+    let bounds = maxcombo::maxcombo_bounds(&corr, times.len(), weights.len(), &spent)?;
+    if let Some(plan) = design.sequential.as_mut() {
+        plan.efficacy = bounds;
+        plan.futility = vec![f64::NEG_INFINITY; plan.events.len()];
+        plan.maxcombo_time = Some(times);
     }
     Ok(())
 }

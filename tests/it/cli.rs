@@ -430,6 +430,30 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         &["key `design.analysis`", "weighted log-rank", "calendar"],
     ),
     bad(
+        "MaxCombo with looks beyond the 6-dimensional normal law",
+        "test = \"stratified_logrank\"\nalpha = 0.025",
+        "test = \"maxcombo\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]",
+        &["key `design.test`", "\"maxcombo\"", "<= 6"],
+    ),
+    bad(
+        "MaxCombo with interim looks and futility",
+        "test = \"stratified_logrank\"\nalpha = 0.025",
+        "test = \"maxcombo(0,0;0,1)\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]\nfutility = \"asOF\"",
+        &["key `design.sequential.futility`", "MaxCombo", "\"asOF\""],
+    ),
+    bad(
+        "MaxCombo with a Wang-Tsiatis efficacy shape",
+        "test = \"stratified_logrank\"\nalpha = 0.025",
+        "test = \"maxcombo(0,0;0,1)\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]\nefficacy = \"OF\"",
+        &["key `design.sequential.efficacy`", "\"OF\"", "asOF"],
+    ),
+    bad(
+        "MaxCombo with looks at calendar months",
+        "analysis = { events = 40 }\ntest = \"stratified_logrank\"\nalpha = 0.025",
+        "analysis = { calendar = 40.0 }\ntest = \"maxcombo(0,0;0,1)\"\nalpha = 0.025\n[design.sequential]\nlook_months = [10.0]",
+        &["key `design.sequential.look_months`", "MaxCombo"],
+    ),
+    bad(
         "further tests with interim looks",
         "alpha = 0.025",
         "alpha = 0.025\ntests = [\"maxcombo\"]\n[design.sequential]\nlooks = [0.5]",

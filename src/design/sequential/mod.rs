@@ -6,12 +6,15 @@
 //!   (Armitage, McPherson and Rowe 1969; Jennison and Turnbull 2000, chapter 19).
 //! - [`boundaries`]: a design's efficacy and futility bounds, drift, inflation factor and exit
 //!   probabilities.
+//! - [`maxcombo`]: group-sequential MaxCombo bounds from the joint normal law of all
+//!   (look, component) statistics.
 //! - [`monitoring`]: the engine's hook, bounds recomputed at the observed information fractions.
 //! - [`scale`]: z to hazard ratio and back, given events and allocation.
 //! - [`report`]: the `boundaries` command's report.
 
 pub mod boundaries;
 pub mod integration;
+pub mod maxcombo;
 pub mod monitoring;
 pub mod report;
 pub mod scale;

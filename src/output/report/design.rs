@@ -136,6 +136,22 @@ impl Tabular for DesignAnalysis {
             self.logrank_power,
             4,
         ));
+        if let Some(p) = self.weighted_power {
+            scenario.push(Row::num(
+                "weighted_power",
+                "power (closed form, the weighted test's looks)",
+                p,
+                4,
+            ));
+        }
+        for (k, p) in self.weighted_power_per_look.iter().flatten().enumerate() {
+            scenario.push(Row::num(
+                format!("weighted_look{}_rejection", k + 1),
+                format!("look {}: first crossing (closed form)", k + 1),
+                *p,
+                4,
+            ));
+        }
         let mut strata = Vec::new();
         for s in &self.strata {
             strata.push(Row {

@@ -7,6 +7,13 @@
 //!
 //! A Fleming-Harrington weighted log-rank design monitors at the observed weighted information
 //! fraction `V_k / V_K` (`V_K` planned, [`crate::model::SequentialPlan::with_weighted_information`]).
+//!
+//! A MaxCombo design compares `max_j Z_kj` with its planned bound `c_k` (the joint law at the
+//! planned covariances, `crate::design::sequential::maxcombo`), kept at the observed looks:
+//! the looks are at the planned event counts, so the observed information is the planned one
+//! up to sampling error (of relative order `1 / sqrt(events)`), and recomputing would need a
+//! multivariate normal root per look and replicate. A look not reached becomes the final one
+//! with its planned bound (its unspent alpha is left unspent: conservative).
 
 use super::outcome::{Looks, Workspace};
 use crate::model::{Design, Model};
@@ -36,6 +43,13 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
         _ => None,
     };
     let mut weighted_fraction = 0.0;
+    // A MaxCombo design: its components (planned bounds in plan.efficacy).
+    let combo = match (&design.test.kind, plan) {
+        (crate::analysis::TestKind::MaxCombo(w), Some(p)) if p.maxcombo_time.is_some() => {
+            Some(w.as_slice())
+        }
+        _ => None,
+    };
     for k in 0..n_looks {
         let at = match plan {
             Some(p) => ws.cohort.time_of_event(p.events[k] as usize),
@@ -47,10 +61,13 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
             // No death since the previous look, and none to come: that look was the last.
             // Its bound is recomputed as a final one (spending all the remaining alpha).
             let p = plan.expect("several looks only with a sequential plan");
-            let bound = p
-                .design
-                .efficacy_bound_at(&fractions[..k], true, &mut ws.monitor)
-                .unwrap_or(p.efficacy[k - 1]); // fractions are increasing and > 0 by construction
+            let bound = if combo.is_some() {
+                p.efficacy[k - 1]
+            } else {
+                p.design
+                    .efficacy_bound_at(&fractions[..k], true, &mut ws.monitor)
+                    .unwrap_or(p.efficacy[k - 1]) // fractions are increasing and > 0 by construction
+            };
             reject = z >= bound;
             ws.cohort.cut(look_time[k - 1], &mut ws.cut);
             let cut = &ws.cut;
@@ -69,6 +86,9 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
         // the bound; another test (fixed designs only) by its p-value against alpha.
         let other = if design.test.is_logrank() {
             z = ws.analyzer.logrank(design.stratified).z;
+            None
+        } else if let Some(weights) = combo {
+            z = ws.analyzer.maxcombo_z_max(design.test.stratified, weights);
             None
         } else if let Some((weight, planned_final)) = weighted {
             let (zt, information) = ws
@@ -99,7 +119,7 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
         let final_look = k + 1 == n_looks || !at.reached;
         let bound = match plan {
             None => design.z_critical,
-            Some(p) if at.reached && weighted.is_none() => p.efficacy[k],
+            Some(p) if (at.reached && weighted.is_none()) || combo.is_some() => p.efficacy[k],
             Some(p) => p
                 .design
                 .efficacy_bound_at(&fractions[..=k], final_look, &mut ws.monitor)
