@@ -7,6 +7,7 @@
 //! - [`boundaries`]: a design's efficacy and futility bounds, drift, inflation factor and exit
 //!   probabilities.
 //! - [`monitoring`]: the engine's hook, bounds recomputed at the observed information fractions.
+//! - [`sided_monitoring`]: symmetric two-sided designs at the observed fractions.
 //! - [`scale`]: z to hazard ratio and back, given events and allocation.
 //! - [`report`]: the `boundaries` command's report.
 
@@ -15,6 +16,7 @@ pub mod integration;
 pub mod monitoring;
 pub mod report;
 pub mod scale;
+pub mod sided_monitoring;
 pub mod spending;
 
 pub use boundaries::{

@@ -5,6 +5,10 @@
 //! 1983). A look with no event since the previous one carries no new information: the previous
 //! look is then the final one.
 //!
+//! A two-sided design (`sided = 2`) also stops "for harm" at look k when Z_k <= -b_k (the
+//! final look included); its bounds at observed fractions are the symmetric design's
+//! ([`crate::design::sequential::GroupSequentialDesign::symmetric_bound_at`]).
+//!
 //! A Fleming-Harrington weighted log-rank design monitors at the observed weighted information
 //! fraction `V_k / V_K` (`V_K` planned, [`crate::model::SequentialPlan::with_weighted_information`]).
 
@@ -25,6 +29,8 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
     let mut looks = 0usize;
     let mut reject = false;
     let mut futility = false;
+    let mut harm = false;
+    let two_sided = plan.is_some_and(|p| p.design.sided() == 2);
     let mut reached = true;
     let mut z = 0.0;
     // A weighted log-rank design: its weight, and the planned final weighted information.
@@ -47,11 +53,15 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
             // No death since the previous look, and none to come: that look was the last.
             // Its bound is recomputed as a final one (spending all the remaining alpha).
             let p = plan.expect("several looks only with a sequential plan");
-            let bound = p
-                .design
-                .efficacy_bound_at(&fractions[..k], true, &mut ws.monitor)
-                .unwrap_or(p.efficacy[k - 1]); // fractions are increasing and > 0 by construction
+            let bound = if two_sided {
+                p.design.symmetric_bound_at(&fractions[..k], true)
+            } else {
+                p.design
+                    .efficacy_bound_at(&fractions[..k], true, &mut ws.monitor)
+            }
+            .unwrap_or(p.efficacy[k - 1]); // fractions are increasing and > 0 by construction
             reject = z >= bound;
+            harm = two_sided && z <= -bound;
             ws.cohort.cut(look_time[k - 1], &mut ws.cut);
             let cut = &ws.cut;
             ws.analyzer
@@ -100,6 +110,10 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
         let bound = match plan {
             None => design.z_critical,
             Some(p) if at.reached && weighted.is_none() => p.efficacy[k],
+            Some(p) if two_sided => p
+                .design
+                .symmetric_bound_at(&fractions[..=k], final_look)
+                .unwrap_or(p.efficacy[k]),
             Some(p) => p
                 .design
                 .efficacy_bound_at(&fractions[..=k], final_look, &mut ws.monitor)
@@ -107,6 +121,10 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
         };
         if other.unwrap_or(z >= bound) {
             reject = true;
+            break;
+        }
+        if two_sided && z <= -bound {
+            harm = true;
             break;
         }
         if final_look {
@@ -120,6 +138,7 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
     Looks {
         reject,
         futility,
+        harm,
         reached,
         z,
         looks,
