@@ -53,6 +53,7 @@ mod oracle_calendar;
 mod oracle_events_methods;
 mod oracle_mmrm;
 mod oracle_samplesize;
+mod oracle_sided;
 mod oracle_slope;
 mod oracle_survival;
 mod oracle_timefix;
