@@ -200,9 +200,11 @@ pub fn operating_characteristics(
             .collect();
         let last = looks.len() - 1;
         let stop: Vec<f64> = {
+            // (two-sided designs also stop for harm, Z_k <= -b_k)
             let early: Vec<f64> = looks[..last]
                 .iter()
-                .map(|l| l.reject_prob + l.futility_prob)
+                .zip(&p.looks)
+                .map(|(l, pl)| l.reject_prob + l.futility_prob + pl.harm_prob.unwrap_or(0.0))
                 .collect();
             let rest = 1.0 - early.iter().sum::<f64>();
             early.into_iter().chain([rest]).collect()

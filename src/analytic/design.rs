@@ -14,6 +14,10 @@
 //! 3. The AHR depends on the analysis time, which depends on D: steps 1 and 2 are iterated to a
 //!    fixed point (the AHR moves little with the time, so a few steps suffice).
 //! 4. Analysis times: the calendar times at which the looks' events D t_k are expected.
+//!    A two-sided design (`sided = 2`) is the symmetric design at two-sided level 2 alpha:
+//!    its inflation factor is (theta / (z_(1-alpha) + z_power))^2 with theta the drift whose
+//!    upper-crossing power is the target (rpact's `getSampleSizeSurvival` with a
+//!    `sided = 2` design and `twoSidedPower = FALSE`).
 //! 5. The power of the scenario as it stands (its own size and analyses) comes from
 //!    [`power_analysis`](super::power::power_analysis).
 
@@ -300,6 +304,18 @@ pub fn analyse_with(
          depends on",
         method.describe()
     ));
+    if design
+        .sequential
+        .as_ref()
+        .is_some_and(|p| p.design.sided() == 2)
+    {
+        notes.push(format!(
+            "two-sided design (sided = 2): the symmetric design at two-sided level {} (rpact's \
+             getDesignGroupSequential(sided = 2)), its power the upper crossing's; the fixed \
+             design's events use z_(1-alpha) with the one-sided alpha = {alpha}",
+            2.0 * alpha
+        ));
+    }
     if design.sequential.is_some() {
         notes.push(format!(
             "maximum events inflated by {inflation:.6} for the {}-look design at information \

@@ -14,7 +14,9 @@
 //! of drift theta = mu_K (mean theta sqrt(t_k)) and delta_k = mu_k - theta sqrt(t_k): crossing
 //! b_k by Z_k is crossing b_k - delta_k by Z'_k, and the exit probabilities of the shifted
 //! bounds come from the sequential module's recursive integration. Futility bounds stop the
-//! trial whether binding or not, as the engine does.
+//! trial whether binding or not, as the engine does. A two-sided design (`sided = 2`) also
+//! stops at Z_k <= -b_k: the lower bounds enter the integration as futility bounds would, and
+//! the power is the upper crossing's (rpact's `twoSidedPower = FALSE`).
 
 use super::average_hr::average_hazard_ratio;
 use super::events::{Accrual, EventModel};
@@ -46,6 +48,10 @@ pub struct LookPower {
     pub efficacy_prob: f64,
     /// Probability of stopping for futility at this look.
     pub futility_prob: f64,
+    /// Two-sided designs (`sided = 2`): probability of stopping for harm at this look, the
+    /// lower crossing Z_k <= -b_k (the final look included); absent for one-sided designs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub harm_prob: Option<f64>,
 }
 
 /// The closed-form power of a scenario, with what it rests on.
@@ -101,6 +107,10 @@ pub fn power_analysis_with(
     let n = design.sample_size as f64;
     let r = em.allocation_ratio();
     let mut notes = Vec::new();
+    let two_sided = design
+        .sequential
+        .as_ref()
+        .is_some_and(|p| p.design.sided() == 2);
     let mut unreachable = false;
     let mut at_events = |events: f64, notes: &mut Vec<String>| -> Option<(f64, f64)> {
         if unreachable {
@@ -174,11 +184,13 @@ pub fn power_analysis_with(
                 .filter_map(|&e| at_events(e as f64, &mut notes))
                 .collect();
             let k = looks.len();
-            (
-                looks,
-                plan.efficacy[..k].to_vec(),
-                plan.futility[..k].to_vec(),
-            )
+            // two-sided: the lower bounds -b_k take the futility bounds' place (there are none)
+            let lower = if two_sided {
+                &plan.lower
+            } else {
+                &plan.futility
+            };
+            (looks, plan.efficacy[..k].to_vec(), lower[..k].to_vec())
         }
         (None, AnalysisSpec::Events(e)) => (
             at_events(e as f64, &mut notes).into_iter().collect(),
@@ -219,6 +231,7 @@ pub fn power_analysis_with(
             efficacy_bound: bound,
             efficacy_prob: 0.0,
             futility_prob: 0.0,
+            harm_prob: None,
         });
     }
     let grid = design.sequential.as_ref().map_or(
@@ -229,7 +242,11 @@ pub fn power_analysis_with(
     let (power, efficacy, futility_prob) = crossing(&looks, &drifts, &bounds, &futility, grid);
     for (k, look) in looks.iter_mut().enumerate() {
         look.efficacy_prob = efficacy[k];
-        look.futility_prob = futility_prob[k];
+        if two_sided {
+            look.harm_prob = Some(futility_prob[k]);
+        } else {
+            look.futility_prob = futility_prob[k];
+        }
     }
     let drifts: Vec<f64> = looks.iter().map(|l| l.logrank_drift).collect();
     let (logrank_power, _, _) = crossing(&looks, &drifts, &bounds, &futility, grid);

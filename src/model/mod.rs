@@ -128,6 +128,9 @@ pub struct SequentialPlan {
     pub efficacy: Vec<f64>,
     /// Futility z bound at each interim look (-inf where there is none).
     pub futility: Vec<f64>,
+    /// Lower (harm) z bound at each look, final included: -b_k for a two-sided design
+    /// (`sided = 2`: the trial stops for harm when Z_k <= -b_k), -inf for a one-sided one.
+    pub lower: Vec<f64>,
     /// The planned final information D in events: the denominator of the observed fractions.
     pub planned_events: f64,
     /// Calendar months of the interim looks (`look_months`; None: at the event counts).
@@ -160,13 +163,14 @@ impl SequentialPlan {
         events.push(total);
         let timing: Vec<f64> = events.iter().map(|&e| e as f64 / total as f64).collect();
         let information: Vec<f64> = events.iter().map(|&e| e as f64).collect();
-        let (design, efficacy, futility) =
+        let (design, efficacy, futility, lower) =
             Self::bounds(spec, timing, &information, alpha, allocation, file)?;
         Ok(SequentialPlan {
             design,
             events,
             efficacy,
             futility,
+            lower,
             planned_events: total as f64,
             interim_months: None,
             calendar_final: false,
@@ -233,13 +237,14 @@ impl SequentialPlan {
         timing.push(1.0);
         let mut information = information;
         information.push(planned);
-        let (design, efficacy, futility) =
+        let (design, efficacy, futility, lower) =
             Self::bounds(spec, timing, &information, alpha, allocation, file)?;
         Ok(SequentialPlan {
             design,
             events: information.iter().map(|d| d.round() as u32).collect(),
             efficacy,
             futility,
+            lower,
             planned_events: planned,
             interim_months: spec.look_months.clone(),
             calendar_final: true,
@@ -248,8 +253,13 @@ impl SequentialPlan {
         })
     }
 
-    /// The group-sequential design at `timing` and its planned bounds; `information` gives the
-    /// events at each look (for `hr_above` futility).
+    /// The group-sequential design at `timing` and its planned bounds (efficacy, futility,
+    /// lower); `information` gives the events at each look (for `hr_above` futility).
+    ///
+    /// `alpha` is the scenario's one-sided level: a two-sided design (`sided = 2`) is the
+    /// symmetric design at two-sided level 2 alpha (rpact's `sided = 2, alpha = 2 alpha`), whose
+    /// upper bound alone spends alpha under symmetric spending; its lower bounds are -b_k.
+    #[allow(clippy::type_complexity)]
     fn bounds(
         spec: &SequentialSpec,
         timing: Vec<f64>,
@@ -257,9 +267,11 @@ impl SequentialPlan {
         alpha: f64,
         allocation: [u32; 2],
         file: &str,
-    ) -> Result<(GroupSequentialDesign, Vec<f64>, Vec<f64>)> {
+    ) -> Result<(GroupSequentialDesign, Vec<f64>, Vec<f64>, Vec<f64>)> {
         let ratio = allocation[0] as f64 / allocation[1] as f64;
-        let mut design_spec = sequential::DesignSpec::new(spec.efficacy, alpha);
+        let mut design_spec =
+            sequential::DesignSpec::new(spec.efficacy, alpha * f64::from(spec.sided));
+        design_spec.sided = spec.sided;
         design_spec.binding = spec.binding_futility;
         if let sequential::DesignKind::WangTsiatisOptimum { .. } = spec.efficacy {
             // the optimal Delta is chosen at the scenario's power
@@ -301,7 +313,10 @@ impl SequentialPlan {
                 .collect(),
             None => vec![f64::NEG_INFINITY; looks],
         };
-        Ok((design, efficacy, futility))
+        let lower = design
+            .lower()
+            .unwrap_or_else(|| vec![f64::NEG_INFINITY; looks]);
+        Ok((design, efficacy, futility, lower))
     }
 
     /// The plan of a weighted log-rank primary test: `information[k]` is the planned (closed

@@ -253,6 +253,10 @@ pub struct SequentialSpec {
     pub binding_futility: bool,
     /// Power the beta-spending futility is planned for (its drift), in (alpha, 1).
     pub power: f64,
+    /// `sided`: 1 (the default) or 2, a symmetric two-sided design. `design.alpha` stays the
+    /// one-sided level: the two-sided design is rpact's `sided = 2` design at level 2 alpha, its
+    /// upper bound alone spending alpha; the trial also stops "for harm" when Z_k <= -b_k.
+    pub sided: u8,
 }
 
 /// `[design]`: who is randomised, how, and when and how the data are analysed.
@@ -1176,6 +1180,25 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
         Some(seq) => Some(read_sequential(&seq, &analysis, alpha)?),
     };
     if let Some(seq) = &sequential
+        && seq.sided == 2
+    {
+        let seq_node = node.table("sequential")?.expect("present");
+        if !test.is_logrank() {
+            return Err(seq_node.bad_value(
+                "sided",
+                "two-sided monitoring is implemented for the log-rank only",
+                "sided = 2 with test = \"logrank\" or \"stratified_logrank\"; sided = 1 with other tests",
+            ));
+        }
+        if node.has("hypotheses") {
+            return Err(seq_node.bad_value(
+                "sided",
+                "two-sided monitoring is implemented for a single hypothesis only",
+                "sided = 2 without [design.hypotheses]; sided = 1 with several hypotheses",
+            ));
+        }
+    }
+    if let Some(seq) = &sequential
         && !test.is_logrank()
     {
         check_weighted_sequential(node, &test, seq)?;
@@ -1374,6 +1397,7 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
     };
     use crate::design::sequential::{DesignKind, SpendingFunction};
     node.only(&schema::SEQUENTIAL)?;
+    let sided = read_sided(node, analysis)?;
     let (looks, look_months) = read_looks(node, analysis)?;
     let gamma = node.f64("gamma")?;
     let rho = node.f64("rho")?;
@@ -1393,7 +1417,8 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
             .map_err(|e| node.bad_value(key, "not a cumulative spending", usage_allowed(&e)))?;
         Ok(Some(values))
     };
-    let user_alpha = user("user_alpha", alpha)?;
+    // two-sided user spending is cumulative two-sided alpha, ending at 2 alpha
+    let user_alpha = user("user_alpha", alpha * f64::from(sided))?;
     let user_beta = user("user_beta", 1.0 - power)?;
     let hp_bound = node.f64_where("hp_bound", "a z bound in (0, 8]", |b| b > 0.0 && b <= 8.0)?;
     let optimize = node.str("optimize")?;
@@ -1518,6 +1543,9 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         ),
         "only with futility = \"bsUser\"",
     )?;
+    if sided == 2 {
+        check_two_sided(node, &efficacy, &futility)?;
+    }
     Ok(SequentialSpec {
         looks,
         look_months,
@@ -1525,7 +1553,61 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         futility,
         binding_futility,
         power,
+        sided,
     })
+}
+
+/// `sided` of `[design.sequential]`: 1 (default) or 2. Two-sided designs are monitored at
+/// event-driven looks only (`design.analysis = { events = N }` with `looks`).
+fn read_sided(node: &Node, analysis: &AnalysisSpec) -> Result<u8> {
+    let sided = match node.raw("sided") {
+        None => 1,
+        Some(Value::Integer(1)) => 1,
+        Some(Value::Integer(2)) => 2,
+        Some(_) => {
+            return Err(node.bad_value(
+                "sided",
+                "not a number of sides",
+                "1 (one-sided, the default) or 2 (symmetric two-sided)",
+            ));
+        }
+    };
+    if sided == 2 && (!matches!(analysis, AnalysisSpec::Events(_)) || node.has("look_months")) {
+        return Err(node.bad_value(
+            "sided",
+            "two-sided designs are monitored at event-driven looks only",
+            "sided = 2 with design.analysis = { events = N } and looks (fractions); sided = 1 with a calendar-time final analysis or look_months",
+        ));
+    }
+    Ok(sided)
+}
+
+/// The kinds a two-sided design of a scenario supports: the spending functions and the
+/// Wang-Tsiatis family (OF, P, WT), with no futility rule (as `boundaries --sided 2`).
+fn check_two_sided(
+    node: &Node,
+    efficacy: &crate::design::sequential::DesignKind,
+    futility: &FutilitySpec,
+) -> Result<()> {
+    use crate::design::sequential::DesignKind;
+    if !matches!(
+        efficacy,
+        DesignKind::Spending(_) | DesignKind::WangTsiatis { .. }
+    ) {
+        return Err(node.bad_value(
+            "efficacy",
+            &format!("{} has no two-sided design", efficacy.code()),
+            "with sided = 2: asOF, asP, asKD, asHSD, asUser, OF, P or WT",
+        ));
+    }
+    if !matches!(futility, FutilitySpec::None) {
+        return Err(node.bad_value(
+            "futility",
+            "two-sided designs have no futility rule (the lower bound -b_k stops for harm)",
+            "no futility (\"none\" or the key left out) with sided = 2",
+        ));
+    }
+    Ok(())
 }
 
 /// A group-sequential design on another test than the log-rank: only the Fleming-Harrington

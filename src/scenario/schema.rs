@@ -140,6 +140,7 @@ pub const SEQUENTIAL: Table = Table {
         "user_beta",
         "hp_bound",
         "optimize",
+        "sided",
     ],
 };
 

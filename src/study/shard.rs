@@ -16,7 +16,8 @@
 //!   true_hr]` (true_hr: the hazard ratio drawn from `[prior]`, NaN without one) with
 //!   flags 1 = rejected, 2 = stopped for futility, 4 = event count reached, bit 3 + i = the
 //!   i-th of `design.tests` rejected, bit 19 + h = hypothesis h rejected and bit 27 + h =
-//!   population h selected (`[design.hypotheses]`). Floats are written
+//!   population h selected (`[design.hypotheses]`), bit 35 = stopped for harm (two-sided
+//!   designs, `sided = 2`). Floats are written
 //!   in the shortest form that reads back to the same bits ("NaN", "inf", "-inf" as strings),
 //!   so merged summaries (means in replicate order, quantiles) are exactly the single run's.
 //!
@@ -177,7 +178,8 @@ impl Record {
             | (u64::from(o.reached) << 2)
             | (u64::from(o.tests_reject) << 3)
             | (u64::from(o.rejected) << 19)
-            | (u64::from(o.selected) << 27);
+            | (u64::from(o.selected) << 27)
+            | (u64::from(o.harm) << 35);
         Record(
             o.replicate,
             flags,
@@ -220,13 +222,14 @@ impl Record {
                 "replicate {r}: 1 to {MAX_LOOKS} looks with events, times and randomised each"
             ));
         }
-        if by.len() > MAX_STRATA || *flags >> 35 != 0 {
+        if by.len() > MAX_STRATA || *flags >> 36 != 0 {
             return Err(format!("replicate {r}: malformed record"));
         }
         let mut o = TrialOutcome {
             replicate: *r,
             reject: flags & 1 != 0,
             futility: flags & 2 != 0,
+            harm: flags >> 35 & 1 != 0,
             z: z.0,
             hr: hr.0,
             events: *events,

@@ -37,6 +37,14 @@ pub struct StageSummary {
     pub efficacy_prob: f64,
     /// Fraction of replicates stopping for futility here.
     pub futility_prob: f64,
+    /// Two-sided designs (`sided = 2`): the lower (harm) z bound -b_k at the look, planned
+    /// (absent for one-sided designs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_bound: Option<f64>,
+    /// Two-sided designs: fraction of replicates stopping for harm here, Z_k <= -b_k (absent
+    /// for one-sided designs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub harm_prob: Option<f64>,
     /// Mean events at this analysis, among replicates that performed it.
     pub events_mean: f64,
     /// Mean calendar time of this analysis, months, among replicates that performed it.
@@ -209,6 +217,16 @@ pub struct Summary {
     pub randomised_by_true_stratum: Vec<StratumMean>,
     /// Fraction of replicates stopped for futility at an interim look.
     pub futility_prob: f64,
+    /// Two-sided designs (`sided = 2`): 2, absent for one-sided designs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sided: Option<u8>,
+    /// Two-sided designs: fraction of replicates stopped for harm (Z_k <= -b_k at some look,
+    /// the final one included); absent for one-sided designs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub harm_prob: Option<f64>,
+    /// Its Monte Carlo SE sqrt(p (1 - p) / R).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub harm_se: Option<f64>,
     /// One entry per analysis (a single one for a fixed design). The top-level means are the
     /// expected totals at stopping.
     pub stages: Vec<StageSummary>,
@@ -280,6 +298,11 @@ impl Summary {
                 .map(|o| f64::from(u8::from(o.rejected != 0))),
             n,
         );
+        let two_sided = design
+            .sequential
+            .as_ref()
+            .is_some_and(|p| p.design.sided() == 2);
+        let harm = mean(outcomes.iter().map(|o| f64::from(u8::from(o.harm))), n);
         let share = |count: f64| {
             if randomised_total > 0.0 {
                 count / randomised_total
@@ -335,6 +358,9 @@ impl Summary {
                 })
                 .collect(),
             futility_prob: mean(outcomes.iter().map(|o| f64::from(u8::from(o.futility))), n),
+            sided: two_sided.then_some(2),
+            harm_prob: two_sided.then_some(harm),
+            harm_se: two_sided.then(|| (harm * (1.0 - harm) / n).sqrt()),
             stages: stages(design, outcomes),
             tests: TestPowers(
                 design
@@ -421,6 +447,7 @@ fn stages(design: &Design, outcomes: &[TrialOutcome]) -> Vec<StageSummary> {
     let n = outcomes.len() as f64;
     let plan = design.sequential.as_ref();
     let adaptive = design.adaptive.as_ref();
+    let two_sided = plan.filter(|p| p.design.sided() == 2);
     let looks = match (plan, adaptive) {
         (Some(p), _) => p.events.len(),
         (None, Some(_)) => 2,
@@ -461,6 +488,10 @@ fn stages(design: &Design, outcomes: &[TrialOutcome]) -> Vec<StageSummary> {
                     .filter(|o| o.futility)
                     .count() as f64
                     / n,
+                lower_bound: two_sided.map(|p| p.lower[k]),
+                harm_prob: two_sided.map(|_| {
+                    here.iter().filter(stopped_here).filter(|o| o.harm).count() as f64 / n
+                }),
                 events_mean: mean(here.iter().map(|o| o.look_events[k] as f64), m),
                 time_mean: mean(here.iter().map(|o| o.look_time[k]), m),
                 time_sd: sd(here.iter().map(|o| o.look_time[k])),

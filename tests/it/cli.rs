@@ -454,6 +454,42 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         &["key `design.sequential.look_months`", "MaxCombo"],
     ),
     bad(
+        "sided neither 1 nor 2",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nsided = 3",
+        &["key `design.sequential.sided`", "got 3", "1 (one-sided"],
+    ),
+    bad(
+        "sided not a number",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nsided = \"two\"",
+        &["key `design.sequential.sided`", "\"two\"", "or 2"],
+    ),
+    bad(
+        "two-sided design with a futility rule",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nsided = 2\nfutility = \"asOF\"",
+        &["key `design.sequential.futility`", "\"asOF\"", "sided = 2"],
+    ),
+    bad(
+        "two-sided Haybittle-Peto design",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nsided = 2\nefficacy = \"HP\"\nhp_bound = 3.0",
+        &["key `design.sequential.efficacy`", "two-sided", "asOF"],
+    ),
+    bad(
+        "two-sided design with a calendar-time final analysis",
+        "analysis = { events = 40 }\ntest = \"stratified_logrank\"\nalpha = 0.025",
+        "analysis = { calendar = 40.0 }\ntest = \"stratified_logrank\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]\nsided = 2",
+        &["key `design.sequential.sided`", "got 2", "event-driven"],
+    ),
+    bad(
+        "two-sided design on a weighted log-rank",
+        "test = \"stratified_logrank\"\nalpha = 0.025",
+        "test = \"fh(0,1)\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]\nsided = 2",
+        &["key `design.sequential.sided`", "got 2", "log-rank only"],
+    ),
+    bad(
         "further tests with interim looks",
         "alpha = 0.025",
         "alpha = 0.025\ntests = [\"maxcombo\"]\n[design.sequential]\nlooks = [0.5]",

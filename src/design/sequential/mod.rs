@@ -9,6 +9,7 @@
 //! - [`maxcombo`]: group-sequential MaxCombo bounds from the joint normal law of all
 //!   (look, component) statistics.
 //! - [`monitoring`]: the engine's hook, bounds recomputed at the observed information fractions.
+//! - [`sided_monitoring`]: symmetric two-sided designs at the observed fractions.
 //! - [`scale`]: z to hazard ratio and back, given events and allocation.
 //! - [`report`]: the `boundaries` command's report.
 
@@ -18,6 +19,7 @@ pub mod maxcombo;
 pub mod monitoring;
 pub mod report;
 pub mod scale;
+pub mod sided_monitoring;
 pub mod spending;
 
 pub use boundaries::{

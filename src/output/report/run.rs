@@ -179,14 +179,23 @@ impl Tabular for Summary {
                 4,
             ));
         }
+        if let Some(harm) = self.harm_prob {
+            stages.push(Row::num(
+                "harm_prob",
+                "stopped for harm (two-sided, z <= -b_k)",
+                harm,
+                4,
+            ));
+        }
         for st in &self.stages {
             let k = st.look;
             let events = st
                 .planned_events
                 .map_or_else(String::new, |e| format!(", {e} events"));
             let has_futility = st.futility_bound.is_some();
+            let two_sided = st.lower_bound.is_some();
             // (key suffix, label, value, decimals, shown)
-            let rows: [(&str, String, f64, usize, bool); 8] = [
+            let rows: [(&str, String, f64, usize, bool); 10] = [
                 (
                     "efficacy_bound",
                     format!("{events}: efficacy bound, z >="),
@@ -202,6 +211,13 @@ impl Tabular for Summary {
                     has_futility,
                 ),
                 (
+                    "lower_bound",
+                    ": harm bound, z <=".into(),
+                    st.lower_bound.unwrap_or(f64::NAN),
+                    3,
+                    two_sided,
+                ),
+                (
                     "efficacy_prob",
                     ": stop for efficacy".into(),
                     st.efficacy_prob,
@@ -214,6 +230,13 @@ impl Tabular for Summary {
                     st.futility_prob,
                     4,
                     has_futility,
+                ),
+                (
+                    "harm_prob",
+                    ": stop for harm".into(),
+                    st.harm_prob.unwrap_or(f64::NAN),
+                    4,
+                    two_sided,
                 ),
                 (
                     "reached_prob",

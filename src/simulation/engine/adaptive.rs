@@ -132,6 +132,7 @@ pub(super) fn simulate_one(
         replicate,
         reject: rejected >> h.primary & 1 == 1,
         futility: interim.reached && early != all && selected == 0,
+        harm: false,
         z,
         hr: cox.hr,
         events: ws.cut.events,

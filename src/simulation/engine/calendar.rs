@@ -42,6 +42,7 @@ pub(super) fn monitor(design: &Design, plan: &SequentialPlan, ws: &mut Workspace
     let mut out = Looks {
         reject: false,
         futility: false,
+        harm: false,
         reached: true,
         z: 0.0,
         looks: 0,

@@ -5,6 +5,10 @@
 //! 1983). A look with no event since the previous one carries no new information: the previous
 //! look is then the final one.
 //!
+//! A two-sided design (`sided = 2`) also stops "for harm" at look k when Z_k <= -b_k (the
+//! final look included); its bounds at observed fractions are the symmetric design's
+//! ([`crate::design::sequential::GroupSequentialDesign::symmetric_bound_at`]).
+//!
 //! A Fleming-Harrington weighted log-rank design monitors at the observed weighted information
 //! fraction `V_k / V_K` (`V_K` planned, [`crate::model::SequentialPlan::with_weighted_information`]).
 //!
@@ -32,6 +36,8 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
     let mut looks = 0usize;
     let mut reject = false;
     let mut futility = false;
+    let mut harm = false;
+    let two_sided = plan.is_some_and(|p| p.design.sided() == 2);
     let mut reached = true;
     let mut z = 0.0;
     // A weighted log-rank design: its weight, and the planned final weighted information.
@@ -63,12 +69,17 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
             let p = plan.expect("several looks only with a sequential plan");
             let bound = if combo.is_some() {
                 p.efficacy[k - 1]
+            } else if two_sided {
+                p.design
+                    .symmetric_bound_at(&fractions[..k], true)
+                    .unwrap_or(p.efficacy[k - 1])
             } else {
                 p.design
                     .efficacy_bound_at(&fractions[..k], true, &mut ws.monitor)
                     .unwrap_or(p.efficacy[k - 1]) // fractions are increasing and > 0 by construction
             };
             reject = z >= bound;
+            harm = two_sided && z <= -bound;
             ws.cohort.cut(look_time[k - 1], &mut ws.cut);
             let cut = &ws.cut;
             ws.analyzer
@@ -120,6 +131,10 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
         let bound = match plan {
             None => design.z_critical,
             Some(p) if (at.reached && weighted.is_none()) || combo.is_some() => p.efficacy[k],
+            Some(p) if two_sided => p
+                .design
+                .symmetric_bound_at(&fractions[..=k], final_look)
+                .unwrap_or(p.efficacy[k]),
             Some(p) => p
                 .design
                 .efficacy_bound_at(&fractions[..=k], final_look, &mut ws.monitor)
@@ -127,6 +142,10 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
         };
         if other.unwrap_or(z >= bound) {
             reject = true;
+            break;
+        }
+        if two_sided && z <= -bound {
+            harm = true;
             break;
         }
         if final_look {
@@ -140,6 +159,7 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
     Looks {
         reject,
         futility,
+        harm,
         reached,
         z,
         looks,

@@ -106,9 +106,10 @@ fn simulate_given(
         Some(plan) => calendar::monitor(design, plan, ws),
         None => event_driven::monitor(model, design, ws),
     };
-    let (reject, futility, reached, z, looks, look_events, look_time, look_randomised) = (
+    let (reject, futility, harm, reached, z, looks, look_events, look_time, look_randomised) = (
         l.reject,
         l.futility,
+        l.harm,
         l.reached,
         l.z,
         l.looks,
@@ -132,6 +133,7 @@ fn simulate_given(
         replicate,
         reject,
         futility,
+        harm,
         z,
         hr: cox.hr,
         events: cut.events,

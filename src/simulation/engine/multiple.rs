@@ -141,6 +141,7 @@ pub(super) fn simulate_one(
         replicate,
         reject: rejected >> h.primary & 1 == 1,
         futility,
+        harm: false,
         z: stats.z[h.primary],
         hr: cox.hr,
         events: ws.cut.events,

@@ -19,6 +19,9 @@ pub struct TrialOutcome {
     pub reject: bool,
     /// The trial stopped for futility at an interim look.
     pub futility: bool,
+    /// Two-sided designs (`sided = 2`): the trial stopped for harm, Z_k <= -b_k at some look
+    /// (the final one included); always false for one-sided designs.
+    pub harm: bool,
     /// Log-rank z at the last analysis (positive favours treatment).
     pub z: f64,
     /// Cox hazard ratio estimate (NaN when not estimable, e.g. no events).
@@ -169,6 +172,8 @@ pub(super) fn tally(
 pub(super) struct Looks {
     pub(super) reject: bool,
     pub(super) futility: bool,
+    /// Two-sided designs: stopped for harm (Z_k <= -b_k).
+    pub(super) harm: bool,
     /// Whether the last look's event count (or calendar time) was reached.
     pub(super) reached: bool,
     pub(super) z: f64,
