@@ -267,6 +267,7 @@ fn two_sided_beta_spending_under_h0_and_h1() {
         for (theta, s) in [(0.0, seed), (d.drift().expect("drift"), seed + 100)] {
             let e = d.exit_probabilities(theta);
             let sim = simulate_two_sided(&d, theta, s);
+            #[allow(clippy::needless_range_loop)] // k indexes six vectors alike
             for k in 0..d.looks() {
                 for (got, p) in [
                     (sim[0][k], e.efficacy[k]),
