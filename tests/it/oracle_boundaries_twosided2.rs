@@ -48,6 +48,7 @@ fn design_of(d: &serde_json::Value) -> GroupSequentialDesign {
         spec.futility = Futility::BetaSpending(f);
         spec.beta_adjustment = d["beta_adjustment"].as_bool().expect("adjustment");
     }
+    spec.final_spends_f = true;
     if let Some(z) = f64s(&d["futility_z"]) {
         spec.futility = Futility::Z(z);
     }

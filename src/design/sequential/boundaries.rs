@@ -56,6 +56,11 @@ pub struct DesignSpec {
     /// no futility bound (rpact's `betaAdjustment`, TRUE by default; see
     /// [`two_sided_beta_targets`]). Unused otherwise.
     pub beta_adjustment: bool,
+    /// Spending kinds whose last fraction t_K is below 1: spend only f(alpha, t_K) at the last
+    /// look (rpact's informationRates ending below 1; the `boundaries` command). False (the
+    /// default, the engine's monitoring at observed fractions): the last look spends all the
+    /// alpha left.
+    pub final_spends_f: bool,
 }
 
 impl DesignSpec {
@@ -70,6 +75,7 @@ impl DesignSpec {
             grid_r: DEFAULT_GRID_R,
             sided: 1,
             beta_adjustment: true,
+            final_spends_f: false,
         }
     }
 }
@@ -233,7 +239,7 @@ pub(crate) fn pass(
                 DesignKind::Spending(f) => {
                     // a final look before t = 1 (rpact's informationRates ending below 1) spends
                     // f(alpha, t_K) only; at t = 1 the remainder alpha - spent
-                    let target = if last && (t >= 1.0 || n == 1) {
+                    let target = if last && (t >= 1.0 || n == 1 || !spec.final_spends_f) {
                         spec.alpha - cum0
                     } else {
                         spend(f, t) - spend(f, t_prev)

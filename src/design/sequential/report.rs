@@ -423,6 +423,7 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         grid_r: DEFAULT_GRID_R,
         sided: opts.sided,
         beta_adjustment: opts.beta_adjustment.unwrap_or(true),
+        final_spends_f: true,
     };
     let design = GroupSequentialDesign::new(spec, timing)?;
     let has_futility = design.futility().is_some();
