@@ -501,3 +501,112 @@ fn searching_the_sample_size_of_an_event_driven_trial_says_what_to_set() {
         ],
     );
 }
+
+/// Two-sided beta spending (`--sided 2 --futility bsOF [--beta-adjustment true|false]`) and a
+/// final information fraction below 1: the values against rpact 3.3.4 (JSON fields of the
+/// command), and their bad input refused with one line naming the flag.
+#[test]
+fn two_sided_beta_spending_and_final_below_one_flags() {
+    let json = |args: &[&str]| -> Value {
+        let mut all = vec!["boundaries"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        serde_json::from_str(&stdout_of(enrichsim().args(&all))).expect("json")
+    };
+    let v = json(&[
+        "--sided",
+        "2",
+        "--alpha",
+        "0.05",
+        "--spending",
+        "asOF",
+        "--futility",
+        "bsOF",
+        "--power",
+        "0.8",
+        "--beta-adjustment",
+        "false",
+    ]);
+    let v = if v["boundaries"].is_object() {
+        v["boundaries"].clone()
+    } else {
+        v
+    };
+    assert_eq!(v["beta_adjustment"], Value::Bool(false));
+    let fut = v["futility_z"].as_array().expect("futility");
+    // rpact 3.3.4: NA (none), 1.20527643492
+    assert_eq!(fut[0].as_f64(), Some(0.0));
+    assert_abs_close!(fut[1].as_f64().unwrap(), 1.20527643492, 1e-6);
+    let v = json(&["--timing", "0.3,0.6,0.9"]);
+    let v = if v["boundaries"].is_object() {
+        v["boundaries"].clone()
+    } else {
+        v
+    };
+    let spent = v["alpha_spent"].as_array().expect("spent");
+    assert_abs_close!(spent[2].as_f64().unwrap(), 0.01814499, 1e-7);
+    refused(
+        &[
+            "boundaries",
+            "--sided",
+            "2",
+            "--alpha",
+            "0.05",
+            "--power",
+            "0.8",
+            "--futility",
+            "bsOF",
+            "--beta-adjustment",
+            "maybe",
+        ],
+        &["--beta-adjustment", "maybe", "true or false"],
+    );
+    refused(
+        &["boundaries", "--beta-adjustment", "false"],
+        &["--beta-adjustment", "only with --sided 2"],
+    );
+    refused(
+        &[
+            "boundaries",
+            "--sided",
+            "2",
+            "--alpha",
+            "0.05",
+            "--futility",
+            "z:0",
+        ],
+        &["--sided", "beta spending"],
+    );
+    refused(
+        &[
+            "boundaries",
+            "--sided",
+            "2",
+            "--alpha",
+            "0.05",
+            "--power",
+            "0.8",
+            "--futility",
+            "bsOF",
+            "--spending",
+            "OF",
+        ],
+        &["--sided", "alpha-spending design"],
+    );
+    refused(
+        &["boundaries", "--timing", "0.3,0.6,0.9", "--spending", "OF"],
+        &["--timing", "0.9", "last fraction of 1"],
+    );
+    refused(
+        &[
+            "boundaries",
+            "--timing",
+            "0.3,0.6,0.9",
+            "--power",
+            "0.8",
+            "--futility",
+            "bsOF",
+        ],
+        &["--timing", "without beta spending"],
+    );
+}

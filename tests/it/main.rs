@@ -50,6 +50,7 @@ mod oracle_at_hr;
 mod oracle_boundaries;
 mod oracle_boundaries_kinds;
 mod oracle_boundaries_twosided;
+mod oracle_boundaries_twosided2;
 mod oracle_cafs;
 mod oracle_calendar;
 mod oracle_events_methods;

@@ -201,3 +201,91 @@ fn no_early_efficacy_with_beta_spending_under_h0_and_h1() {
     check_and_show("noEarlyEfficacy", &design, 0.0, 51);
     check_and_show("noEarlyEfficacy", &design, theta, 52);
 }
+
+/// Per-look (upper, lower, inner futility) stopping frequencies of a two-sided design: stop when
+/// Z_k >= b_k, Z_k <= -b_k or |Z_k| < a_k (a_K = b_K).
+fn simulate_two_sided(design: &GroupSequentialDesign, theta: f64, seed: u64) -> [Vec<f64>; 3] {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let t = design.timing();
+    let b = design.efficacy();
+    let a = design.futility().expect("futility");
+    let k_max = t.len();
+    let mut n = [vec![0u64; k_max], vec![0u64; k_max], vec![0u64; k_max]];
+    for _ in 0..PATHS {
+        let mut s = 0.0;
+        let mut t_prev = 0.0;
+        for k in 0..k_max {
+            let d = t[k] - t_prev;
+            let u = ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+            s += theta * d + d.sqrt() * normal::quantile(u);
+            t_prev = t[k];
+            let z = s / t[k].sqrt();
+            if z >= b[k] {
+                n[0][k] += 1;
+                break;
+            }
+            if z <= -b[k] {
+                n[1][k] += 1;
+                break;
+            }
+            if z.abs() < a[k] {
+                n[2][k] += 1;
+                break;
+            }
+        }
+    }
+    n.map(|v| v.into_iter().map(|c| c as f64 / PATHS as f64).collect())
+}
+
+/// Two-sided beta spending (rpact's sided = 2 with typeBetaSpending): simulated exits at the
+/// upper, lower and inner futility bounds against the integration, under H0 and H1, within 4 SE.
+#[test]
+fn two_sided_beta_spending_under_h0_and_h1() {
+    for (kind, binding, adjust, timing, seed) in [
+        (
+            SpendingFunction::LanDeMetsPocock,
+            true,
+            true,
+            vec![0.25, 0.6, 1.0],
+            21,
+        ),
+        (
+            SpendingFunction::LanDeMetsObf,
+            false,
+            false,
+            vec![0.3, 0.6, 1.0],
+            23,
+        ),
+    ] {
+        let mut spec = DesignSpec::new(DesignKind::Spending(kind), 0.05);
+        spec.sided = 2;
+        spec.power = Some(0.8);
+        spec.binding = binding;
+        spec.beta_adjustment = adjust;
+        spec.futility = Futility::BetaSpending(kind);
+        let d = GroupSequentialDesign::new(spec, timing).expect("design");
+        for (theta, s) in [(0.0, seed), (d.drift().expect("drift"), seed + 100)] {
+            let e = d.exit_probabilities(theta);
+            let sim = simulate_two_sided(&d, theta, s);
+            #[allow(clippy::needless_range_loop)] // k indexes six vectors alike
+            for k in 0..d.looks() {
+                for (got, p) in [
+                    (sim[0][k], e.efficacy[k]),
+                    (sim[1][k], e.lower[k]),
+                    (sim[2][k], e.futility[k]),
+                ] {
+                    let se = binomial_se(p, PATHS as f64).max(1e-7);
+                    assert_within_mcse!(got, p, se, 4.0);
+                }
+            }
+            eprintln!(
+                "two-sided beta {} theta {theta:.4}: upper {:?} sim {:?}; futility {:?} sim {:?}",
+                kind.code(),
+                e.efficacy,
+                sim[0],
+                e.futility,
+                sim[2]
+            );
+        }
+    }
+}

@@ -52,6 +52,15 @@ pub struct DesignSpec {
     /// gsDesign's `test.type = 2`), rejecting when |Z_k| >= b_k, with `alpha` the two-sided
     /// level (see [`GroupSequentialDesign::new`]).
     pub sided: u8,
+    /// Two-sided designs with beta spending: rescale the beta spending when the first looks get
+    /// no futility bound (rpact's `betaAdjustment`, TRUE by default; see
+    /// [`two_sided_beta_targets`]). Unused otherwise.
+    pub beta_adjustment: bool,
+    /// Spending kinds whose last fraction t_K is below 1: spend only f(alpha, t_K) at the last
+    /// look (rpact's informationRates ending below 1; the `boundaries` command). False (the
+    /// default, the engine's monitoring at observed fractions): the last look spends all the
+    /// alpha left.
+    pub final_spends_f: bool,
 }
 
 impl DesignSpec {
@@ -65,6 +74,8 @@ impl DesignSpec {
             power: None,
             grid_r: DEFAULT_GRID_R,
             sided: 1,
+            beta_adjustment: true,
+            final_spends_f: false,
         }
     }
 }
@@ -117,6 +128,10 @@ pub(crate) struct Recursion {
     pub b: Vec<f64>,
     pub a: Vec<f64>,
     pub spent: Vec<f64>,
+    /// Two-sided beta spending: the cumulative beta to spend by each look (after rpact's
+    /// adjustment) and the looks without a futility bound.
+    pub beta_cum: Vec<f64>,
+    pub no_futility: Vec<bool>,
 }
 
 /// Checks that fractions are finite, strictly increasing and in (0, `max`].
@@ -214,13 +229,17 @@ pub(crate) fn pass(
     rec.h0.reset();
     rec.h1.reset();
     let (mut cum0, mut power, mut t_prev) = (0.0, 0.0, 0.0);
+    let two_beta = two && matches!(spec.futility, Futility::BetaSpending(_));
+    let mut beta_spent = 0.0;
     for k in 0..n {
         let t = timing[k];
         let last = k + 1 == n;
         if need_h0 {
             let (bk, crossed) = match &spec.kind {
                 DesignKind::Spending(f) => {
-                    let target = if last {
+                    // a final look before t = 1 (rpact's informationRates ending below 1) spends
+                    // f(alpha, t_K) only; at t = 1 the remainder alpha - spent
+                    let target = if last && (t >= 1.0 || n == 1 || !spec.final_spends_f) {
                         spec.alpha - cum0
                     } else {
                         spend(f, t) - spend(f, t_prev)
@@ -251,6 +270,15 @@ pub(crate) fn pass(
             Futility::None => f64::NEG_INFINITY,
             _ if last => bk,
             Futility::Z(z) => z[k].min(bk),
+            // two-sided: the inner interval (-a_k, a_k) spends beta_cum[k] by look k
+            Futility::BetaSpending(_) if two => {
+                if rec.no_futility.get(k).copied().unwrap_or(true) {
+                    0.0
+                } else {
+                    let target = rec.beta_cum[k] - beta_spent;
+                    rec.h1.solve_inner(t, th, target).min(bk)
+                }
+            }
             Futility::BetaSpending(f) => {
                 let target = f.cumulative(beta, t) - f.cumulative(beta, t_prev);
                 rec.h1.solve_lower(t, th, target).0.min(bk)
@@ -259,8 +287,32 @@ pub(crate) fn pass(
         rec.a[k] = ak;
         if need_h1 {
             power += rec.h1.upper(t, th, bk);
+            if two_beta {
+                // the drift is solved so that P(inner futility by K) = beta (rpact: a_K = b_K),
+                // so the "power" of the solve counts both outer crossings
+                power += rec.h1.lower(t, th, -bk);
+                beta_spent += rec.h1.inner(t, th, ak);
+            }
         }
-        if !last {
+        if two_beta && !last {
+            // the continuation region (-b, -a) U (a, b); (-b, b) when there is no inner interval
+            if need_h0 {
+                if spec.binding && ak > 0.0 {
+                    rec.h0.advance_split_into(&mut rec.h0n, t, 0.0, ak, bk, r);
+                } else {
+                    rec.h0.advance_into(&mut rec.h0n, t, 0.0, -bk, bk, r);
+                }
+                std::mem::swap(&mut rec.h0, &mut rec.h0n);
+            }
+            if need_h1 {
+                if ak > 0.0 {
+                    rec.h1.advance_split_into(&mut rec.h1n, t, th, ak, bk, r);
+                } else {
+                    rec.h1.advance_into(&mut rec.h1n, t, th, -bk, bk, r);
+                }
+                std::mem::swap(&mut rec.h1, &mut rec.h1n);
+            }
+        } else if !last {
             // two-sided: the trial stops at Z <= -b_k too
             let floor = if two { -bk } else { f64::NEG_INFINITY };
             if need_h0 {
@@ -390,8 +442,13 @@ impl GroupSequentialDesign {
             })
         };
         let beta_binding = matches!(spec.futility, Futility::BetaSpending(_)) && spec.binding;
+        let two_beta = spec.sided == 2 && matches!(spec.futility, Futility::BetaSpending(_));
         if beta_binding {
             check_hp(&spec, &timing)?;
+        }
+        if two_beta && spec.binding {
+            let a1 = one_sided_companion(&spec, &timing, None)?;
+            two_sided_beta_targets(&spec, &timing, &a1, &mut rec);
         }
         let mut wt_c = None;
         let mut drift = None;
@@ -412,6 +469,10 @@ impl GroupSequentialDesign {
                 false,
                 &mut rec,
             );
+            if two_beta {
+                let a1 = one_sided_companion(&spec, &timing, Some(&rec.b))?;
+                two_sided_beta_targets(&spec, &timing, &a1, &mut rec);
+            }
         }
         if let Some(power) = spec.power {
             let theta0 = z_fixed - normal::quantile(1.0 - power);
@@ -551,6 +612,15 @@ impl GroupSequentialDesign {
     /// Exit probabilities per look under drift `theta` (0 for H0), with the futility bounds
     /// applied whether binding or not (as the trial would run).
     pub fn exit_probabilities(&self, theta: f64) -> ExitProbabilities {
+        if self.spec.sided == 2 && self.futility().is_some() {
+            return exit_probabilities_two_sided(
+                &self.timing,
+                &self.futility,
+                &self.efficacy,
+                theta,
+                self.spec.grid_r,
+            );
+        }
         if self.spec.sided == 2 {
             // the lower bounds -b_k enter as "futility" bounds, whose crossing is the lower exit
             let lower = self.lower().unwrap_or_default();
@@ -585,6 +655,91 @@ impl GroupSequentialDesign {
     }
 }
 
+/// The futility bounds a_1..a_{K-1} of the one-sided beta-spending design at level alpha / 2
+/// that rpact 3.3.4 computes first for a two-sided design with beta spending
+/// (getDesignGroupSequentialBetaSpendingTwoSidedCpp): the looks where it is negative get no
+/// two-sided futility bound. Binding: the one-sided binding design at alpha / 2 (user alpha
+/// halved). Non-binding (`efficacy` given): the two-sided efficacy bounds kept, the drift solved
+/// so that the one-sided beta spending ends at them.
+fn one_sided_companion(
+    spec: &DesignSpec,
+    timing: &[f64],
+    efficacy: Option<&[f64]>,
+) -> Result<Vec<f64>> {
+    let n = timing.len();
+    let mut one = spec.clone();
+    one.sided = 1;
+    one.alpha = spec.alpha / 2.0;
+    if let DesignKind::Spending(SpendingFunction::User(u)) = &spec.kind {
+        let half: Vec<f64> = u.values().iter().map(|v| v / 2.0).collect();
+        one.kind = DesignKind::Spending(SpendingFunction::User(
+            super::spending::UserSpending::new(&half).at_timing(
+                "--user-alpha",
+                timing,
+                one.alpha,
+            )?,
+        ));
+    }
+    let a = match efficacy {
+        None => GroupSequentialDesign::new(one, timing.to_vec())?
+            .futility
+            .clone(),
+        Some(b) => {
+            let power = spec.power.unwrap_or(0.8);
+            let z_power = normal::quantile(power);
+            let mut rec = Recursion {
+                b: b.to_vec(),
+                ..Recursion::default()
+            };
+            let theta0 = -normal::quantile(one.alpha) + z_power;
+            let found = solve_secant(
+                |theta| {
+                    normal::quantile(pass(&one, timing, 0.0, Some(theta), true, false, &mut rec).1)
+                        - z_power
+                },
+                theta0 * 1.01,
+                theta0 * 1.06,
+                1e-10,
+            )
+            .ok_or_else(|| Error::usage("--power", power, "a power the design can reach"))?;
+            pass(&one, timing, 0.0, Some(found), true, false, &mut rec);
+            rec.a
+        }
+    };
+    Ok(a[..n.saturating_sub(1)].to_vec())
+}
+
+/// The cumulative beta to spend by each look of a two-sided design with beta spending, and the
+/// looks without futility bound, as rpact 3.3.4 (getAdjustedBetaSpendingValues): e_k =
+/// f(beta, t_k); the looks whose one-sided companion bound `a1` is negative get none. With
+/// k_min the first look whose companion bound is positive (when it is not the first), e_k = 0
+/// before k_min, and with `beta_adjustment`, e_k = (e_k - e_{k_min - 1}) / (e_K - e_{k_min - 1})
+/// e_K from look k_min - 1 on (so that the whole beta is spent from look k_min on).
+fn two_sided_beta_targets(spec: &DesignSpec, timing: &[f64], a1: &[f64], rec: &mut Recursion) {
+    let Futility::BetaSpending(f) = &spec.futility else {
+        return;
+    };
+    let beta = spec.power.map_or(0.0, |p| 1.0 - p);
+    let n = timing.len();
+    let raw: Vec<f64> = timing.iter().map(|&t| f.cumulative(beta, t)).collect();
+    let mut e = raw.clone();
+    if let Some(kmin) = a1.iter().position(|&a| a > 0.0)
+        && kmin > 0
+    {
+        e[..kmin].iter_mut().for_each(|v| *v = 0.0);
+        if spec.beta_adjustment {
+            let (base, total) = (raw[kmin - 1], raw[n - 1]);
+            for k in kmin - 1..n {
+                e[k] = (raw[k] - base) / (total - base) * total;
+            }
+        }
+    }
+    rec.beta_cum = e;
+    rec.no_futility = (0..n)
+        .map(|k| a1.get(k).is_some_and(|&a| a < 0.0))
+        .collect();
+}
+
 /// The sides: 1, or 2 for the symmetric two-sided designs of the spending and Wang-Tsiatis
 /// kinds without futility (the other kinds and two-sided futility are refused, naming `--sided`).
 fn check_sided(spec: &DesignSpec) -> Result<()> {
@@ -602,12 +757,23 @@ fn check_sided(spec: &DesignSpec) -> Result<()> {
                     "two-sided designs of the spending kinds (asOF, asP, asKD, asHSD, asUser) and OF, P, WT",
                 ));
             }
-            if !matches!(spec.futility, Futility::None) {
-                return Err(Error::usage(
-                    "--sided",
-                    "2 with a futility rule",
-                    "a two-sided design without futility (two-sided futility is not supported)",
-                ));
+            match (&spec.futility, &spec.kind) {
+                (Futility::None, _) => {}
+                (Futility::BetaSpending(_), DesignKind::Spending(_)) => {}
+                (Futility::BetaSpending(_), _) => {
+                    return Err(Error::usage(
+                        "--sided",
+                        format!("2 with beta spending and {}", spec.kind.code()),
+                        "two-sided beta spending with an alpha-spending design (asOF, asP, asKD, asHSD, asUser), as rpact",
+                    ));
+                }
+                (Futility::Z(_), _) => {
+                    return Err(Error::usage(
+                        "--sided",
+                        "2 with z or hazard-ratio futility thresholds",
+                        "a two-sided design without futility, or with beta spending (--futility asOF, ...)",
+                    ));
+                }
             }
             Ok(())
         }
@@ -721,6 +887,60 @@ fn optimal_wang_tsiatis(
     let mut design = at(delta)?;
     design.requested = DesignKind::WangTsiatisOptimum { criterion };
     Ok(design)
+}
+
+/// Exit probabilities of a two-sided design with an inner futility interval: at look k, efficacy
+/// when Z_k >= b_k, lower (harm) when Z_k <= -b_k, futility when |Z_k| < a_k (a_k <= 0: none;
+/// at the last look a_K = b_K, so that `futility[K-1]` is P(|Z_K| < b_K)); the continuation
+/// region is (-b_k, -a_k) U (a_k, b_k).
+pub fn exit_probabilities_two_sided(
+    timing: &[f64],
+    inner: &[f64],
+    efficacy: &[f64],
+    theta: f64,
+    grid_r: usize,
+) -> ExitProbabilities {
+    let n = timing.len().min(efficacy.len());
+    let mut s = Stage::new();
+    let mut next = Stage::new();
+    let (mut up, mut low, mut fut) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    for k in 0..n {
+        let t = timing[k];
+        let b = efficacy[k];
+        let a = if k + 1 == n {
+            b
+        } else {
+            inner.get(k).copied().unwrap_or(0.0)
+        };
+        up[k] = s.upper(t, theta, b);
+        low[k] = s.lower(t, theta, -b);
+        fut[k] = s.inner(t, theta, a);
+        if k + 1 < n {
+            if a > 0.0 {
+                s.advance_split_into(&mut next, t, theta, a, b, grid_r.max(8));
+            } else {
+                s.advance_into(&mut next, t, theta, -b, b, grid_r.max(8));
+            }
+            std::mem::swap(&mut s, &mut next);
+        }
+    }
+    let mut stopped = 0.0;
+    let mut expected = 0.0;
+    for k in 0..n.saturating_sub(1) {
+        expected += timing[k] * (up[k] + low[k] + fut[k]);
+        stopped += up[k] + low[k] + fut[k];
+    }
+    if n > 0 {
+        expected += timing[n - 1] * (1.0 - stopped);
+    }
+    ExitProbabilities {
+        drift: theta,
+        reject: up.iter().sum(),
+        efficacy: up,
+        futility: fut,
+        expected_information: expected,
+        lower: low,
+    }
 }
 
 /// Exit probabilities of any bounds: efficacy when Z_k >= `efficacy[k]`, futility when

@@ -148,6 +148,54 @@ impl Stage {
         (a, p - fa)
     }
 
+    /// P(continue to this stage, then -a < Z < a at the next look): the inner (futility)
+    /// interval of a two-sided design with beta spending (0 when a <= 0).
+    pub fn inner(&self, t: f64, theta: f64, a: f64) -> f64 {
+        if a <= 0.0 {
+            return 0.0;
+        }
+        self.lower(t, theta, a) - self.lower(t, theta, -a)
+    }
+
+    /// The a in [0, BOUND_CAP] with `inner(t, theta, a) = p`, by safeguarded Newton (the
+    /// derivative is the density at a plus that at -a); 0 when p <= 0.
+    pub fn solve_inner(&self, t: f64, theta: f64, p: f64) -> f64 {
+        if p <= 0.0 {
+            return 0.0;
+        }
+        let (scale, ut, shift) = self.transition(t, theta);
+        let f = |a: f64| -> (f64, f64) {
+            let (hi, dh) = self.sf_sums(-(a * scale - shift), -ut);
+            let (lo, dl) = self.sf_sums(-(-a * scale - shift), -ut);
+            (p - (hi - lo), -(dh + dl) * scale)
+        };
+        newton_bracketed(f, 1.0, 0.0, BOUND_CAP).0
+    }
+
+    /// As [`Stage::advance_into`] on the two-sided continuation region (-hi, -lo) U (lo, hi)
+    /// of a two-sided design with an inner futility interval (0 < lo < hi): the grid is the
+    /// concatenation of the grids of the two intervals (as rpact's four-row decision matrix).
+    pub fn advance_split_into(
+        &mut self,
+        next: &mut Stage,
+        t: f64,
+        theta: f64,
+        lo: f64,
+        hi: f64,
+        r: usize,
+    ) {
+        self.advance_into(next, t, theta, -hi, -lo, r);
+        let lower_mass = std::mem::take(&mut next.h);
+        let lower_z = std::mem::take(&mut next.z);
+        // the upper interval: the same transition on its own grid
+        self.advance_into(next, t, theta, lo, hi, r);
+        let (mut z, mut h) = (lower_z, lower_mass);
+        z.append(&mut next.z);
+        h.append(&mut next.h);
+        next.z = z;
+        next.h = h;
+    }
+
     /// Advances to the next look: writes into `next` the sub-density at fraction t (> this
     /// stage's), drift theta, restricted to continuing there, lo < Z < hi (lo may be -inf),
     /// on a grid with parameter r.

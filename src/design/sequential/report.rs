@@ -46,6 +46,8 @@ pub struct BoundaryOptions {
     pub optimize: Option<String>,
     /// 1 (one-sided) or 2 (symmetric two-sided; `alpha` is then the two-sided level).
     pub sided: u8,
+    /// Two-sided beta spending: rpact's `betaAdjustment` (true when absent).
+    pub beta_adjustment: Option<bool>,
 }
 
 impl Default for BoundaryOptions {
@@ -68,6 +70,7 @@ impl Default for BoundaryOptions {
             hp_bound: None,
             optimize: None,
             sided: 1,
+            beta_adjustment: None,
         }
     }
 }
@@ -147,6 +150,10 @@ pub struct BoundaryReport {
     /// Two-sided designs only (absent for one-sided): 2.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sided: Option<u8>,
+    /// Two-sided beta spending: whether the beta spending was adjusted (rpact's
+    /// `betaAdjustment`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beta_adjustment: Option<bool>,
     /// Two-sided: the lower bounds -b_k (stop for harm when Z_k <= -b_k).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lower_z: Option<Vec<f64>>,
@@ -170,7 +177,7 @@ pub struct BoundaryReport {
 /// Parses the futility option into a rule and its description.
 fn parse_futility(opts: &BoundaryOptions, timing: &[f64]) -> Result<(Futility, Option<String>)> {
     let allowed = format!(
-        "none; z:V[,V..]; hr:V[,V..] (needs --events); or a beta-spending function: {SPENDING_NAMES}"
+        "none; z:V[,V..]; hr:V[,V..] (needs --events); or a beta-spending function (bsOF, bsP, bsKD, bsHSD for the as names): {SPENDING_NAMES}"
     );
     let Some(text) = opts.futility.as_deref() else {
         return Ok((Futility::None, None));
@@ -229,6 +236,12 @@ fn parse_futility(opts: &BoundaryOptions, timing: &[f64]) -> Result<(Futility, O
         ));
     }
     let name = lower.strip_prefix("beta:").unwrap_or(&lower);
+    // rpact's beta-spending names bsOF, bsP, bsKD, bsHSD stand for the spending functions
+    let renamed = match name.strip_prefix("bs") {
+        Some(rest) if rest != "user" => format!("as{rest}"),
+        _ => name.to_string(),
+    };
+    let name = renamed.as_str();
     let is_user = matches!(name, "bsuser" | "asuser" | "user");
     if is_user && opts.user_beta.is_none() {
         return Err(Error::usage(
@@ -381,6 +394,26 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
             "only with a futility rule (--futility z:..., hr:... or a beta-spending name)",
         ));
     }
+    if let Some(adjust) = opts.beta_adjustment
+        && !(opts.sided == 2 && matches!(futility, Futility::BetaSpending(_)))
+    {
+        return Err(Error::usage(
+            "--beta-adjustment",
+            adjust,
+            "only with --sided 2 and a beta-spending --futility (rpact adjusts two-sided beta spending only)",
+        ));
+    }
+    let final_t = timing.last().copied().unwrap_or(1.0);
+    if final_t < 1.0 && timing.len() > 1 {
+        let spending_kind = matches!(kind, DesignKind::Spending(_) | DesignKind::NoEarlyEfficacy);
+        if !spending_kind || matches!(futility, Futility::BetaSpending(_)) {
+            return Err(Error::usage(
+                "--timing",
+                final_t,
+                "a last fraction of 1 for this design (as rpact, a final fraction below 1 is for alpha-spending designs without beta spending: asOF, asP, asKD, asHSD, asUser, noEarlyEfficacy)",
+            ));
+        }
+    }
     let spec = DesignSpec {
         kind,
         alpha: opts.alpha,
@@ -389,6 +422,8 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         power: opts.power,
         grid_r: DEFAULT_GRID_R,
         sided: opts.sided,
+        beta_adjustment: opts.beta_adjustment.unwrap_or(true),
+        final_spends_f: true,
     };
     let design = GroupSequentialDesign::new(spec, timing)?;
     let has_futility = design.futility().is_some();
@@ -446,6 +481,7 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         hr_at_bound: hr(design.efficacy()),
         hr_at_futility: design.futility().and_then(hr),
         sided: two.then_some(2),
+        beta_adjustment: (two && has_futility).then_some(design.spec().beta_adjustment),
         lower_z: design.lower(),
         nominal_p_two_sided: two.then(|| design.nominal_p().iter().map(|p| 2.0 * p).collect()),
         alpha_spent_upper: two.then(|| cumulative(&h0.efficacy)),

@@ -443,6 +443,10 @@ pub struct BoundaryArgs {
     /// Binding futility (efficacy bounds computed assuming the trial stops at them).
     #[arg(long)]
     pub binding: bool,
+    /// With --sided 2 and beta-spending futility: true (default) or false, rpact's
+    /// betaAdjustment (rescale the beta spending when the first looks get no futility bound).
+    #[arg(long, value_name = "true|false", value_parser = boolean)]
+    pub beta_adjustment: Option<bool>,
     /// Events at the final look: adds the hazard ratio at each bound.
     #[arg(long, allow_negative_numbers = true, value_parser = number)]
     pub events: Option<f64>,
@@ -492,6 +496,15 @@ fn looks(text: &str) -> Result<usize, String> {
 /// `--sided`: 1 or 2.
 fn sides(text: &str) -> Result<u8, String> {
     whole(text, 1, 2).map(|k| k as u8)
+}
+
+/// `true` or `false`.
+fn boolean(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("true or false".to_string()),
+    }
 }
 
 /// A finite number.

@@ -442,6 +442,7 @@ pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
         hp_bound: design.hp_bound,
         optimize: design.optimize,
         sided: design.sided,
+        beta_adjustment: design.beta_adjustment,
     };
     let result = crate::design::sequential::boundaries_report(&options)?;
     emit(&report::render_boundaries(&result, format), &output)
