@@ -33,6 +33,7 @@ mod mc_adaptive_rpact;
 mod mc_analytic;
 mod mc_at_hr;
 mod mc_boundaries;
+mod mc_calendar;
 mod mc_calibration;
 mod mc_function;
 mod mc_generators;
