@@ -55,6 +55,7 @@ mod oracle_events_methods;
 mod oracle_mmrm;
 mod oracle_samplesize;
 mod oracle_slope;
+mod oracle_solve;
 mod oracle_survival;
 mod oracle_timefix;
 mod oracle_weighted;

@@ -7,8 +7,11 @@
 //!
 //! At the global null and at the design's hazard ratio 0.7, with a fixed seed:
 //! - the rejection rate at each look within 4 Monte Carlo SE sqrt(p (1 - p) / R) of the closed
-//!   form's exit probability p, and the overall rate within 4 SE of alpha (null) or of the
-//!   closed-form power (HR 0.7);
+//!   form's exit probability p (plus 0.003 at HR 0.7 for Schoenfeld's approximation of the
+//!   log-rank's mean: at 100,000 replicates the first look at 115 events rejects 0.0345 against
+//!   the closed form's 0.0366, -3.5 SE, and the month-30 look 0.5556 against 0.5620, -4.1 SE,
+//!   while the overall power agrees, 0.9076 against 0.9079; the null has no such term), and the
+//!   overall rate within 4 SE of alpha (null) or of the closed-form power (HR 0.7);
 //! - the mean events at each look, over the replicates that reach it, within 4 SE
 //!   (sd / sqrt(reached)) of the closed form's expected events (the simulated Poisson accrual,
 //!   which a calendar-time analysis uses exactly). Under HR 0.7 only the looks every replicate
@@ -76,7 +79,14 @@ fn check(sequential: &str, null: bool, reps: u64, seed: u64) {
             k + 1,
             (sim - p) / se
         );
-        assert_within_mcse!(sim, p, se, 4.0);
+        // (Schoenfeld's normal approximation of the log-rank under the alternative is off by
+        // about 0.002 per look here, which 100,000 replicates see: an allowance at HR 0.7)
+        let allowance = if null { 0.0 } else { 0.003 };
+        assert!(
+            (sim - p).abs() <= 4.0 * se + allowance,
+            "{label} look {}: rejection {sim} vs {p}, SE {se}",
+            k + 1
+        );
         // Events at look k among the replicates reaching it.
         let at: Vec<f64> = outcomes
             .iter()
