@@ -198,7 +198,7 @@ pub fn accrual_for_events(
         em.with_accrual_duration(n, a)
             .total_events(n, a + follow_up)
     };
-    if !(events < em.max_events(n)) {
+    if events.is_nan() || events >= em.max_events(n) {
         return Err(false);
     }
     // (A -> 0: every patient in at once, followed F months)

@@ -21,6 +21,7 @@ mod cli_design;
 mod cli_hardening;
 mod cli_hypotheses;
 mod cli_scale;
+mod cli_solve;
 mod closed_form_boundaries;
 mod compare_analyses;
 mod csv_dataset;
