@@ -15,7 +15,11 @@
 //! - `events`: the fixed design's events and subjects at allocation 2 and 0.5 by Schoenfeld,
 //!   Freedman and Hsieh-Freedman (accrual 24 months at rpact's intensity, follow-up 21).
 //!
-//! All to 1e-5 relative.
+//! - `at_hr`: `design --at-hr 1,0.7` of a 3-look asOF design at 100, 200 and 300 events, 600
+//!   subjects over 24 months, allocation 2 and 0.5, against `getPowerSurvival`: rejection per
+//!   look and overall to 1e-6 absolute, look times to 1e-5 relative (deterministic accrual).
+//!
+//! All else to 1e-5 relative.
 
 use crate::common::*;
 use enrichsim::analytic::{Method, Solve, analyse_solving, analyse_with};
@@ -177,5 +181,63 @@ alpha = 0.025
     println!(
         "allocation 2 and 0.5, three methods vs rpact: worst relative error events {w_e:.3e}, \
          subjects {w_n:.3e}"
+    );
+}
+
+#[test]
+fn at_hr_at_allocation_2_and_half_matches_rpact() {
+    let oracle = oracle_json("solve.expected.json");
+    let rows = oracle["at_hr"].as_array().expect("at_hr");
+    assert_eq!(rows.len(), 4);
+    let (mut w_p, mut w_t): (f64, f64) = (0.0, 0.0);
+    for row in rows {
+        let r = row["allocation"].as_f64().unwrap();
+        let h = row["hazard_ratio"].as_f64().unwrap();
+        let text = format!(
+            r#"
+name = "rpact allocation audit, at_hr"
+[control]
+all = {{ median = 20.0 }}
+[effect]
+hazard_ratio = 0.7
+[enrolment]
+rate = 25.0
+[design]
+sample_size = 600
+allocation = {}
+analysis = {{ events = 300 }}
+test = "logrank"
+alpha = 0.025
+[design.sequential]
+looks = [0.3333333333333333, 0.6666666666666666]
+efficacy = "asOF"
+"#,
+            allocation(r)
+        );
+        let s = study(&text);
+        let a = s
+            .at_hr(
+                &[h],
+                Method::Schoenfeld,
+                Some(enrichsim::analytic::Accrual::Fluid),
+            )
+            .unwrap();
+        let point = &a.at_hr[0];
+        let reject = nums(&row["reject_per_stage"]);
+        let times = nums(&row["analysis_time"]);
+        assert_eq!(point.looks.len(), 3);
+        for ((look, p), t) in point.looks.iter().zip(&reject).zip(&times) {
+            assert_abs_close!(look.reject_prob, *p, 1e-6);
+            assert_close!(look.time, *t, 1e-5);
+            w_p = w_p.max((look.reject_prob - p).abs());
+            w_t = w_t.max(relative(look.time, *t));
+        }
+        let overall = row["overall_reject"].as_f64().unwrap();
+        assert_abs_close!(point.power, overall, 1e-6);
+        w_p = w_p.max((point.power - overall).abs());
+    }
+    println!(
+        "at_hr at allocation 2 and 0.5 vs rpact: worst |rejection difference| {w_p:.3e}, look \
+         times relative {w_t:.3e}"
     );
 }

@@ -13,6 +13,8 @@
 # "events": the fixed design's events at allocation 2 and 0.5 by typeOfComputation
 #   Schoenfeld, Freedman and HsiehFreedman (getSampleSizeSurvival, accrualTime = c(0, 24),
 #   followUpTime = 21), for the allocation audit.
+# "at_hr": getPowerSurvival(3-look asOF, 600 subjects over 24 months, 300 events,
+#   allocationRatioPlanned = 2 and 0.5) at HR 1 and 0.7: rejection per stage, analysis times.
 suppressMessages(library(rpact))
 source("tests/r/oracle_json.R")
 
@@ -76,6 +78,20 @@ for (r in c(2, 0.5)) {
   }
 }
 
+at_hr <- list()
+design3 <- design_of(3)
+for (r in c(2, 0.5)) {
+  for (hr in c(1, 0.7)) {
+    p <- getPowerSurvival(design3, median2 = 20, hazardRatio = hr, accrualTime = c(0, 24),
+                          maxNumberOfSubjects = 600, maxNumberOfEvents = 300,
+                          allocationRatioPlanned = r, directionUpper = FALSE)
+    at_hr[[length(at_hr) + 1]] <- list(allocation = r, hazard_ratio = hr,
+                                       overall_reject = p$overallReject,
+                                       reject_per_stage = I(as.vector(p$rejectPerStage)),
+                                       analysis_time = I(as.vector(p$analysisTime)))
+  }
+}
+
 write_oracle(
   script = "tests/r/oracle_solve.R",
   output = "tests/data/oracles/solve.expected.json",
@@ -86,5 +102,7 @@ write_oracle(
     "typeOfDesign = 'asOF'), alpha 0.025, beta 0.1. accrual: the same with accrualTime = c(0, A),",
     "A by uniroot giving followUpTime 18. events: fixed design, allocation 2 and 0.5,",
     "typeOfComputation Schoenfeld, Freedman, HsiehFreedman, accrualTime = c(0, 24),",
-    "followUpTime = 21."),
-  values = list(follow_up = follow_up, accrual = accrual, events = events))
+    "followUpTime = 21. at_hr: getPowerSurvival(3-look asOF, median2 = 20, hazardRatio = 1,",
+    "0.7, accrualTime = c(0, 24), maxNumberOfSubjects = 600, maxNumberOfEvents = 300,",
+    "allocationRatioPlanned = 2, 0.5, directionUpper = FALSE)."),
+  values = list(follow_up = follow_up, accrual = accrual, events = events, at_hr = at_hr))
