@@ -18,7 +18,15 @@
 //!    its inflation factor is (theta / (z_(1-alpha) + z_power))^2 with theta the drift whose
 //!    upper-crossing power is the target (rpact's `getSampleSizeSurvival` with a
 //!    `sided = 2` design and `twoSidedPower = FALSE`).
-//! 5. The power of the scenario as it stands (its own size and analyses) comes from
+//! 5. `--solve` ([`Solve`]) chooses what step 2 solves, the others kept: `subjects` (the
+//!    default, above); `accrual`: n = `design.sample_size` and F kept, the accrual duration A
+//!    solves E_n(A + F) = D with the intensity's shape kept and scaled so that n are expected by
+//!    A (rpact's `getSampleSizeSurvival(maxNumberOfSubjects = n, accrualTime = c(0, A))`, whose
+//!    computed `followUpTime` is then F); `follow_up`: n and the recruitment kept, so A = A(n),
+//!    and F solves E_n(A + F) = D (the same rpact call with A given, `followUpTime` computed).
+//!    Both need D below the n patients' eventual events E_n(inf); `accrual` also needs D above
+//!    E_n(F) with instantaneous accrual.
+//! 6. The power of the scenario as it stands (its own size and analyses) comes from
 //!    [`power_analysis`](super::power::power_analysis).
 
 use super::average_hr::average_hazard_ratio;
@@ -31,6 +39,36 @@ use crate::error::{Error, Result};
 use crate::model::{Design, Model};
 use crate::scenario::AnalysisSpec;
 use serde::Serialize;
+
+/// What `design` solves for (`--solve`), the rest of the scenario kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Solve {
+    /// The subjects, at the scenario's recruitment rate and follow-up.
+    #[default]
+    Subjects,
+    /// The accrual duration (the recruitment rate scaled), at the scenario's sample size and
+    /// follow-up after the last randomisation.
+    Accrual,
+    /// The follow-up after the last randomisation, at the scenario's sample size and rate.
+    FollowUp,
+}
+
+impl Solve {
+    /// Parses `subjects`, `accrual` or `follow_up` (any case, `-` for `_`).
+    pub fn parse(name: &str) -> Result<Solve> {
+        match name.to_ascii_lowercase().replace('-', "_").as_str() {
+            "subjects" => Ok(Solve::Subjects),
+            "accrual" => Ok(Solve::Accrual),
+            "follow_up" => Ok(Solve::FollowUp),
+            _ => Err(Error::usage(
+                "--solve",
+                name,
+                "subjects, accrual or follow_up",
+            )),
+        }
+    }
+}
 
 /// One true stratum at the design's final analysis.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -52,6 +90,8 @@ pub struct DesignStratum {
 pub struct DesignAnalysis {
     /// Scenario name (set by the caller; empty from [`analyse`]).
     pub scenario: String,
+    /// What was solved for (`--solve`): subjects, accrual or follow_up.
+    pub solve: Solve,
     /// The approximation of the log-rank's mean: "Schoenfeld (1981)" or "Freedman (1982)".
     pub method: String,
     /// One-sided level.
@@ -89,6 +129,9 @@ pub struct DesignAnalysis {
     pub analysis_times: Vec<f64>,
     /// Expected patients screened to randomise the subjects.
     pub expected_screened: f64,
+    /// Mean screening rate per month over the accrual, `expected_screened / accrual_months`:
+    /// the scenario's rate unless `--solve accrual` scaled it.
+    pub screening_rate: f64,
     /// Closed-form power of the scenario as specified (its own sample size and analyses); NaN
     /// when no closed form applies.
     pub power: f64,
@@ -153,12 +196,78 @@ pub fn subjects_for_duration(em: &EventModel, events: f64, duration: f64, follow
     events / unit.total_events(1.0, duration + follow_up)
 }
 
+/// The accrual duration A at which n patients, the intensity's shape kept and scaled so that n
+/// are expected by A, give `events` expected events at A + `follow_up`. `Err(low)` when no
+/// A > 0 does: `low` is true when the follow-up alone gives more (E_n(F) at instantaneous
+/// accrual), false when the n patients never give that many.
+pub fn accrual_for_events(
+    em: &EventModel,
+    n: f64,
+    events: f64,
+    follow_up: f64,
+) -> std::result::Result<f64, bool> {
+    let events_at = |a: f64| {
+        em.with_accrual_duration(n, a)
+            .total_events(n, a + follow_up)
+    };
+    if events.is_nan() || events >= em.max_events(n) {
+        return Err(false);
+    }
+    // (A -> 0: every patient in at once, followed F months)
+    let lo = 1e-9;
+    if events_at(lo) >= events {
+        return Err(true);
+    }
+    let mut hi = em.accrual_duration(n).max(1.0);
+    while events_at(hi) < events {
+        hi *= 2.0;
+        if hi > 1e7 {
+            return Err(false);
+        }
+    }
+    brent(|a| events_at(a) - events, lo, hi, 1e-12 * hi).ok_or(false)
+}
+
 /// The closed-form design of the scenario for `power`, by `method` (see the module notes).
 pub fn analyse_with(
     model: &Model,
     design: &Design,
     power: f64,
     method: Method,
+) -> Result<DesignAnalysis> {
+    analyse_solving(model, design, power, method, Solve::Subjects)
+}
+
+/// The error of a design whose events the scenario's `n` patients cannot give.
+fn too_few(em: &EventModel, n: f64, events: f64, solve: Solve) -> Error {
+    let most = em.max_events(n);
+    Error::Scenario {
+        file: String::new(),
+        key: "design.sample_size".into(),
+        problem: format!(
+            "too few subjects for --solve {}: {events:.1} events are required and {n} \
+             patients give {most:.1} at most even with unlimited follow-up",
+            if solve == Solve::Accrual {
+                "accrual"
+            } else {
+                "follow_up"
+            }
+        ),
+        value: format!("{n}"),
+        allowed: format!(
+            "more than {:.1} subjects (or --solve subjects)",
+            n * events / most
+        ),
+    }
+}
+
+/// [`analyse_with`], solving for `solve` (see the module notes, item 5).
+pub fn analyse_solving(
+    model: &Model,
+    design: &Design,
+    power: f64,
+    method: Method,
+    solve: Solve,
 ) -> Result<DesignAnalysis> {
     let alpha = design.alpha;
     if !(power.is_finite() && power > alpha && power < 1.0) {
@@ -196,7 +305,7 @@ pub fn analyse_with(
         }
     };
     let follow_up = t_s - a_s;
-    if follow_up < 0.0 {
+    if follow_up < 0.0 && solve != Solve::FollowUp {
         notes.push(format!(
             "the scenario's analysis comes {:.2} months before its last randomisation: the \
              design keeps that gap",
@@ -227,11 +336,14 @@ pub fn analyse_with(
         value: format!("{ahr:.4}"),
         allowed: "hazard ratios giving an average below 1".into(),
     };
-    let ahr_at = |n: f64, t: f64| average_hazard_ratio(&em, &em.events(n, t));
-    let mut ahr = ahr_at(n_s, t_s);
+    let ahr_at = |em: &EventModel, n: f64, t: f64| average_hazard_ratio(em, &em.events(n, t));
+    let mut ahr = ahr_at(&em, n_s, t_s);
     let mut fixed = f64::NAN;
     let mut events = f64::NAN;
     let mut subjects = f64::NAN;
+    let mut follow_up = follow_up;
+    // The event model of the solution (its intensity scaled by `--solve accrual`).
+    let mut solved = em.clone();
     let mut converged = false;
     for _ in 0..100 {
         if ahr.is_nan() || ahr >= 1.0 {
@@ -239,14 +351,50 @@ pub fn analyse_with(
         }
         fixed = method.events(alpha, power, ahr, r);
         events = fixed * inflation;
-        subjects = subjects_for_follow_up(&em, events, follow_up).ok_or_else(|| {
-            Error::usage(
-                "--power",
-                power,
-                "a power reachable with at most 1e9 subjects",
-            )
-        })?;
-        let next = ahr_at(subjects, em.accrual_duration(subjects) + follow_up);
+        match solve {
+            Solve::Subjects => {
+                subjects = subjects_for_follow_up(&em, events, follow_up).ok_or_else(|| {
+                    Error::usage(
+                        "--power",
+                        power,
+                        "a power reachable with at most 1e9 subjects",
+                    )
+                })?;
+            }
+            Solve::FollowUp => {
+                subjects = n_s;
+                let t = em
+                    .time_for_events(n_s, events)
+                    .ok_or_else(|| too_few(&em, n_s, events, solve))?;
+                follow_up = t - a_s;
+            }
+            Solve::Accrual => {
+                subjects = n_s;
+                let a = accrual_for_events(&em, n_s, events, follow_up).map_err(|low| {
+                    if low {
+                        Error::Scenario {
+                            file: String::new(),
+                            key: "design.analysis".into(),
+                            problem: format!(
+                                "follow-up too long for --solve accrual: {follow_up:.2} months \
+                                 after the last randomisation give more than the {events:.1} \
+                                 required events even with all {n_s} patients randomised at once"
+                            ),
+                            value: format!("{follow_up:.2} months after the last randomisation"),
+                            allowed: "a shorter follow-up, or --solve follow_up".into(),
+                        }
+                    } else {
+                        too_few(&em, n_s, events, solve)
+                    }
+                })?;
+                solved = em.with_accrual_duration(n_s, a);
+            }
+        }
+        let next = ahr_at(
+            &solved,
+            subjects,
+            solved.accrual_duration(subjects) + follow_up,
+        );
         if (next - ahr).abs() <= 1e-13 {
             converged = true;
             break;
@@ -259,6 +407,7 @@ pub fn analyse_with(
              (last {ahr:.6})"
         ));
     }
+    let em = solved;
     let accrual_months = em.accrual_duration(subjects);
     let final_time = accrual_months + follow_up;
     let events_per_look: Vec<f64> = timing.iter().map(|t| t * events).collect();
@@ -327,12 +476,35 @@ pub fn analyse_with(
                 .collect::<Vec<_>>()
         ));
     }
-    notes.push(format!(
-        "subjects: the scenario's recruitment rate and its {follow_up:.2} months from the last \
-         randomisation to the final analysis are kept, and the sample size solved so the events \
-         are expected then (accrual as a deterministic flow, Lachin and Foulkes 1986; rpact's \
-         getSampleSizeSurvival with accrualIntensity and followUpTime)"
-    ));
+    notes.push(match solve {
+        Solve::Subjects => format!(
+            "subjects: the scenario's recruitment rate and its {follow_up:.2} months from the \
+             last randomisation to the final analysis are kept, and the sample size solved so \
+             the events are expected then (accrual as a deterministic flow, Lachin and Foulkes \
+             1986; rpact's getSampleSizeSurvival with accrualIntensity and followUpTime)"
+        ),
+        Solve::Accrual => format!(
+            "accrual: the scenario's {n_s} subjects and its {follow_up:.2} months from the last \
+             randomisation to the final analysis are kept, and the accrual duration solved \
+             ({accrual_months:.2} months, the recruitment rate scaled by {:.6}) so the events \
+             are expected then (deterministic accrual flow; rpact's getSampleSizeSurvival with \
+             maxNumberOfSubjects and accrualTime)",
+            a_s / accrual_months
+        ),
+        Solve::FollowUp => format!(
+            "follow-up: the scenario's {n_s} subjects and recruitment rate ({accrual_months:.2} \
+             months' accrual) are kept, and the follow-up after the last randomisation solved \
+             ({follow_up:.2} months) so the events are expected then (deterministic accrual \
+             flow; rpact's getSampleSizeSurvival with maxNumberOfSubjects and accrualTime, \
+             followUpTime computed)"
+        ),
+    });
+    if follow_up < 0.0 && solve == Solve::FollowUp {
+        notes.push(format!(
+            "the events are expected {:.2} months before the last randomisation",
+            -follow_up
+        ));
+    }
     let scenario_power = power_analysis(model, design, method);
     notes.push(match &scenario_power {
         Some(p) => format!(
@@ -357,8 +529,10 @@ pub fn analyse_with(
             design.test
         ));
     }
+    let expected_screened = subjects / randomised_per_screened;
     Ok(DesignAnalysis {
         scenario: String::new(),
+        solve,
         method: method.describe().to_string(),
         alpha,
         target_power: power,
@@ -379,7 +553,8 @@ pub fn analyse_with(
         accrual_months,
         follow_up_months: follow_up,
         analysis_times,
-        expected_screened: subjects / randomised_per_screened,
+        expected_screened,
+        screening_rate: expected_screened / accrual_months,
         power: scenario_power.as_ref().map_or(f64::NAN, |p| p.power),
         logrank_power: scenario_power
             .as_ref()

@@ -43,8 +43,8 @@ pub use average_hr::average_hazard_ratio;
 pub use calendar::calendar_plan;
 pub use description::{CalibrationReport, MixtureSurvival, ModelDescription, StratumDescription};
 pub use design::{
-    DesignAnalysis, DesignStratum, analyse, analyse_with, subjects_for_duration,
-    subjects_for_follow_up,
+    DesignAnalysis, DesignStratum, Solve, accrual_for_events, analyse, analyse_solving,
+    analyse_with, subjects_for_duration, subjects_for_follow_up,
 };
 pub use events::{Accrual, ArmEvents, EventCounts, EventModel, StratumEvents, StratumShare};
 pub use logrank_drift::{LogrankMoments, logrank_moments};

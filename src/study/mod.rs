@@ -200,24 +200,37 @@ impl Study {
     /// The closed-form design (`enrichsim design`): events, subjects, analysis times and
     /// screening for `power` (default: [`Study::default_design_power`]), by `method`.
     pub fn design(&self, power: Option<f64>, method: Method) -> Result<DesignAnalysis> {
+        self.design_solving(power, method, analytic::Solve::Subjects)
+    }
+
+    /// [`Study::design`] solving for `solve` (`design --solve`): the subjects, the accrual
+    /// duration or the follow-up ([`analytic::analyse_solving`]).
+    pub fn design_solving(
+        &self,
+        power: Option<f64>,
+        method: Method,
+        solve: analytic::Solve,
+    ) -> Result<DesignAnalysis> {
         let power = power.unwrap_or_else(|| self.default_design_power());
-        let mut analysis = analytic::analyse_with(&self.model, &self.design, power, method)
-            .map_err(|e| match e {
-                Error::Scenario {
-                    key,
-                    problem,
-                    value,
-                    allowed,
-                    ..
-                } => Error::Scenario {
-                    file: self.file.clone(),
-                    key,
-                    problem,
-                    value,
-                    allowed,
+        let mut analysis =
+            analytic::analyse_solving(&self.model, &self.design, power, method, solve).map_err(
+                |e| match e {
+                    Error::Scenario {
+                        key,
+                        problem,
+                        value,
+                        allowed,
+                        ..
+                    } => Error::Scenario {
+                        file: self.file.clone(),
+                        key,
+                        problem,
+                        value,
+                        allowed,
+                    },
+                    other => other,
                 },
-                other => other,
-            })?;
+            )?;
         analysis.scenario = self.scenario.name.clone();
         Ok(analysis)
     }

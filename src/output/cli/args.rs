@@ -247,6 +247,12 @@ pub struct DesignArgs {
     /// Required events by schoenfeld, freedman or hsieh_freedman (Hsieh 1992).
     #[arg(long, default_value = "schoenfeld")]
     pub method: String,
+    /// What to solve for, the rest of the scenario kept: subjects (at the recruitment rate and
+    /// follow-up), accrual (the accrual duration, i.e. the screening rate, at design.sample_size
+    /// and the follow-up) or follow_up (the months after the last randomisation, at
+    /// design.sample_size and the recruitment rate).
+    #[arg(long, default_value = "subjects")]
+    pub solve: String,
     /// Instead of the design: its operating characteristics at these hazard ratios (in every
     /// stratum), e.g. 1,0.8,0.7,0.6: power, rejection and futility per look, analysis times,
     /// expected events, months and subjects at stopping.

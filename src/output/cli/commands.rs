@@ -391,12 +391,21 @@ pub(super) fn design(args: DesignArgs) -> Result<()> {
         scenario,
         power,
         method,
+        solve,
         at_hr,
         plot,
         output,
     } = args;
     let format = output.prepare(false)?;
     let method = crate::analytic::Method::parse(&method)?;
+    let solve = crate::analytic::Solve::parse(&solve)?;
+    if solve != crate::analytic::Solve::Subjects && at_hr.is_some() {
+        return Err(Error::usage(
+            "--solve",
+            format!("{solve:?}").to_ascii_lowercase(),
+            "subjects (the default) with --at-hr, which evaluates the scenario's own design",
+        ));
+    }
     let hazard_ratios = at_hr.as_deref().map(hazard_ratios).transpose()?;
     if let Some(path) = &plot {
         if hazard_ratios.is_none() {
@@ -416,7 +425,7 @@ pub(super) fn design(args: DesignArgs) -> Result<()> {
         }
         return emit(&report::render_table(&analysis, format), &output);
     }
-    let analysis = loaded.design(power, method)?;
+    let analysis = loaded.design_solving(power, method, solve)?;
     emit(&report::render(&analysis, format), &output)
 }
 

@@ -76,7 +76,27 @@ impl Tabular for DesignAnalysis {
                 self.expected_screened,
                 1,
             ),
+            Row::num(
+                "screening_rate",
+                "screening rate per month over the accrual",
+                self.screening_rate,
+                3,
+            ),
         ]);
+        if self.solve != crate::analytic::Solve::Subjects {
+            required.insert(
+                0,
+                Row::new(
+                    "solve",
+                    "solved for (the rest of the scenario kept)",
+                    match self.solve {
+                        crate::analytic::Solve::Accrual => "accrual",
+                        _ => "follow_up",
+                    }
+                    .to_string(),
+                ),
+            );
+        }
         let mut analyses = Vec::new();
         for (k, (e, t)) in self
             .events_per_look
