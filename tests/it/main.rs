@@ -48,6 +48,7 @@ mod mc_prior;
 mod mc_rpact;
 mod mc_sequential;
 mod mc_sided;
+mod oracle_asymmetric;
 mod oracle_at_hr;
 mod oracle_boundaries;
 mod oracle_boundaries_kinds;
