@@ -32,6 +32,7 @@ mod hand_survival;
 mod interrupt;
 mod mc_adaptive_rpact;
 mod mc_analytic;
+mod mc_asymmetric;
 mod mc_at_hr;
 mod mc_boundaries;
 mod mc_calendar;
