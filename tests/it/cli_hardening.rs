@@ -653,15 +653,33 @@ fn asymmetric_lower_bound_flags() {
     assert_eq!(v["lower_prob_h1"].as_array().map(Vec::len), Some(5));
     assert_abs_close!(v["inflation_factor"].as_f64().unwrap(), 1.026, 0.0005);
     let text = stdout_of(enrichsim().arg("boundaries").args(args));
-    for needle in ["asymmetric two-sided", "Lower bound:", "z lower", "HR lower", "P(low|H1)"] {
+    for needle in [
+        "asymmetric two-sided",
+        "Lower bound:",
+        "z lower",
+        "HR lower",
+        "P(low|H1)",
+    ] {
         assert!(text.contains(needle), "{needle}: {text}");
     }
     refused(
-        &["boundaries", "--lower-spending", "asOF", "--lower-alpha", "0.99"],
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--lower-alpha",
+            "0.99",
+        ],
         &["--lower-alpha", "0.99", "(0, 0.975]"],
     );
     refused(
-        &["boundaries", "--lower-spending", "asOF", "--lower-alpha", "0"],
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--lower-alpha",
+            "0",
+        ],
         &["--lower-alpha", "(0, 0.975]"],
     );
     refused(
@@ -677,11 +695,25 @@ fn asymmetric_lower_bound_flags() {
         &["--lower-alpha", "only with --lower-spending"],
     );
     refused(
-        &["boundaries", "--lower-spending", "asOF", "--sided", "2", "--alpha", "0.05"],
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--sided",
+            "2",
+            "--alpha",
+            "0.05",
+        ],
         &["--lower-spending", "--sided"],
     );
     refused(
-        &["boundaries", "--lower-spending", "asOF", "--futility", "z:0"],
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--futility",
+            "z:0",
+        ],
         &["--lower-spending", "futility"],
     );
     refused(
@@ -689,11 +721,23 @@ fn asymmetric_lower_bound_flags() {
         &["--spending", "OF", "test.type 5 and 6"],
     );
     refused(
-        &["boundaries", "--lower-spending", "asOF", "--timing", "0.3,0.6,0.9"],
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--timing",
+            "0.3,0.6,0.9",
+        ],
         &["--timing", "0.9", "last fraction of 1"],
     );
     refused(
-        &["boundaries", "--lower-spending", "asOF", "--lower-alpha", "x"],
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--lower-alpha",
+            "x",
+        ],
         &["--lower-alpha", "x"],
     );
 }

@@ -126,7 +126,8 @@ fn pass(
     let rest = lower.takes_rest(alpha);
     let g = |t: f64| scale * lower.spending.cumulative(lower.alpha, t);
     // s1: the one-sided recursion of the non-binding upper bounds; s2: both bounds stopping
-    let (mut s1, mut s1n, mut s2, mut s2n) = (Stage::new(), Stage::new(), Stage::new(), Stage::new());
+    let (mut s1, mut s1n, mut s2, mut s2n) =
+        (Stage::new(), Stage::new(), Stage::new(), Stage::new());
     let mut out = Pass {
         upper: Vec::with_capacity(n),
         lower: Vec::with_capacity(n),
@@ -176,7 +177,12 @@ fn pass(
 
 /// The rescaling of a non-binding design with alpha_L = 1 - alpha: the fixed point
 /// s = (1 - alpha'(s)) / alpha_L (gsDesign's gsDType6 iterates it 10 times; here to 1e-14).
-fn rest_scale(spec: &DesignSpec, f: &SpendingFunction, lower: &LowerSpending, timing: &[f64]) -> f64 {
+fn rest_scale(
+    spec: &DesignSpec,
+    f: &SpendingFunction,
+    lower: &LowerSpending,
+    timing: &[f64],
+) -> f64 {
     if spec.binding || !lower.takes_rest(spec.alpha) {
         return 1.0;
     }
@@ -325,10 +331,7 @@ mod tests {
     use super::*;
 
     fn spec(binding: bool, lower_alpha: f64) -> DesignSpec {
-        let mut s = DesignSpec::new(
-            DesignKind::Spending(SpendingFunction::LanDeMetsObf),
-            0.025,
-        );
+        let mut s = DesignSpec::new(DesignKind::Spending(SpendingFunction::LanDeMetsObf), 0.025);
         s.lower = Some(LowerSpending {
             spending: SpendingFunction::LanDeMetsPocock,
             alpha: lower_alpha,

@@ -513,16 +513,16 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         alpha_spent_upper: (two || asym).then(|| cumulative(&h0.efficacy)),
         alpha_spent_lower: (two || asym).then(|| cumulative(&h0.lower)),
         lower_prob_h0: (two || asym).then(|| h0.lower.clone()),
-        lower_prob_h1: h1
-            .as_ref()
-            .filter(|_| two || asym)
-            .map(|h| h.lower.clone()),
+        lower_prob_h1: h1.as_ref().filter(|_| two || asym).map(|h| h.lower.clone()),
         lower_spending: lower_spending.map(|l| l.spending.describe()),
         lower_spending_code: lower_spending.map(|l| l.spending.code().to_string()),
         lower_alpha: lower_spending.map(|l| l.alpha),
-        lower_nominal_p: design
-            .lower_bounds()
-            .map(|l| l.bounds.iter().map(|&a| crate::stats::normal::cdf(a)).collect()),
+        lower_nominal_p: design.lower_bounds().map(|l| {
+            l.bounds
+                .iter()
+                .map(|&a| crate::stats::normal::cdf(a))
+                .collect()
+        }),
         hr_at_lower: design.lower_bounds().and_then(|l| hr(&l.bounds)),
     })
 }
