@@ -17,7 +17,9 @@
 //!    A two-sided design (`sided = 2`) is the symmetric design at two-sided level 2 alpha:
 //!    its inflation factor is (theta / (z_(1-alpha) + z_power))^2 with theta the drift whose
 //!    upper-crossing power is the target (rpact's `getSampleSizeSurvival` with a
-//!    `sided = 2` design and `twoSidedPower = FALSE`).
+//!    `sided = 2` design and `twoSidedPower = FALSE`). An asymmetric design (`lower`,
+//!    gsDesign's test.type 5 or 6) uses its own inflation factor, the drift giving the power
+//!    with both bounds stopping.
 //! 5. `--solve` ([`Solve`]) chooses what step 2 solves, the others kept: `subjects` (the
 //!    default, above); `accrual`: n = `design.sample_size` and F kept, the accrual duration A
 //!    solves E_n(A + F) = D with the intensity's shape kept and scaled so that n are expected by
@@ -463,6 +465,26 @@ pub fn analyse_solving(
              getDesignGroupSequential(sided = 2)), its power the upper crossing's; the fixed \
              design's events use z_(1-alpha) with the one-sided alpha = {alpha}",
             2.0 * alpha
+        ));
+    }
+    if let Some(lower) = design
+        .sequential
+        .as_ref()
+        .and_then(|p| p.design.spec().lower.map(|l| (l, p.design.spec().binding)))
+    {
+        let (l, binding) = lower;
+        notes.push(format!(
+            "asymmetric two-sided design: a lower bound spent under H0 by {} with total {} \
+             ({}; gsDesign's test.type {}), the trial stopping when z falls below it; the \
+             power is the upper crossing's with both bounds stopping",
+            l.spending.describe(),
+            l.alpha,
+            if binding {
+                "binding: the upper bounds assume the trial stops at it"
+            } else {
+                "non-binding: the upper bounds ignore it"
+            },
+            if binding { 5 } else { 6 }
         ));
     }
     if design.sequential.is_some() {

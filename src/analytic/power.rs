@@ -16,7 +16,8 @@
 //! bounds come from the sequential module's recursive integration. Futility bounds stop the
 //! trial whether binding or not, as the engine does. A two-sided design (`sided = 2`) also
 //! stops at Z_k <= -b_k: the lower bounds enter the integration as futility bounds would, and
-//! the power is the upper crossing's (rpact's `twoSidedPower = FALSE`).
+//! the power is the upper crossing's (rpact's `twoSidedPower = FALSE`); so does an asymmetric
+//! design (`lower`) at its lower bounds a_k.
 
 use super::average_hr::average_hazard_ratio;
 use super::events::{Accrual, EventModel};
@@ -110,7 +111,7 @@ pub fn power_analysis_with(
     let two_sided = design
         .sequential
         .as_ref()
-        .is_some_and(|p| p.design.sided() == 2);
+        .is_some_and(|p| p.design.has_lower_stop());
     let mut unreachable = false;
     let mut at_events = |events: f64, notes: &mut Vec<String>| -> Option<(f64, f64)> {
         if unreachable {

@@ -129,7 +129,8 @@ pub struct SequentialPlan {
     /// Futility z bound at each interim look (-inf where there is none).
     pub futility: Vec<f64>,
     /// Lower (harm) z bound at each look, final included: -b_k for a two-sided design
-    /// (`sided = 2`: the trial stops for harm when Z_k <= -b_k), -inf for a one-sided one.
+    /// (`sided = 2`: the trial stops for harm when Z_k <= -b_k), a_k for an asymmetric one
+    /// (`lower`: it stops when Z_k <= a_k, a_K <= b_K), -inf for a one-sided one.
     pub lower: Vec<f64>,
     /// The planned final information D in events: the denominator of the observed fractions.
     pub planned_events: f64,
@@ -273,6 +274,11 @@ impl SequentialPlan {
             sequential::DesignSpec::new(spec.efficacy, alpha * f64::from(spec.sided));
         design_spec.sided = spec.sided;
         design_spec.binding = spec.binding_futility;
+        if spec.lower.is_some() {
+            // an asymmetric design: `binding` is the lower bound's
+            design_spec.lower = spec.lower;
+            design_spec.binding = spec.lower_binding;
+        }
         if let sequential::DesignKind::WangTsiatisOptimum { .. } = spec.efficacy {
             // the optimal Delta is chosen at the scenario's power
             design_spec.power = Some(spec.power);

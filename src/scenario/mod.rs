@@ -257,6 +257,13 @@ pub struct SequentialSpec {
     /// one-sided level: the two-sided design is rpact's `sided = 2` design at level 2 alpha, its
     /// upper bound alone spending alpha; the trial also stops "for harm" when Z_k <= -b_k.
     pub sided: u8,
+    /// `lower = { spending, alpha, binding }`: an asymmetric two-sided design, a lower bound
+    /// spent under H0 with its own spending function and total (gsDesign's test.type 5 when
+    /// binding, 6 otherwise); the trial stops at Z_k < a_k (counted as a harm stop). None: no
+    /// such bound.
+    pub lower: Option<crate::design::sequential::LowerSpending>,
+    /// Whether the lower bound binds (the upper bounds then assume the trial stops at it).
+    pub lower_binding: bool,
 }
 
 /// `[design]`: who is randomised, how, and when and how the data are analysed.
@@ -1199,6 +1206,18 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
         }
     }
     if let Some(seq) = &sequential
+        && seq.lower.is_some()
+    {
+        let seq_node = node.table("sequential")?.expect("present");
+        if !test.is_logrank() || node.has("hypotheses") {
+            return Err(seq_node.bad_value(
+                "lower",
+                "asymmetric monitoring is implemented for a single log-rank hypothesis only",
+                "lower with test = \"logrank\" or \"stratified_logrank\" and no [design.hypotheses]",
+            ));
+        }
+    }
+    if let Some(seq) = &sequential
         && !test.is_logrank()
     {
         check_weighted_sequential(node, &test, seq)?;
@@ -1546,6 +1565,7 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
     if sided == 2 {
         check_two_sided(node, &efficacy, &futility)?;
     }
+    let (lower, lower_binding) = read_lower(node, analysis, alpha, sided, &efficacy, &futility)?;
     Ok(SequentialSpec {
         looks,
         look_months,
@@ -1554,7 +1574,87 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         binding_futility,
         power,
         sided,
+        lower,
+        lower_binding,
     })
+}
+
+/// `lower = { spending = NAME, alpha = A, binding = B }` of `[design.sequential]`: the lower
+/// bound of an asymmetric two-sided design (see [`SequentialSpec::lower`]); only with an
+/// event-driven final analysis, `sided = 1`, an alpha-spending efficacy kind and no futility.
+fn read_lower(
+    node: &Node,
+    analysis: &AnalysisSpec,
+    alpha: f64,
+    sided: u8,
+    efficacy: &crate::design::sequential::DesignKind,
+    futility: &FutilitySpec,
+) -> Result<(Option<crate::design::sequential::LowerSpending>, bool)> {
+    use crate::design::sequential::{DesignKind, LowerSpending, SpendingFunction};
+    if !node.has("lower") {
+        return Ok((None, false));
+    }
+    let Some(t) = node.table("lower")? else {
+        return Err(node.bad_value(
+            "lower",
+            "not a table",
+            "{ spending = \"asOF\", alpha = 0.01, binding = false }",
+        ));
+    };
+    t.only(&schema::LOWER)?;
+    let names = "asOF|ldobf, asP|ldpocock, hsd:GAMMA, kd:RHO (case-insensitive)";
+    let name = t.str("spending")?.unwrap_or("asOF");
+    let spending = match SpendingFunction::parse("spending", name, None, None) {
+        Ok(SpendingFunction::User(_)) | Err(_) => {
+            return Err(t.bad_value("spending", "not a lower-bound spending function", names));
+        }
+        Ok(f) => f,
+    };
+    let rest = 1.0 - alpha;
+    let total = t
+        .f64_where(
+            "alpha",
+            &format!("a total probability under H0 in (0, 1 - design.alpha] = (0, {rest}]"),
+            |a| a > 0.0 && a <= rest + 1e-12,
+        )?
+        .unwrap_or(rest);
+    let binding = match t.raw("binding") {
+        None => false,
+        Some(Value::Boolean(b)) => *b,
+        Some(_) => return Err(t.bad_value("binding", "not a boolean", "true or false")),
+    };
+    let refuse = |problem: &str, allowed: &str| Err(node.bad_value("lower", problem, allowed));
+    if sided != 1 {
+        return refuse(
+            "a lower bound with its own spending is the asymmetric two-sided design; sided = 2 is the symmetric one",
+            "lower without sided (or sided = 1)",
+        );
+    }
+    if !matches!(efficacy, DesignKind::Spending(_)) {
+        return refuse(
+            &format!("{} has no asymmetric design", efficacy.code()),
+            "with lower: efficacy = asOF, asP, asKD, asHSD or asUser (as gsDesign's test.type 5 and 6)",
+        );
+    }
+    if !matches!(futility, FutilitySpec::None) {
+        return refuse(
+            "a lower bound and a futility rule together",
+            "either lower (spent under H0) or futility (\"none\" or the key left out with lower)",
+        );
+    }
+    if !matches!(analysis, AnalysisSpec::Events(_)) || node.has("look_months") {
+        return refuse(
+            "asymmetric designs are monitored at event-driven looks only",
+            "lower with design.analysis = { events = N } and looks (fractions)",
+        );
+    }
+    Ok((
+        Some(LowerSpending {
+            spending,
+            alpha: total,
+        }),
+        binding,
+    ))
 }
 
 /// `sided` of `[design.sequential]`: 1 (default) or 2. Two-sided designs are monitored at

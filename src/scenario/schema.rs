@@ -141,7 +141,14 @@ pub const SEQUENTIAL: Table = Table {
         "hp_bound",
         "optimize",
         "sided",
+        "lower",
     ],
+};
+
+/// The keys of the lower bound of an asymmetric two-sided design.
+pub const LOWER: Table = Table {
+    paths: &["design.sequential.lower"],
+    keys: &["spending", "alpha", "binding"],
 };
 
 /// The keys of a futility rule given as a table.
@@ -280,6 +287,7 @@ pub const ALL: &[&Table] = &[
     &ANALYSIS,
     &SEQUENTIAL,
     &FUTILITY,
+    &LOWER,
     &HYPOTHESES,
     &ADAPTIVE,
     &PRIOR,

@@ -302,6 +302,10 @@ impl Summary {
             .sequential
             .as_ref()
             .is_some_and(|p| p.design.sided() == 2);
+        let lower_stop = design
+            .sequential
+            .as_ref()
+            .is_some_and(|p| p.design.has_lower_stop());
         let harm = mean(outcomes.iter().map(|o| f64::from(u8::from(o.harm))), n);
         let share = |count: f64| {
             if randomised_total > 0.0 {
@@ -359,8 +363,8 @@ impl Summary {
                 .collect(),
             futility_prob: mean(outcomes.iter().map(|o| f64::from(u8::from(o.futility))), n),
             sided: two_sided.then_some(2),
-            harm_prob: two_sided.then_some(harm),
-            harm_se: two_sided.then(|| (harm * (1.0 - harm) / n).sqrt()),
+            harm_prob: lower_stop.then_some(harm),
+            harm_se: lower_stop.then(|| (harm * (1.0 - harm) / n).sqrt()),
             stages: stages(design, outcomes),
             tests: TestPowers(
                 design
@@ -447,7 +451,8 @@ fn stages(design: &Design, outcomes: &[TrialOutcome]) -> Vec<StageSummary> {
     let n = outcomes.len() as f64;
     let plan = design.sequential.as_ref();
     let adaptive = design.adaptive.as_ref();
-    let two_sided = plan.filter(|p| p.design.sided() == 2);
+    // designs stopping at a lower bound: two-sided (sided = 2) and asymmetric (lower)
+    let two_sided = plan.filter(|p| p.design.has_lower_stop());
     let looks = match (plan, adaptive) {
         (Some(p), _) => p.events.len(),
         (None, Some(_)) => 2,

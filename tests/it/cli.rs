@@ -490,6 +490,94 @@ const BAD_SCENARIOS: &[BadScenario] = &[
         &["key `design.sequential.sided`", "got 2", "log-rank only"],
     ),
     bad(
+        "asymmetric lower bound total above 1 - alpha",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nlower = { spending = \"asOF\", alpha = 0.99 }",
+        &[
+            "key `design.sequential.lower.alpha`",
+            "got 0.99",
+            "(0, 0.975]",
+        ],
+    ),
+    bad(
+        "asymmetric lower bound total of 0",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nlower = { spending = \"asOF\", alpha = 0.0 }",
+        &[
+            "key `design.sequential.lower.alpha`",
+            "got 0.0",
+            "(0, 0.975]",
+        ],
+    ),
+    bad(
+        "asymmetric lower bound with an unknown spending function",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nlower = { spending = \"bogus\", alpha = 0.01 }",
+        &[
+            "key `design.sequential.lower.spending`",
+            "\"bogus\"",
+            "hsd:GAMMA",
+        ],
+    ),
+    bad(
+        "asymmetric lower bound with an unknown key",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nlower = { spending = \"asOF\", total = 0.01 }",
+        &[
+            "key `design.sequential.lower.total`",
+            "unknown key",
+            "spending, alpha, binding",
+        ],
+    ),
+    bad(
+        "asymmetric lower bound binding not a boolean",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nlower = { spending = \"asOF\", binding = \"yes\" }",
+        &[
+            "key `design.sequential.lower.binding`",
+            "\"yes\"",
+            "true or false",
+        ],
+    ),
+    bad(
+        "asymmetric lower bound with sided = 2",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nsided = 2\nlower = { spending = \"asOF\", alpha = 0.01 }",
+        &["key `design.sequential.lower`", "sided = 2", "sided = 1"],
+    ),
+    bad(
+        "asymmetric lower bound with a futility rule",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nfutility = \"asOF\"\nlower = { spending = \"asOF\", alpha = 0.01 }",
+        &[
+            "key `design.sequential.lower`",
+            "futility rule",
+            "either lower",
+        ],
+    ),
+    bad(
+        "asymmetric lower bound with a Wang-Tsiatis efficacy shape",
+        "alpha = 0.025",
+        "alpha = 0.025\n[design.sequential]\nlooks = [0.5]\nefficacy = \"OF\"\nlower = { spending = \"asOF\", alpha = 0.01 }",
+        &[
+            "key `design.sequential.lower`",
+            "OF has no asymmetric design",
+            "asHSD",
+        ],
+    ),
+    bad(
+        "asymmetric lower bound with a calendar-time final analysis",
+        "analysis = { events = 40 }\ntest = \"stratified_logrank\"\nalpha = 0.025",
+        "analysis = { calendar = 40.0 }\ntest = \"stratified_logrank\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]\nlower = { spending = \"asOF\" }",
+        &["key `design.sequential.lower`", "event-driven"],
+    ),
+    bad(
+        "asymmetric lower bound on a weighted log-rank",
+        "test = \"stratified_logrank\"\nalpha = 0.025",
+        "test = \"fh(0,1)\"\nalpha = 0.025\n[design.sequential]\nlooks = [0.5]\nlower = { spending = \"asOF\" }",
+        &["key `design.sequential.lower`", "log-rank"],
+    ),
+    bad(
         "further tests with interim looks",
         "alpha = 0.025",
         "alpha = 0.025\ntests = [\"maxcombo\"]\n[design.sequential]\nlooks = [0.5]",

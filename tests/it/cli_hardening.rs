@@ -610,3 +610,134 @@ fn two_sided_beta_spending_and_final_below_one_flags() {
         &["--timing", "without beta spending"],
     );
 }
+
+/// Asymmetric two-sided designs (`--lower-spending NAME --lower-alpha A [--binding]`, gsDesign's
+/// test.type 6 and 5): the JSON fields of the lower bound (values against gsDesign's printed
+/// test.type 5 design, tests/data/oracles/gsdesign-asymmetric.expected.json), the text table's
+/// columns, and bad input refused with one line naming the flag.
+#[test]
+fn asymmetric_lower_bound_flags() {
+    let json = |args: &[&str]| -> Value {
+        let mut all = vec!["boundaries"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        serde_json::from_str(&stdout_of(enrichsim().args(&all))).expect("json")
+    };
+    let args = [
+        "--looks",
+        "5",
+        "--spending",
+        "hsd:-4",
+        "--lower-spending",
+        "hsd:-2",
+        "--binding",
+        "--power",
+        "0.9",
+        "--events",
+        "300",
+    ];
+    let v = json(&args);
+    assert_eq!(v["lower_spending_code"], "asHSD");
+    assert_abs_close!(v["lower_alpha"].as_f64().unwrap(), 0.975, 1e-15);
+    assert_eq!(v["binding"], Value::Bool(true));
+    assert!(v.get("sided").is_none());
+    let lower = v["lower_z"].as_array().expect("lower_z");
+    // gsDesign(k = 5, test.type = 5): -1.44 -0.98 -0.47 0.21 2.02 (printed to 2 decimals)
+    for (got, want) in lower.iter().zip([-1.44, -0.98, -0.47, 0.21, 2.02]) {
+        assert_abs_close!(got.as_f64().unwrap(), want, 0.005);
+    }
+    let spent = v["alpha_spent_lower"].as_array().expect("lower spent");
+    assert_abs_close!(spent[4].as_f64().unwrap(), 0.975, 1e-7);
+    assert_eq!(v["hr_at_lower"].as_array().map(Vec::len), Some(5));
+    assert_eq!(v["lower_nominal_p"].as_array().map(Vec::len), Some(5));
+    assert_eq!(v["lower_prob_h1"].as_array().map(Vec::len), Some(5));
+    assert_abs_close!(v["inflation_factor"].as_f64().unwrap(), 1.026, 0.0005);
+    let text = stdout_of(enrichsim().arg("boundaries").args(args));
+    for needle in [
+        "asymmetric two-sided",
+        "Lower bound:",
+        "z lower",
+        "HR lower",
+        "P(low|H1)",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    refused(
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--lower-alpha",
+            "0.99",
+        ],
+        &["--lower-alpha", "0.99", "(0, 0.975]"],
+    );
+    refused(
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--lower-alpha",
+            "0",
+        ],
+        &["--lower-alpha", "(0, 0.975]"],
+    );
+    refused(
+        &["boundaries", "--lower-spending", "bogus"],
+        &["--lower-spending", "bogus", "hsd:GAMMA"],
+    );
+    refused(
+        &["boundaries", "--lower-spending", "asUser"],
+        &["--lower-spending", "asUser"],
+    );
+    refused(
+        &["boundaries", "--lower-alpha", "0.01"],
+        &["--lower-alpha", "only with --lower-spending"],
+    );
+    refused(
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--sided",
+            "2",
+            "--alpha",
+            "0.05",
+        ],
+        &["--lower-spending", "--sided"],
+    );
+    refused(
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--futility",
+            "z:0",
+        ],
+        &["--lower-spending", "futility"],
+    );
+    refused(
+        &["boundaries", "--lower-spending", "asOF", "--spending", "OF"],
+        &["--spending", "OF", "test.type 5 and 6"],
+    );
+    refused(
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--timing",
+            "0.3,0.6,0.9",
+        ],
+        &["--timing", "0.9", "last fraction of 1"],
+    );
+    refused(
+        &[
+            "boundaries",
+            "--lower-spending",
+            "asOF",
+            "--lower-alpha",
+            "x",
+        ],
+        &["--lower-alpha", "x"],
+    );
+}

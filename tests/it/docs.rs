@@ -258,6 +258,19 @@ fn every_json_output_field_is_documented() {
         "boundaries",
         &["--spending", "WToptimum", "--optimize", "ASNsum"],
     ));
+    seen.extend(fields(
+        "boundaries",
+        &[
+            "--lower-spending",
+            "asP",
+            "--lower-alpha",
+            "0.1",
+            "--power",
+            "0.9",
+            "--events",
+            "230",
+        ],
+    ));
     for extra in [
         &["--strata", "pnfh_stratum"][..],
         &["--test", "maxcombo"],

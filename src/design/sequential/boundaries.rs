@@ -9,6 +9,7 @@
 //! power 1 - beta it is z_{1-alpha} + z_{1-beta}, so the inflation factor of the maximum
 //! information is (theta / (z_{1-alpha} + z_{1-beta}))^2.
 
+use super::asymmetric::{LowerBounds, LowerSpending};
 use super::integration::{BOUND_CAP, DEFAULT_GRID_R, Stage};
 use super::spending::{DesignKind, OptimizationCriterion, SpendingFunction};
 use crate::stats::normal;
@@ -61,6 +62,10 @@ pub struct DesignSpec {
     /// default, the engine's monitoring at observed fractions): the last look spends all the
     /// alpha left.
     pub final_spends_f: bool,
+    /// An asymmetric two-sided design: a lower bound spent under H0 with its own spending
+    /// function and total (gsDesign's test.type 5 when `binding`, 6 otherwise; see
+    /// [`super::asymmetric`]). None (the default): no such bound.
+    pub lower: Option<LowerSpending>,
 }
 
 impl DesignSpec {
@@ -76,6 +81,7 @@ impl DesignSpec {
             sided: 1,
             beta_adjustment: true,
             final_spends_f: false,
+            lower: None,
         }
     }
 }
@@ -111,6 +117,8 @@ pub struct GroupSequentialDesign {
     drift: Option<f64>,
     /// The kind asked for (differs from `spec.kind` for `WToptimum`, resolved to its Delta).
     requested: DesignKind,
+    /// Asymmetric designs (`spec.lower`): the lower bounds and what they spend.
+    asymmetric: Option<LowerBounds>,
     /// Identity for the monitoring workspace's cache (a clone shares it: same bounds).
     id: u64,
 }
@@ -383,6 +391,22 @@ impl GroupSequentialDesign {
                 )?));
             }
         }
+        if spec.lower.is_some() {
+            super::asymmetric::check(&spec, &timing)?;
+            let solved = super::asymmetric::solve(&spec, &timing)?;
+            return Ok(GroupSequentialDesign {
+                timing,
+                efficacy: solved.upper,
+                futility: Vec::new(),
+                alpha_spent: solved.upper_spent,
+                wt_constant: None,
+                drift: solved.drift,
+                requested: spec.kind,
+                asymmetric: Some(solved.lower),
+                spec,
+                id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            });
+        }
         if let DesignKind::WangTsiatisOptimum { criterion } = spec.kind {
             return optimal_wang_tsiatis(spec, timing, criterion);
         }
@@ -530,6 +554,7 @@ impl GroupSequentialDesign {
             wt_constant: wt_c,
             drift,
             requested: spec.kind,
+            asymmetric: None,
             spec,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
@@ -621,8 +646,9 @@ impl GroupSequentialDesign {
                 self.spec.grid_r,
             );
         }
-        if self.spec.sided == 2 {
-            // the lower bounds -b_k enter as "futility" bounds, whose crossing is the lower exit
+        if self.spec.sided == 2 || self.asymmetric.is_some() {
+            // the lower bounds (-b_k, or an asymmetric design's) enter as "futility" bounds,
+            // whose crossing is the lower exit
             let lower = self.lower().unwrap_or_default();
             let mut e = exit_probabilities(
                 &self.timing,
@@ -648,10 +674,26 @@ impl GroupSequentialDesign {
         self.spec.sided
     }
 
-    /// Two-sided designs: the lower bounds -b_1..-b_K (stop for harm when Z_k <= -b_k); `None`
-    /// for one-sided designs.
+    /// Two-sided designs: the lower bounds -b_1..-b_K (stop for harm when Z_k <= -b_k);
+    /// asymmetric designs ([`DesignSpec::lower`]): their lower bounds a_1..a_K; `None` for
+    /// one-sided designs.
     pub fn lower(&self) -> Option<Vec<f64>> {
+        if let Some(a) = &self.asymmetric {
+            return Some(a.bounds.clone());
+        }
         (self.spec.sided == 2).then(|| self.efficacy.iter().map(|b| -b).collect())
+    }
+
+    /// Asymmetric designs: the lower bounds, their cumulative H0 crossing probabilities and
+    /// the rescaling of their spending; `None` otherwise.
+    pub fn lower_bounds(&self) -> Option<&LowerBounds> {
+        self.asymmetric.as_ref()
+    }
+
+    /// Whether the trial also stops at a lower bound (harm): two-sided designs (symmetric,
+    /// `sided = 2`, or asymmetric, [`DesignSpec::lower`]).
+    pub fn has_lower_stop(&self) -> bool {
+        self.spec.sided == 2 || self.asymmetric.is_some()
     }
 }
 

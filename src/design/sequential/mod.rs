@@ -6,6 +6,8 @@
 //!   (Armitage, McPherson and Rowe 1969; Jennison and Turnbull 2000, chapter 19).
 //! - [`boundaries`]: a design's efficacy and futility bounds, drift, inflation factor and exit
 //!   probabilities.
+//! - [`asymmetric`]: asymmetric two-sided designs, a lower bound spent under H0 with its own
+//!   spending function (gsDesign's test.type 5 and 6).
 //! - [`maxcombo`]: group-sequential MaxCombo bounds from the joint normal law of all
 //!   (look, component) statistics.
 //! - [`monitoring`]: the engine's hook, bounds recomputed at the observed information fractions.
@@ -13,6 +15,7 @@
 //! - [`scale`]: z to hazard ratio and back, given events and allocation.
 //! - [`report`]: the `boundaries` command's report.
 
+pub mod asymmetric;
 pub mod boundaries;
 pub mod integration;
 pub mod maxcombo;
@@ -22,6 +25,7 @@ pub mod scale;
 pub mod sided_monitoring;
 pub mod spending;
 
+pub use asymmetric::{LowerBounds, LowerSpending};
 pub use boundaries::{
     DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign, exit_probabilities,
 };

@@ -48,6 +48,12 @@ pub struct BoundaryOptions {
     pub sided: u8,
     /// Two-sided beta spending: rpact's `betaAdjustment` (true when absent).
     pub beta_adjustment: Option<bool>,
+    /// An asymmetric two-sided design: the spending function of a lower bound spent under H0
+    /// (`asOF`, `asP`, `hsd:G`, `kd:RHO`; gsDesign's `sfl` with test.type 5 when `binding`,
+    /// 6 otherwise).
+    pub lower_spending: Option<String>,
+    /// Its total probability under H0 (gsDesign's `astar`; 1 - alpha when absent).
+    pub lower_alpha: Option<f64>,
 }
 
 impl Default for BoundaryOptions {
@@ -71,6 +77,8 @@ impl Default for BoundaryOptions {
             optimize: None,
             sided: 1,
             beta_adjustment: None,
+            lower_spending: None,
+            lower_alpha: None,
         }
     }
 }
@@ -172,6 +180,21 @@ pub struct BoundaryReport {
     /// Two-sided, with `power`: the same under the drift.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lower_prob_h1: Option<Vec<f64>>,
+    /// Asymmetric designs: the lower bound's spending function, described.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_spending: Option<String>,
+    /// Asymmetric designs: its type code (asOF, asP, asHSD, asKD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_spending_code: Option<String>,
+    /// Asymmetric designs: the lower bound's total probability under H0 (gsDesign's astar).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_alpha: Option<f64>,
+    /// Asymmetric designs: nominal lower-tail p-values of the lower bounds, Phi(a_k).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_nominal_p: Option<Vec<f64>>,
+    /// Asymmetric designs with `events`: the hazard ratio at each lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hr_at_lower: Option<Vec<f64>>,
 }
 
 /// Parses the futility option into a rule and its description.
@@ -387,11 +410,12 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
             "only with --futility bsUser",
         ));
     }
-    if opts.binding && matches!(futility, Futility::None) {
+    let lower_spending = parse_lower(opts)?;
+    if opts.binding && matches!(futility, Futility::None) && lower_spending.is_none() {
         return Err(Error::usage(
             "--binding",
             "true",
-            "only with a futility rule (--futility z:..., hr:... or a beta-spending name)",
+            "only with a futility rule (--futility z:..., hr:... or a beta-spending name) or a lower bound (--lower-spending)",
         ));
     }
     if let Some(adjust) = opts.beta_adjustment
@@ -424,10 +448,12 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         sided: opts.sided,
         beta_adjustment: opts.beta_adjustment.unwrap_or(true),
         final_spends_f: true,
+        lower: lower_spending,
     };
     let design = GroupSequentialDesign::new(spec, timing)?;
     let has_futility = design.futility().is_some();
     let two = design.sided() == 2;
+    let asym = design.lower_bounds().is_some();
     let cumulative = |v: &[f64]| -> Vec<f64> {
         v.iter()
             .scan(0.0, |acc, &x| {
@@ -484,11 +510,48 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         beta_adjustment: (two && has_futility).then_some(design.spec().beta_adjustment),
         lower_z: design.lower(),
         nominal_p_two_sided: two.then(|| design.nominal_p().iter().map(|p| 2.0 * p).collect()),
-        alpha_spent_upper: two.then(|| cumulative(&h0.efficacy)),
-        alpha_spent_lower: two.then(|| cumulative(&h0.lower)),
-        lower_prob_h0: two.then(|| h0.lower.clone()),
-        lower_prob_h1: h1.as_ref().filter(|_| two).map(|h| h.lower.clone()),
+        alpha_spent_upper: (two || asym).then(|| cumulative(&h0.efficacy)),
+        alpha_spent_lower: (two || asym).then(|| cumulative(&h0.lower)),
+        lower_prob_h0: (two || asym).then(|| h0.lower.clone()),
+        lower_prob_h1: h1.as_ref().filter(|_| two || asym).map(|h| h.lower.clone()),
+        lower_spending: lower_spending.map(|l| l.spending.describe()),
+        lower_spending_code: lower_spending.map(|l| l.spending.code().to_string()),
+        lower_alpha: lower_spending.map(|l| l.alpha),
+        lower_nominal_p: design.lower_bounds().map(|l| {
+            l.bounds
+                .iter()
+                .map(|&a| crate::stats::normal::cdf(a))
+                .collect()
+        }),
+        hr_at_lower: design.lower_bounds().and_then(|l| hr(&l.bounds)),
     })
+}
+
+/// The lower bound of an asymmetric design (`--lower-spending`, `--lower-alpha`), or `None`.
+fn parse_lower(opts: &BoundaryOptions) -> Result<Option<super::LowerSpending>> {
+    let Some(name) = opts.lower_spending.as_deref() else {
+        if let Some(a) = opts.lower_alpha {
+            return Err(Error::usage(
+                "--lower-alpha",
+                a,
+                "only with --lower-spending (the lower bound's spending function)",
+            ));
+        }
+        return Ok(None);
+    };
+    let allowed = "a lower-bound spending function: asOF|ldobf, asP|ldpocock, hsd:GAMMA, kd:RHO (case-insensitive)";
+    let spending = match SpendingFunction::parse("--lower-spending", name, None, None) {
+        Ok(SpendingFunction::User(_)) | Err(_) => {
+            return Err(Error::usage("--lower-spending", name, allowed));
+        }
+        Ok(f) => f,
+    };
+    let lower = super::LowerSpending {
+        spending,
+        alpha: opts.lower_alpha.unwrap_or(1.0 - opts.alpha),
+    };
+    lower.check("--lower-alpha", opts.alpha)?;
+    Ok(Some(lower))
 }
 
 /// A probability with 6 decimals, or 3 significant digits in scientific notation below 1e-4.
@@ -516,6 +579,7 @@ impl BoundaryReport {
         opt(&self.futility_z, "z futility", &mut head);
         opt(&self.hr_at_bound, "HR efficacy", &mut head);
         opt(&self.hr_at_futility, "HR futility", &mut head);
+        opt(&self.hr_at_lower, "HR lower", &mut head);
         head.push("P(eff|H0)".into());
         opt(&self.lower_prob_h0, "P(low|H0)", &mut head);
         opt(&self.futility_prob_h0, "P(fut|H0)", &mut head);
@@ -540,6 +604,7 @@ impl BoundaryReport {
             cell(&self.futility_z, 4, &mut row);
             cell(&self.hr_at_bound, 4, &mut row);
             cell(&self.hr_at_futility, 4, &mut row);
+            cell(&self.hr_at_lower, 4, &mut row);
             row.push(fmt_p(self.efficacy_prob_h0[k]));
             if let Some(v) = &self.lower_prob_h0 {
                 row.push(fmt_p(v[k]));
@@ -559,6 +624,8 @@ impl BoundaryReport {
     fn preamble(&self) -> Vec<String> {
         let sides = if self.sided == Some(2) {
             "two-sided (symmetric, reject when |Z| >= bound)"
+        } else if self.lower_spending.is_some() {
+            "asymmetric two-sided, upper"
         } else {
             "one-sided"
         };
@@ -573,6 +640,16 @@ impl BoundaryReport {
                 "non-binding"
             };
             lines.push(format!("Futility: {f} ({kind})"));
+        }
+        if let (Some(f), Some(a)) = (&self.lower_spending, self.lower_alpha) {
+            let kind = if self.binding {
+                "binding: the upper bounds assume the trial stops at it"
+            } else {
+                "non-binding: the upper bounds ignore it"
+            };
+            lines.push(format!(
+                "Lower bound: {f}, total {a} under H0, stop when Z < lower ({kind})"
+            ));
         }
         if let (Some(p), Some(d), Some(i)) = (self.power, self.drift, self.inflation_factor) {
             lines.push(format!(

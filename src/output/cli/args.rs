@@ -446,13 +446,23 @@ pub struct BoundaryArgs {
     /// bsUser with --user-beta, ...).
     #[arg(long, allow_hyphen_values = true)]
     pub futility: Option<String>,
-    /// Binding futility (efficacy bounds computed assuming the trial stops at them).
+    /// Binding futility or lower bound (efficacy bounds computed assuming the trial stops at
+    /// them).
     #[arg(long)]
     pub binding: bool,
     /// With --sided 2 and beta-spending futility: true (default) or false, rpact's
     /// betaAdjustment (rescale the beta spending when the first looks get no futility bound).
     #[arg(long, value_name = "true|false", value_parser = boolean)]
     pub beta_adjustment: Option<bool>,
+    /// Asymmetric two-sided design: a lower bound spent under H0 with this spending function
+    /// (asOF, asP, hsd:G, kd:RHO), stopping when Z_k < a_k (gsDesign's test.type 6, or 5 with
+    /// --binding).
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    pub lower_spending: Option<String>,
+    /// The lower bound's total probability under H0 (gsDesign's astar), in (0, 1 - alpha];
+    /// default 1 - alpha (the final lower bound then equals the upper one).
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
+    pub lower_alpha: Option<f64>,
     /// Events at the final look: adds the hazard ratio at each bound.
     #[arg(long, allow_negative_numbers = true, value_parser = number)]
     pub events: Option<f64>,

@@ -452,6 +452,8 @@ pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
         optimize: design.optimize,
         sided: design.sided,
         beta_adjustment: design.beta_adjustment,
+        lower_spending: design.lower_spending,
+        lower_alpha: design.lower_alpha,
     };
     let result = crate::design::sequential::boundaries_report(&options)?;
     emit(&report::render_boundaries(&result, format), &output)

@@ -180,12 +180,12 @@ impl Tabular for Summary {
             ));
         }
         if let Some(harm) = self.harm_prob {
-            stages.push(Row::num(
-                "harm_prob",
-                "stopped for harm (two-sided, z <= -b_k)",
-                harm,
-                4,
-            ));
+            let label = if self.sided == Some(2) {
+                "stopped for harm (two-sided, z <= -b_k)"
+            } else {
+                "stopped at the lower bound (asymmetric two-sided, z <= a_k)"
+            };
+            stages.push(Row::num("harm_prob", label, harm, 4));
         }
         for st in &self.stages {
             let k = st.look;

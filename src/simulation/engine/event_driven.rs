@@ -8,6 +8,9 @@
 //! A two-sided design (`sided = 2`) also stops "for harm" at look k when Z_k <= -b_k (the
 //! final look included); its bounds at observed fractions are the symmetric design's
 //! ([`crate::design::sequential::GroupSequentialDesign::symmetric_bound_at`]).
+//! An asymmetric two-sided design (`lower`) stops "for harm" at look k when Z_k <= a_k and
+//! Z_k < b_k (the final look included); its bounds at observed fractions are
+//! [`crate::design::sequential::GroupSequentialDesign::asymmetric_bounds_at`]'s.
 //!
 //! A Fleming-Harrington weighted log-rank design monitors at the observed weighted information
 //! fraction `V_k / V_K` (`V_K` planned, [`crate::model::SequentialPlan::with_weighted_information`]).
@@ -38,6 +41,8 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
     let mut futility = false;
     let mut harm = false;
     let two_sided = plan.is_some_and(|p| p.design.sided() == 2);
+    let asymmetric = plan.is_some_and(|p| p.design.lower_bounds().is_some());
+    let lower_stop = two_sided || asymmetric;
     let mut reached = true;
     let mut z = 0.0;
     // A weighted log-rank design: its weight, and the planned final weighted information.
@@ -67,19 +72,27 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
             // No death since the previous look, and none to come: that look was the last.
             // Its bound is recomputed as a final one (spending all the remaining alpha).
             let p = plan.expect("several looks only with a sequential plan");
-            let bound = if combo.is_some() {
-                p.efficacy[k - 1]
+            let (bound, low) = if combo.is_some() {
+                (p.efficacy[k - 1], f64::NEG_INFINITY)
+            } else if asymmetric {
+                p.design
+                    .asymmetric_bounds_at(&fractions[..k], true)
+                    .unwrap_or((p.efficacy[k - 1], p.lower[k - 1]))
             } else if two_sided {
-                p.design
+                let b = p
+                    .design
                     .symmetric_bound_at(&fractions[..k], true)
-                    .unwrap_or(p.efficacy[k - 1])
+                    .unwrap_or(p.efficacy[k - 1]);
+                (b, -b)
             } else {
-                p.design
+                let b = p
+                    .design
                     .efficacy_bound_at(&fractions[..k], true, &mut ws.monitor)
-                    .unwrap_or(p.efficacy[k - 1]) // fractions are increasing and > 0 by construction
+                    .unwrap_or(p.efficacy[k - 1]); // fractions are increasing and > 0 by construction
+                (b, f64::NEG_INFINITY)
             };
             reject = z >= bound;
-            harm = two_sided && z <= -bound;
+            harm = lower_stop && !reject && z <= low;
             ws.cohort.cut(look_time[k - 1], &mut ws.cut);
             let cut = &ws.cut;
             ws.analyzer
@@ -128,23 +141,34 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
         look_randomised[k] = cut.time.len() as u32;
         looks = k + 1;
         let final_look = k + 1 == n_looks || !at.reached;
-        let bound = match plan {
-            None => design.z_critical,
-            Some(p) if (at.reached && weighted.is_none()) || combo.is_some() => p.efficacy[k],
-            Some(p) if two_sided => p
+        let (bound, low) = match plan {
+            None => (design.z_critical, f64::NEG_INFINITY),
+            Some(p) if (at.reached && weighted.is_none()) || combo.is_some() => {
+                (p.efficacy[k], p.lower[k])
+            }
+            Some(p) if asymmetric => p
                 .design
-                .symmetric_bound_at(&fractions[..=k], final_look)
-                .unwrap_or(p.efficacy[k]),
-            Some(p) => p
-                .design
-                .efficacy_bound_at(&fractions[..=k], final_look, &mut ws.monitor)
-                .unwrap_or(p.efficacy[k]), // fractions are increasing and > 0 by construction
+                .asymmetric_bounds_at(&fractions[..=k], final_look)
+                .unwrap_or((p.efficacy[k], p.lower[k])),
+            Some(p) if two_sided => {
+                let b = p
+                    .design
+                    .symmetric_bound_at(&fractions[..=k], final_look)
+                    .unwrap_or(p.efficacy[k]);
+                (b, -b)
+            }
+            Some(p) => (
+                p.design
+                    .efficacy_bound_at(&fractions[..=k], final_look, &mut ws.monitor)
+                    .unwrap_or(p.efficacy[k]), // fractions are increasing and > 0 by construction
+                f64::NEG_INFINITY,
+            ),
         };
         if other.unwrap_or(z >= bound) {
             reject = true;
             break;
         }
-        if two_sided && z <= -bound {
+        if lower_stop && z <= low {
             harm = true;
             break;
         }
