@@ -273,8 +273,10 @@ impl SequentialPlan {
             sequential::DesignSpec::new(spec.efficacy, alpha * f64::from(spec.sided));
         design_spec.sided = spec.sided;
         design_spec.binding = spec.binding_futility;
-        if let sequential::DesignKind::WangTsiatisOptimum { .. } = spec.efficacy {
-            // the optimal Delta is chosen at the scenario's power
+        if let sequential::DesignKind::WangTsiatisOptimum { .. }
+        | sequential::DesignKind::PampallonaTsiatis { .. } = spec.efficacy
+        {
+            // the optimal Delta, and the Pampallona-Tsiatis constants, at the scenario's power
             design_spec.power = Some(spec.power);
         }
         design_spec.futility = match &spec.futility {

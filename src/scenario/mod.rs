@@ -1426,6 +1426,13 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         OptimizationCriterion::parse("optimize", c)
             .map_err(|_| node.bad_value("optimize", "unknown criterion", CRITERION_NAMES))?;
     }
+    let delta_pt = |key: &str| {
+        node.f64_where(key, "a Pampallona-Tsiatis Delta in [-0.5, 1]", |d| {
+            (-0.5..=1.0).contains(&d)
+        })
+    };
+    let delta_pt1 = delta_pt("delta_pt1")?;
+    let delta_pt0 = delta_pt("delta_pt0")?;
     let params = KindParams {
         gamma,
         rho,
@@ -1433,6 +1440,8 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         user: user_alpha.clone(),
         hp_bound,
         optimize: optimize.map(String::from),
+        delta_pt1,
+        delta_pt0,
     };
     let efficacy = DesignKind::parse_params("efficacy", name, &params).map_err(|e| {
         node.bad_value(
@@ -1464,6 +1473,9 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         matches!(efficacy, DesignKind::WangTsiatisOptimum { .. }),
         "only with efficacy = \"WToptimum\"",
     )?;
+    let is_pt = matches!(efficacy, DesignKind::PampallonaTsiatis { .. });
+    only("delta_pt1", is_pt, "only with efficacy = \"PT\"")?;
+    only("delta_pt0", is_pt, "only with efficacy = \"PT\"")?;
     let per_interim =
         |t: &Node, key: &str, ok: &dyn Fn(f64) -> bool, allowed: &str| -> Result<Vec<f64>> {
             let values = match t.raw(key) {
@@ -1543,6 +1555,13 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         ),
         "only with futility = \"bsUser\"",
     )?;
+    if is_pt && !matches!(futility, FutilitySpec::None) {
+        return Err(node.bad_value(
+            "futility",
+            "a Pampallona-Tsiatis design has its own futility bounds (shaped by delta_pt0)",
+            "no futility key (or \"none\") with efficacy = \"PT\"",
+        ));
+    }
     if sided == 2 {
         check_two_sided(node, &efficacy, &futility)?;
     }

@@ -51,6 +51,7 @@ mod mc_sided;
 mod oracle_at_hr;
 mod oracle_boundaries;
 mod oracle_boundaries_kinds;
+mod oracle_boundaries_pt;
 mod oracle_boundaries_twosided;
 mod oracle_boundaries_twosided2;
 mod oracle_cafs;

@@ -6,6 +6,7 @@
 //!   (Armitage, McPherson and Rowe 1969; Jennison and Turnbull 2000, chapter 19).
 //! - [`boundaries`]: a design's efficacy and futility bounds, drift, inflation factor and exit
 //!   probabilities.
+//! - [`pampallona_tsiatis`]: Pampallona and Tsiatis (1994) efficacy and futility bounds.
 //! - [`maxcombo`]: group-sequential MaxCombo bounds from the joint normal law of all
 //!   (look, component) statistics.
 //! - [`monitoring`]: the engine's hook, bounds recomputed at the observed information fractions.
@@ -17,6 +18,7 @@ pub mod boundaries;
 pub mod integration;
 pub mod maxcombo;
 pub mod monitoring;
+pub mod pampallona_tsiatis;
 pub mod report;
 pub mod scale;
 pub mod sided_monitoring;

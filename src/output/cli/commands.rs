@@ -452,6 +452,8 @@ pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
         optimize: design.optimize,
         sided: design.sided,
         beta_adjustment: design.beta_adjustment,
+        delta_pt1: design.delta_pt1,
+        delta_pt0: design.delta_pt0,
     };
     let result = crate::design::sequential::boundaries_report(&options)?;
     emit(&report::render_boundaries(&result, format), &output)
