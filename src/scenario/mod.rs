@@ -1476,6 +1476,13 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
     let is_pt = matches!(efficacy, DesignKind::PampallonaTsiatis { .. });
     only("delta_pt1", is_pt, "only with efficacy = \"PT\"")?;
     only("delta_pt0", is_pt, "only with efficacy = \"PT\"")?;
+    for key in ["delta", "gamma", "rho"] {
+        only(
+            key,
+            !is_pt,
+            "not with efficacy = \"PT\" (its shapes are delta_pt1 and delta_pt0, and it takes no futility rule)",
+        )?;
+    }
     let per_interim =
         |t: &Node, key: &str, ok: &dyn Fn(f64) -> bool, allowed: &str| -> Result<Vec<f64>> {
             let values = match t.raw(key) {
@@ -1602,7 +1609,8 @@ fn read_sided(node: &Node, analysis: &AnalysisSpec) -> Result<u8> {
 }
 
 /// The kinds a two-sided design of a scenario supports: the spending functions and the
-/// Wang-Tsiatis family (OF, P, WT), with no futility rule (as `boundaries --sided 2`).
+/// Wang-Tsiatis family (OF, P, WT), with no futility rule, and the Pampallona-Tsiatis design
+/// (its own inner futility interval).
 fn check_two_sided(
     node: &Node,
     efficacy: &crate::design::sequential::DesignKind,
@@ -1611,12 +1619,14 @@ fn check_two_sided(
     use crate::design::sequential::DesignKind;
     if !matches!(
         efficacy,
-        DesignKind::Spending(_) | DesignKind::WangTsiatis { .. }
+        DesignKind::Spending(_)
+            | DesignKind::WangTsiatis { .. }
+            | DesignKind::PampallonaTsiatis { .. }
     ) {
         return Err(node.bad_value(
             "efficacy",
             &format!("{} has no two-sided design", efficacy.code()),
-            "with sided = 2: asOF, asP, asKD, asHSD, asUser, OF, P or WT",
+            "with sided = 2: asOF, asP, asKD, asHSD, asUser, OF, P, WT or PT",
         ));
     }
     if !matches!(futility, FutilitySpec::None) {

@@ -1006,6 +1006,68 @@ pub fn exit_probabilities_two_sided(
     }
 }
 
+/// Exit probabilities of a two-sided design with an inner futility interval whose regions need
+/// not be symmetric about 0 (the bounds of a symmetric design shifted by a look's departure
+/// from the drift's proportionality, as the closed-form power uses them): at look k, efficacy
+/// when Z_k >= `upper[k]`, lower (harm) when Z_k <= `lower[k]`, futility when `inner[k].0` <
+/// Z_k < `inner[k].1` (none when the interval is empty; at the last look the futility is
+/// everything between the lower and upper bounds), lower[k] <= inner[k].0 <= inner[k].1 <=
+/// upper[k]; the continuation region is (lower, inner.0) U (inner.1, upper).
+pub fn exit_probabilities_two_sided_regions(
+    timing: &[f64],
+    upper: &[f64],
+    lower: &[f64],
+    inner: &[(f64, f64)],
+    theta: f64,
+    grid_r: usize,
+) -> ExitProbabilities {
+    let n = timing.len().min(upper.len()).min(lower.len());
+    let mut s = Stage::new();
+    let mut next = Stage::new();
+    let (mut up, mut low, mut fut) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    for k in 0..n {
+        let t = timing[k];
+        let (b, l) = (upper[k], lower[k]);
+        let (a0, a1) = if k + 1 == n {
+            (l, b)
+        } else {
+            inner.get(k).copied().unwrap_or((0.0, 0.0))
+        };
+        up[k] = s.upper(t, theta, b);
+        low[k] = s.lower(t, theta, l);
+        fut[k] = if a1 > a0 {
+            s.lower(t, theta, a1) - s.lower(t, theta, a0)
+        } else {
+            0.0
+        };
+        if k + 1 < n {
+            if a1 > a0 {
+                s.advance_union_into(&mut next, t, theta, (l, a0), (a1, b), grid_r.max(8));
+            } else {
+                s.advance_into(&mut next, t, theta, l, b, grid_r.max(8));
+            }
+            std::mem::swap(&mut s, &mut next);
+        }
+    }
+    let mut stopped = 0.0;
+    let mut expected = 0.0;
+    for k in 0..n.saturating_sub(1) {
+        expected += timing[k] * (up[k] + low[k] + fut[k]);
+        stopped += up[k] + low[k] + fut[k];
+    }
+    if n > 0 {
+        expected += timing[n - 1] * (1.0 - stopped);
+    }
+    ExitProbabilities {
+        drift: theta,
+        reject: up.iter().sum(),
+        efficacy: up,
+        futility: fut,
+        expected_information: expected,
+        lower: low,
+    }
+}
+
 /// Exit probabilities of any bounds: efficacy when Z_k >= `efficacy[k]`, futility when
 /// Z_k < `futility[k]` (if given), at fractions `timing` (strictly increasing, > 0; only the
 /// ratios t_j / t_k matter, so fractions beyond 1 are fine), under drift `theta`, by the

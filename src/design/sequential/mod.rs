@@ -26,6 +26,7 @@ pub mod spending;
 
 pub use boundaries::{
     DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign, exit_probabilities,
+    exit_probabilities_two_sided_regions,
 };
 pub use monitoring::{LookBounds, MonitoringWorkspace};
 pub use report::{BoundaryOptions, BoundaryReport, boundaries_report};

@@ -496,7 +496,7 @@ impl DesignKind {
             }
             "noearlyefficacy" | "noearly" => no_param(DesignKind::NoEarlyEfficacy),
             "pt" | "pampallona-tsiatis" => {
-                let shape = |what: &str, v: Option<f64>| -> Result<f64> {
+                let shape = |what: &str, flag: &str, v: Option<f64>| -> Result<f64> {
                     let v = v.ok_or_else(|| {
                         Error::usage(
                             option,
@@ -506,15 +506,15 @@ impl DesignKind {
                     })?;
                     if !(v.is_finite() && (-0.5..=1.0).contains(&v)) {
                         return Err(Error::usage(
-                            what,
+                            flag,
                             v,
-                            "a Pampallona-Tsiatis Delta in [-0.5, 1]",
+                            format!("a Pampallona-Tsiatis Delta ({what}) in [-0.5, 1]"),
                         ));
                     }
                     Ok(v)
                 };
-                let delta1 = shape("deltaPT1", params.delta_pt1)?;
-                let delta0 = shape("deltaPT0", params.delta_pt0)?;
+                let delta1 = shape("deltaPT1", "--delta-pt1", params.delta_pt1)?;
+                let delta0 = shape("deltaPT0", "--delta-pt0", params.delta_pt0)?;
                 no_param(DesignKind::PampallonaTsiatis { delta1, delta0 })
             }
             "wtoptimum" => {
