@@ -259,7 +259,15 @@ pub fn power_analysis_with(
         let drifts: Vec<f64> = looks.iter().map(|l| l.logrank_drift).collect();
         let (logrank_power, _) = crossing_two_sided(&looks, &drifts, &bounds, inner, grid);
         return Some(finish(
-            model, design, &em, method, accrual, looks, notes, power, logrank_power,
+            model,
+            design,
+            &em,
+            method,
+            accrual,
+            looks,
+            notes,
+            power,
+            logrank_power,
         ));
     }
     let (power, efficacy, futility_prob) = crossing(&looks, &drifts, &bounds, &futility, grid);
@@ -274,7 +282,15 @@ pub fn power_analysis_with(
     let drifts: Vec<f64> = looks.iter().map(|l| l.logrank_drift).collect();
     let (logrank_power, _, _) = crossing(&looks, &drifts, &bounds, &futility, grid);
     Some(finish(
-        model, design, &em, method, accrual, looks, notes, power, logrank_power,
+        model,
+        design,
+        &em,
+        method,
+        accrual,
+        looks,
+        notes,
+        power,
+        logrank_power,
     ))
 }
 

@@ -8,8 +8,10 @@ use crate::common::*;
 use serde_json::Value;
 
 fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&stdout_of(enrichsim().args(args).args(["--format", "json"])))
-        .expect("JSON")
+    serde_json::from_str(&stdout_of(
+        enrichsim().args(args).args(["--format", "json"]),
+    ))
+    .expect("JSON")
 }
 
 fn f64s(v: &Value) -> Vec<f64> {
@@ -42,8 +44,20 @@ fn oracle_entry(timing: &[f64], d1: f64, d0: f64, binding: bool, sided: u64) -> 
 fn boundaries_pt_matches_rpact() {
     // one-sided, binding, unequal timing
     let v = json(&[
-        "boundaries", "--looks", "3", "--timing", "0.3,0.7,1", "--spending", "PT",
-        "--delta-pt1", "0.25", "--delta-pt0", "0.1", "--binding", "--power", "0.8",
+        "boundaries",
+        "--looks",
+        "3",
+        "--timing",
+        "0.3,0.7,1",
+        "--spending",
+        "PT",
+        "--delta-pt1",
+        "0.25",
+        "--delta-pt0",
+        "0.1",
+        "--binding",
+        "--power",
+        "0.8",
     ]);
     let o = oracle_entry(&[0.3, 0.7, 1.0], 0.25, 0.1, true, 1);
     assert_eq!(v["spending_code"], "PT");
@@ -56,13 +70,31 @@ fn boundaries_pt_matches_rpact() {
         assert_abs_close!(*a, b, 1e-7);
     }
     assert_eq!(fut[2], f64s(&v["z"])[2]);
-    assert_close!(v["inflation_factor"].as_f64().unwrap(), o["inflation_factor"].as_f64().unwrap(), 1e-6);
+    assert_close!(
+        v["inflation_factor"].as_f64().unwrap(),
+        o["inflation_factor"].as_f64().unwrap(),
+        1e-6
+    );
     assert!(v["pt_c1"].as_f64().unwrap() > 0.0 && v["pt_c2"].as_f64().unwrap() > 0.0);
     // two-sided, non-binding: the futility bound at 0 is rpact's NA
     let v = json(&[
-        "boundaries", "--looks", "3", "--timing", "0.5,0.8,1", "--spending", "PT",
-        "--delta-pt1", "0", "--delta-pt0", "0.5", "--sided", "2", "--alpha", "0.02",
-        "--power", "0.75",
+        "boundaries",
+        "--looks",
+        "3",
+        "--timing",
+        "0.5,0.8,1",
+        "--spending",
+        "PT",
+        "--delta-pt1",
+        "0",
+        "--delta-pt0",
+        "0.5",
+        "--sided",
+        "2",
+        "--alpha",
+        "0.02",
+        "--power",
+        "0.75",
     ]);
     let o = oracle_entry(&[0.5, 0.8, 1.0], 0.0, 0.5, false, 2);
     assert_eq!(v["sided"].as_u64(), Some(2));
@@ -82,22 +114,45 @@ fn boundaries_pt_matches_rpact() {
     }
     // the text and Markdown tables render
     let text = stdout_of(enrichsim().args([
-        "boundaries", "--spending", "PT", "--delta-pt1", "0.25", "--delta-pt0", "0.1",
+        "boundaries",
+        "--spending",
+        "PT",
+        "--delta-pt1",
+        "0.25",
+        "--delta-pt0",
+        "0.1",
     ]));
-    assert!(text.contains("Pampallona-Tsiatis, deltaPT1 = 0.25, deltaPT0 = 0.1 (PT)"), "{text}");
+    assert!(
+        text.contains("Pampallona-Tsiatis, deltaPT1 = 0.25, deltaPT0 = 0.1 (PT)"),
+        "{text}"
+    );
     assert!(text.contains("z futility"), "{text}");
 }
 
 #[test]
 fn boundaries_pt_bad_input_is_refused() {
-    let pt = ["--spending", "PT", "--delta-pt1", "0.25", "--delta-pt0", "0.1"];
-    let with = |extra: &[&str]| -> Vec<String> {
-        pt.iter().chain(extra).map(|s| s.to_string()).collect()
-    };
+    let pt = [
+        "--spending",
+        "PT",
+        "--delta-pt1",
+        "0.25",
+        "--delta-pt0",
+        "0.1",
+    ];
+    let with =
+        |extra: &[&str]| -> Vec<String> { pt.iter().chain(extra).map(|s| s.to_string()).collect() };
     let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
-        (vec!["--spending".into(), "PT".into()], vec!["--spending", "needs deltaPT1"]),
         (
-            vec!["--spending".into(), "PT".into(), "--delta-pt1".into(), "0.2".into()],
+            vec!["--spending".into(), "PT".into()],
+            vec!["--spending", "needs deltaPT1"],
+        ),
+        (
+            vec![
+                "--spending".into(),
+                "PT".into(),
+                "--delta-pt1".into(),
+                "0.2".into(),
+            ],
             vec!["--spending", "needs deltaPT0"],
         ),
         (
@@ -108,10 +163,17 @@ fn boundaries_pt_bad_input_is_refused() {
             vec!["--delta-pt1", "1.5", "[-0.5, 1]"],
         ),
         (
-            vec!["--spending", "PT", "--delta-pt1", "0", "--delta-pt0", "-0.7"]
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            vec![
+                "--spending",
+                "PT",
+                "--delta-pt1",
+                "0",
+                "--delta-pt0",
+                "-0.7",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
             vec!["--delta-pt0", "-0.7", "[-0.5, 1]"],
         ),
         (
@@ -132,14 +194,39 @@ fn boundaries_pt_bad_input_is_refused() {
                 .collect(),
             vec!["--delta-pt0", "only with --spending PT"],
         ),
-        (with(&["--futility", "bsOF", "--power", "0.8"]), vec!["--futility", "own futility bounds"]),
-        (with(&["--futility", "z:0"]), vec!["--futility", "own futility bounds"]),
-        (with(&["--delta", "0.3"]), vec!["--delta", "only with --spending WT"]),
+        (
+            with(&["--futility", "bsOF", "--power", "0.8"]),
+            vec!["--futility", "own futility bounds"],
+        ),
+        (
+            with(&["--futility", "z:0"]),
+            vec!["--futility", "own futility bounds"],
+        ),
+        (
+            with(&["--delta", "0.3"]),
+            vec!["--delta", "only with --spending WT"],
+        ),
         (with(&["--timing", "0.3,0.6,0.9"]), vec!["--timing", "0.9"]),
         (with(&["--power", "0.3"]), vec!["--power", "0.3"]),
-        (with(&["--sided", "2", "--alpha", "0.05", "--beta-adjustment", "true"]), vec!["--beta-adjustment"]),
-        (with(&["--hp-bound", "3"]), vec!["--hp-bound", "only with --spending HP"]),
-        (with(&["--user-alpha", "0.01,0.02,0.025"]), vec!["--user-alpha"]),
+        (
+            with(&[
+                "--sided",
+                "2",
+                "--alpha",
+                "0.05",
+                "--beta-adjustment",
+                "true",
+            ]),
+            vec!["--beta-adjustment"],
+        ),
+        (
+            with(&["--hp-bound", "3"]),
+            vec!["--hp-bound", "only with --spending HP"],
+        ),
+        (
+            with(&["--user-alpha", "0.01,0.02,0.025"]),
+            vec!["--user-alpha"],
+        ),
     ];
     for (args, needles) in cases {
         let line = error_line(enrichsim().arg("boundaries").args(&args))
@@ -161,7 +248,11 @@ fn pt_scenario(extra: &str) -> String {
 fn scenario_pt_design_at_hr_and_run() {
     let dir = tempfile::TempDir::new().expect("temp dir");
     let path = dir.path().join("pt.toml");
-    std::fs::write(&path, pt_scenario("delta_pt1 = 0.25\ndelta_pt0 = 0.1\npower = 0.8\n")).unwrap();
+    std::fs::write(
+        &path,
+        pt_scenario("delta_pt1 = 0.25\ndelta_pt0 = 0.1\npower = 0.8\n"),
+    )
+    .unwrap();
     let p = path.to_str().unwrap();
     // the design's inflation factor at --power 0.8 is rpact's (K = 3, looks 0.3333, 0.6667)
     let d = json(&["design", p, "--power", "0.8"]);
@@ -183,7 +274,9 @@ fn scenario_pt_design_at_hr_and_run() {
     // two-sided: the inner futility interval, the harm bounds
     std::fs::write(
         &path,
-        pt_scenario("delta_pt1 = 0.25\ndelta_pt0 = 0.1\npower = 0.8\nsided = 2\nbinding_futility = true\n"),
+        pt_scenario(
+            "delta_pt1 = 0.25\ndelta_pt0 = 0.1\npower = 0.8\nsided = 2\nbinding_futility = true\n",
+        ),
     )
     .unwrap();
     let r = json(&["run", p, "--reps", "400", "--seed", "3"]);
@@ -194,19 +287,41 @@ fn scenario_pt_design_at_hr_and_run() {
 }
 
 fn boundaries_inflation(extra: &[&str]) -> f64 {
-    let mut args = vec!["boundaries", "--spending", "PT", "--delta-pt1", "0.25", "--delta-pt0", "0.1"];
+    let mut args = vec![
+        "boundaries",
+        "--spending",
+        "PT",
+        "--delta-pt1",
+        "0.25",
+        "--delta-pt0",
+        "0.1",
+    ];
     args.extend_from_slice(extra);
-    json(&args)["inflation_factor"].as_f64().expect("inflation factor")
+    json(&args)["inflation_factor"]
+        .as_f64()
+        .expect("inflation factor")
 }
 
 #[test]
 fn scenario_pt_bad_input_is_refused() {
     let dir = tempfile::TempDir::new().expect("temp dir");
     let cases: [(&str, &[&str]); 7] = [
-        ("delta_pt1 = 0.25\n", &["design.sequential.efficacy", "needs deltaPT0"]),
-        ("delta_pt0 = 0.1\n", &["design.sequential.efficacy", "needs deltaPT1"]),
-        ("delta_pt1 = 1.5\ndelta_pt0 = 0.1\n", &["design.sequential.delta_pt1", "1.5", "[-0.5, 1]"]),
-        ("delta_pt1 = \"a\"\ndelta_pt0 = 0.1\n", &["design.sequential.delta_pt1"]),
+        (
+            "delta_pt1 = 0.25\n",
+            &["design.sequential.efficacy", "needs deltaPT0"],
+        ),
+        (
+            "delta_pt0 = 0.1\n",
+            &["design.sequential.efficacy", "needs deltaPT1"],
+        ),
+        (
+            "delta_pt1 = 1.5\ndelta_pt0 = 0.1\n",
+            &["design.sequential.delta_pt1", "1.5", "[-0.5, 1]"],
+        ),
+        (
+            "delta_pt1 = \"a\"\ndelta_pt0 = 0.1\n",
+            &["design.sequential.delta_pt1"],
+        ),
         (
             "delta_pt1 = 0.25\ndelta_pt0 = 0.1\nfutility = \"asOF\"\n",
             &["design.sequential.futility", "own futility bounds"],
@@ -215,7 +330,10 @@ fn scenario_pt_bad_input_is_refused() {
             "delta_pt1 = 0.25\ndelta_pt0 = 0.1\nfutility = { z_below = 0 }\n",
             &["design.sequential.futility", "own futility bounds"],
         ),
-        ("delta_pt1 = 0.25\ndelta_pt0 = 0.1\ndelta = 0.2\n", &["design.sequential.delta", "not used"]),
+        (
+            "delta_pt1 = 0.25\ndelta_pt0 = 0.1\ndelta = 0.2\n",
+            &["design.sequential.delta", "not used"],
+        ),
     ];
     for (i, (extra, needles)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("bad{i}.toml"));
@@ -230,13 +348,27 @@ fn scenario_pt_bad_input_is_refused() {
     let path = dir.path().join("other.toml");
     std::fs::write(
         &path,
-        rpact_scenario(0.7, "[design.sequential]\nlooks = [0.5]\nefficacy = \"asOF\"\ndelta_pt0 = 0.1\n"),
+        rpact_scenario(
+            0.7,
+            "[design.sequential]\nlooks = [0.5]\nefficacy = \"asOF\"\ndelta_pt0 = 0.1\n",
+        ),
     )
     .unwrap();
     let line = error_line(enrichsim().args(["validate", path.to_str().unwrap()])).unwrap();
-    assert!(line.contains("design.sequential.delta_pt0") && line.contains("only with efficacy = \"PT\""), "{line}");
+    assert!(
+        line.contains("design.sequential.delta_pt0")
+            && line.contains("only with efficacy = \"PT\""),
+        "{line}"
+    );
     // a power the design cannot reach with positive constants
-    std::fs::write(&path, pt_scenario("delta_pt1 = 0.25\ndelta_pt0 = 0.1\npower = 0.3\n")).unwrap();
+    std::fs::write(
+        &path,
+        pt_scenario("delta_pt1 = 0.25\ndelta_pt0 = 0.1\npower = 0.3\n"),
+    )
+    .unwrap();
     let line = error_line(enrichsim().args(["validate", path.to_str().unwrap()])).unwrap();
-    assert!(line.contains("design.sequential") && line.contains("Pampallona-Tsiatis"), "{line}");
+    assert!(
+        line.contains("design.sequential") && line.contains("Pampallona-Tsiatis"),
+        "{line}"
+    );
 }

@@ -29,7 +29,15 @@ use rand_chacha::ChaCha8Rng;
 
 const PATHS: usize = 400_000;
 
-fn pt(d1: f64, d0: f64, alpha: f64, power: f64, binding: bool, sided: u8, t: &[f64]) -> GroupSequentialDesign {
+fn pt(
+    d1: f64,
+    d0: f64,
+    alpha: f64,
+    power: f64,
+    binding: bool,
+    sided: u8,
+    t: &[f64],
+) -> GroupSequentialDesign {
     let params = KindParams {
         delta_pt1: Some(d1),
         delta_pt0: Some(d0),
@@ -83,7 +91,10 @@ fn check(label: &str, design: &GroupSequentialDesign, exits: &ExitProbabilities,
     let n = PATHS as f64;
     let mut worst = 0.0f64;
     for k in 0..design.looks() {
-        let mut pairs = vec![(up[k], exits.efficacy[k], "efficacy"), (fut[k], exits.futility[k], "futility")];
+        let mut pairs = vec![
+            (up[k], exits.efficacy[k], "efficacy"),
+            (fut[k], exits.futility[k], "futility"),
+        ];
         if design.sided() == 2 {
             pairs.push((low[k], exits.lower[k], "lower"));
         }
@@ -107,10 +118,30 @@ fn check(label: &str, design: &GroupSequentialDesign, exits: &ExitProbabilities,
 #[test]
 fn simulated_paths_exit_as_integrated() {
     let designs = [
-        ("one-sided non-binding (0.25, 0.1)", pt(0.25, 0.1, 0.025, 0.8, false, 1, &[1.0 / 3.0, 2.0 / 3.0, 1.0])),
-        ("one-sided binding (0, 0) unequal", pt(0.0, 0.0, 0.025, 0.9, true, 1, &[0.3, 0.55, 0.8, 1.0])),
-        ("two-sided non-binding (0.5, 0.5)", pt(0.5, 0.5, 0.05, 0.8, false, 2, &[0.5, 1.0])),
-        ("two-sided binding (0.25, 0.1) unequal", pt(0.25, 0.1, 0.05, 0.8, true, 2, &[0.3, 0.7, 1.0])),
+        (
+            "one-sided non-binding (0.25, 0.1)",
+            pt(
+                0.25,
+                0.1,
+                0.025,
+                0.8,
+                false,
+                1,
+                &[1.0 / 3.0, 2.0 / 3.0, 1.0],
+            ),
+        ),
+        (
+            "one-sided binding (0, 0) unequal",
+            pt(0.0, 0.0, 0.025, 0.9, true, 1, &[0.3, 0.55, 0.8, 1.0]),
+        ),
+        (
+            "two-sided non-binding (0.5, 0.5)",
+            pt(0.5, 0.5, 0.05, 0.8, false, 2, &[0.5, 1.0]),
+        ),
+        (
+            "two-sided binding (0.25, 0.1) unequal",
+            pt(0.25, 0.1, 0.05, 0.8, true, 2, &[0.3, 0.7, 1.0]),
+        ),
     ];
     for (i, (label, d)) in designs.iter().enumerate() {
         let h0 = d.exit_probabilities(0.0);
@@ -159,7 +190,11 @@ fn monitoring_keeps_the_shapes_and_spends_the_rest() {
                     a.push(lb.futility);
                 } else {
                     b.push(d.symmetric_bound_at(&observed[..k], k == 3).unwrap());
-                    a.push(if k < 3 { c.futility(observed[k - 1]) } else { b[2] });
+                    a.push(if k < 3 {
+                        c.futility(observed[k - 1])
+                    } else {
+                        b[2]
+                    });
                 }
             }
             for k in 0..2 {
@@ -215,7 +250,8 @@ fn engine_check(hr: f64, sided: u8, binding: bool, reps: u64, seed: u64) {
 
 fn engine_check_on(hr: f64, sided: u8, binding: bool, big: bool, reps: u64, seed: u64) {
     let study = study(&scenario(hr, sided, binding, big));
-    let closed = power_analysis(&study.model, &study.design, Method::Schoenfeld).expect("closed form");
+    let closed =
+        power_analysis(&study.model, &study.design, Method::Schoenfeld).expect("closed form");
     let s = run(&study, reps, seed);
     let n = reps as f64;
     let se = |p: f64| binomial_se(p, n).max(1.0 / n);
@@ -231,8 +267,18 @@ fn engine_check_on(hr: f64, sided: u8, binding: bool, big: bool, reps: u64, seed
             look.futility_prob,
             se(look.futility_prob)
         );
-        assert_within_mcse!(stage.efficacy_prob, look.efficacy_prob, se(look.efficacy_prob), 4.0);
-        assert_within_mcse!(stage.futility_prob, look.futility_prob, se(look.futility_prob), 4.0);
+        assert_within_mcse!(
+            stage.efficacy_prob,
+            look.efficacy_prob,
+            se(look.efficacy_prob),
+            4.0
+        );
+        assert_within_mcse!(
+            stage.futility_prob,
+            look.futility_prob,
+            se(look.futility_prob),
+            4.0
+        );
         if sided == 2 {
             let h = look.harm_prob.expect("harm");
             assert_within_mcse!(stage.harm_prob.expect("harm"), h, se(h), 4.0);
@@ -247,7 +293,13 @@ fn engine_check_on(hr: f64, sided: u8, binding: bool, big: bool, reps: u64, seed
     assert_within_mcse!(s.power, closed.power, se(closed.power), 4.0);
     if hr == 1.0 {
         // the closed form at HR 1 is the design's own exits under H0
-        let h0 = study.design.sequential.as_ref().unwrap().design.exit_probabilities(0.0);
+        let h0 = study
+            .design
+            .sequential
+            .as_ref()
+            .unwrap()
+            .design
+            .exit_probabilities(0.0);
         assert_abs_close!(closed.power, h0.reject, 1e-9);
     }
 }

@@ -91,9 +91,8 @@ fn pampallona_tsiatis_designs_match_rpact() {
         let z = f64s(&d["z"]);
         let looks = z.len();
         assert_eq!(design.looks(), looks, "{label}");
-        for k in 0..looks {
-            let l = format!("{label} z[{k}]");
-            worse(&mut w.z, design.efficacy()[k], z[k], 1e-7, &l);
+        for (k, (&ours, &want)) in design.efficacy().iter().zip(&z).enumerate() {
+            worse(&mut w.z, ours, want, 1e-7, &format!("{label} z[{k}]"));
         }
         let ours = design.futility().expect("PT futility bounds");
         for (k, &f) in f64s(&d["futility"]).iter().enumerate() {
@@ -108,9 +107,16 @@ fn pampallona_tsiatis_designs_match_rpact() {
         assert_eq!(ours[looks - 1], design.efficacy()[looks - 1]);
         let spent = f64s(&d["alpha_spent"]);
         let alpha = d["alpha"].as_f64().expect("alpha");
-        for k in 0..looks - 1 {
-            let l = format!("{label} alpha spent[{k}]");
-            worse(&mut w.alpha, design.alpha_spent()[k], spent[k], 1e-7, &l);
+        for (k, (&ours, &want)) in design.alpha_spent().iter().zip(&spent).enumerate() {
+            if k + 1 < looks {
+                worse(
+                    &mut w.alpha,
+                    ours,
+                    want,
+                    1e-7,
+                    &format!("{label} alpha spent[{k}]"),
+                );
+            }
         }
         assert_abs_close!(design.alpha_spent()[looks - 1], alpha, 1e-9);
         assert_abs_close!(spent[looks - 1], alpha, 1e-6);
@@ -123,8 +129,20 @@ fn pampallona_tsiatis_designs_match_rpact() {
         for k in 0..looks {
             cb += h1.futility[k];
             cp += h1.efficacy[k];
-            worse(&mut w.beta, cb, beta[k], 1e-6, &format!("{label} beta spent[{k}]"));
-            worse(&mut w.power, cp, power[k], 1e-6, &format!("{label} power[{k}]"));
+            worse(
+                &mut w.beta,
+                cb,
+                beta[k],
+                1e-6,
+                &format!("{label} beta spent[{k}]"),
+            );
+            worse(
+                &mut w.power,
+                cp,
+                power[k],
+                1e-6,
+                &format!("{label} power[{k}]"),
+            );
         }
 
         // getDesignCharacteristics
@@ -137,7 +155,11 @@ fn pampallona_tsiatis_designs_match_rpact() {
         let shift = d["shift"].as_f64().expect("shift");
         let rel = (theta * theta - shift).abs() / shift;
         w.shift = w.shift.max(rel);
-        assert!(rel < 1e-6, "{label}: drift^2 {} vs shift {shift}", theta * theta);
+        assert!(
+            rel < 1e-6,
+            "{label}: drift^2 {} vs shift {shift}",
+            theta * theta
+        );
         let fixed = -enrichsim::stats::normal::quantile(alpha / f64::from(sided))
             + enrichsim::stats::normal::quantile(target);
         let inflation = (theta / fixed).powi(2);
@@ -159,10 +181,22 @@ fn pampallona_tsiatis_designs_match_rpact() {
         for k in 0..looks {
             cp += e.efficacy[k];
             let l = format!("{label} characteristics");
-            worse(&mut w.characteristics, e.efficacy[k], rejection[k], 1e-6, &l);
+            worse(
+                &mut w.characteristics,
+                e.efficacy[k],
+                rejection[k],
+                1e-6,
+                &l,
+            );
             worse(&mut w.characteristics, cp, char_power[k], 1e-6, &l);
             if k + 1 < looks {
-                worse(&mut w.characteristics, e.futility[k], futility_prob[k], 1e-6, &l);
+                worse(
+                    &mut w.characteristics,
+                    e.futility[k],
+                    futility_prob[k],
+                    1e-6,
+                    &l,
+                );
             }
         }
     }

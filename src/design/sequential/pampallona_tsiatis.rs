@@ -221,11 +221,19 @@ pub(crate) fn solve(
         e.efficacy
     } else if binding {
         let e = exit_probabilities_two_sided(timing, &futility, &efficacy, 0.0, r);
-        e.efficacy.iter().zip(&e.lower).map(|(u, l)| u + l).collect()
+        e.efficacy
+            .iter()
+            .zip(&e.lower)
+            .map(|(u, l)| u + l)
+            .collect()
     } else {
         let lower: Vec<f64> = efficacy.iter().map(|x| -x).collect();
         let e = exit_probabilities(timing, Some(&lower), &efficacy, 0.0, r);
-        e.efficacy.iter().zip(&e.futility).map(|(u, l)| u + l).collect()
+        e.efficacy
+            .iter()
+            .zip(&e.futility)
+            .map(|(u, l)| u + l)
+            .collect()
     };
     let alpha_spent = h0
         .iter()

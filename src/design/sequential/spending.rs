@@ -558,9 +558,9 @@ impl DesignKind {
                 "Wang-Tsiatis of optimal delta, criterion {} (WToptimum)",
                 criterion.code()
             ),
-            DesignKind::PampallonaTsiatis { delta1, delta0 } => format!(
-                "Pampallona-Tsiatis, deltaPT1 = {delta1}, deltaPT0 = {delta0} (PT)"
-            ),
+            DesignKind::PampallonaTsiatis { delta1, delta0 } => {
+                format!("Pampallona-Tsiatis, deltaPT1 = {delta1}, deltaPT0 = {delta0} (PT)")
+            }
         }
     }
 }
