@@ -177,6 +177,12 @@ pub fn operating_characteristics(
             }
         }
         let futility: Vec<f64> = match &design.sequential {
+            // two-sided: |z| below the bound stops, and a bound of 0 is none
+            Some(plan) if plan.design.sided() == 2 => plan
+                .futility
+                .iter()
+                .map(|&a| if a > 0.0 { a } else { f64::NEG_INFINITY })
+                .collect(),
             Some(plan) => plan.futility.clone(),
             None => vec![f64::NEG_INFINITY],
         };

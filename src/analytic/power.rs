@@ -185,7 +185,8 @@ pub fn power_analysis_with(
                 .filter_map(|&e| at_events(e as f64, &mut notes))
                 .collect();
             let k = looks.len();
-            // two-sided: the lower bounds -b_k take the futility bounds' place (there are none)
+            // two-sided: the lower bounds -b_k take the futility bounds' place (the inner
+            // futility interval of a Pampallona-Tsiatis design is `inner` below)
             let lower = if two_sided {
                 &plan.lower
             } else {
@@ -239,7 +240,37 @@ pub fn power_analysis_with(
         crate::design::sequential::integration::DEFAULT_GRID_R,
         |p| p.design.spec().grid_r,
     );
+    // a two-sided design with an inner futility interval (|Z_k| < a_k stops; Pampallona-Tsiatis)
+    let inner: Option<Vec<f64>> = design
+        .sequential
+        .as_ref()
+        .filter(|p| two_sided && p.futility.iter().any(|&a| a > 0.0))
+        .map(|p| p.futility[..looks.len()].to_vec());
     let drifts: Vec<f64> = looks.iter().map(|l| l.drift).collect();
+    if let Some(inner) = &inner {
+        let (power, exit) = crossing_two_sided(&looks, &drifts, &bounds, inner, grid);
+        for (k, look) in looks.iter_mut().enumerate() {
+            look.efficacy_prob = exit.efficacy[k];
+            look.harm_prob = Some(exit.lower[k]);
+            // (the last look's "futility" is not rejecting either way: left at 0, as one-sided)
+            if k + 1 < exit.futility.len() {
+                look.futility_prob = exit.futility[k];
+            }
+        }
+        let drifts: Vec<f64> = looks.iter().map(|l| l.logrank_drift).collect();
+        let (logrank_power, _) = crossing_two_sided(&looks, &drifts, &bounds, inner, grid);
+        return Some(finish(
+            model,
+            design,
+            &em,
+            method,
+            accrual,
+            looks,
+            notes,
+            power,
+            logrank_power,
+        ));
+    }
     let (power, efficacy, futility_prob) = crossing(&looks, &drifts, &bounds, &futility, grid);
     for (k, look) in looks.iter_mut().enumerate() {
         look.efficacy_prob = efficacy[k];
@@ -251,7 +282,33 @@ pub fn power_analysis_with(
     }
     let drifts: Vec<f64> = looks.iter().map(|l| l.logrank_drift).collect();
     let (logrank_power, _, _) = crossing(&looks, &drifts, &bounds, &futility, grid);
-    notes.extend(model_notes(model, design, &em, &looks));
+    Some(finish(
+        model,
+        design,
+        &em,
+        method,
+        accrual,
+        looks,
+        notes,
+        power,
+        logrank_power,
+    ))
+}
+
+/// The notes on the model and the analysis assembled.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    model: &Model,
+    design: &Design,
+    em: &EventModel,
+    method: Method,
+    accrual: Accrual,
+    looks: Vec<LookPower>,
+    mut notes: Vec<String>,
+    power: f64,
+    logrank_power: f64,
+) -> PowerAnalysis {
+    notes.extend(model_notes(model, design, em, &looks));
     if (logrank_power - power).abs() > 0.01 {
         notes.push(format!(
             "integrating the log-rank's expected score and variance over the expected risk sets, \
@@ -260,14 +317,14 @@ pub fn power_analysis_with(
              {logrank_power:.4} instead of {power:.4}"
         ));
     }
-    Some(PowerAnalysis {
+    PowerAnalysis {
         power,
         logrank_power,
         method,
         accrual,
         looks,
         notes,
-    })
+    }
 }
 
 /// P(reject) and the per-look exit probabilities (efficacy, futility) with mean `drifts[k]`
@@ -301,6 +358,39 @@ fn crossing(
         grid,
     );
     (exit.reject, exit.efficacy, exit.futility)
+}
+
+/// As [`crossing`] for a two-sided design with an inner futility interval (-a_k, a_k): the
+/// regions shifted by delta_k = mu_k - theta sqrt(t_k) (upper b_k - delta_k, lower -b_k -
+/// delta_k, futility (-a_k - delta_k, a_k - delta_k)). Returns P(reject) (the upper crossing)
+/// and the exits per look (efficacy, lower = harm, futility).
+fn crossing_two_sided(
+    looks: &[LookPower],
+    drifts: &[f64],
+    bounds: &[f64],
+    inner: &[f64],
+    grid: usize,
+) -> (f64, crate::design::sequential::ExitProbabilities) {
+    let n = looks.len();
+    let total = looks[n - 1].events;
+    let theta = drifts[n - 1];
+    let timing: Vec<f64> = looks.iter().map(|l| l.events / total).collect();
+    let shift: Vec<f64> = drifts
+        .iter()
+        .zip(&timing)
+        .map(|(m, t)| m - theta * t.sqrt())
+        .collect();
+    let upper: Vec<f64> = bounds.iter().zip(&shift).map(|(b, d)| b - d).collect();
+    let lower: Vec<f64> = bounds.iter().zip(&shift).map(|(b, d)| -b - d).collect();
+    let regions: Vec<(f64, f64)> = inner
+        .iter()
+        .zip(&shift)
+        .map(|(&a, d)| if a > 0.0 { (-a - d, a - d) } else { (0.0, 0.0) })
+        .collect();
+    let exit = crate::design::sequential::exit_probabilities_two_sided_regions(
+        &timing, &upper, &lower, &regions, theta, grid,
+    );
+    (exit.reject, exit)
 }
 
 /// The analysis strata as mixes of true strata: `groups[h][s]` = P(true s, analysed in h |

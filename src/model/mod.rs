@@ -279,8 +279,10 @@ impl SequentialPlan {
             design_spec.lower = spec.lower;
             design_spec.binding = spec.lower_binding;
         }
-        if let sequential::DesignKind::WangTsiatisOptimum { .. } = spec.efficacy {
-            // the optimal Delta is chosen at the scenario's power
+        if let sequential::DesignKind::WangTsiatisOptimum { .. }
+        | sequential::DesignKind::PampallonaTsiatis { .. } = spec.efficacy
+        {
+            // the optimal Delta, and the Pampallona-Tsiatis constants, at the scenario's power
             design_spec.power = Some(spec.power);
         }
         design_spec.futility = match &spec.futility {

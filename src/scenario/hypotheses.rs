@@ -442,6 +442,16 @@ pub(super) fn read_adaptive(
     let efficacy = match node.raw("efficacy") {
         None => None,
         Some(Value::String(s)) if s.eq_ignore_ascii_case("none") => None,
+        Some(Value::String(s))
+            if s.trim().eq_ignore_ascii_case("pt")
+                || s.trim().eq_ignore_ascii_case("pampallona-tsiatis") =>
+        {
+            return Err(node.bad_value(
+                "efficacy",
+                "a Pampallona-Tsiatis design (efficacy and futility bounds) is not implemented for the two-stage adaptive design",
+                "\"none\" or an efficacy design such as \"asOF\"",
+            ));
+        }
         Some(Value::String(s)) => Some(
             DesignKind::parse(s, node.f64("gamma")?, node.f64("rho")?, node.f64("delta")?)
                 .map_err(|e| {

@@ -1445,6 +1445,13 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         OptimizationCriterion::parse("optimize", c)
             .map_err(|_| node.bad_value("optimize", "unknown criterion", CRITERION_NAMES))?;
     }
+    let delta_pt = |key: &str| {
+        node.f64_where(key, "a Pampallona-Tsiatis Delta in [-0.5, 1]", |d| {
+            (-0.5..=1.0).contains(&d)
+        })
+    };
+    let delta_pt1 = delta_pt("delta_pt1")?;
+    let delta_pt0 = delta_pt("delta_pt0")?;
     let params = KindParams {
         gamma,
         rho,
@@ -1452,6 +1459,8 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         user: user_alpha.clone(),
         hp_bound,
         optimize: optimize.map(String::from),
+        delta_pt1,
+        delta_pt0,
     };
     let efficacy = DesignKind::parse_params("efficacy", name, &params).map_err(|e| {
         node.bad_value(
@@ -1483,6 +1492,16 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         matches!(efficacy, DesignKind::WangTsiatisOptimum { .. }),
         "only with efficacy = \"WToptimum\"",
     )?;
+    let is_pt = matches!(efficacy, DesignKind::PampallonaTsiatis { .. });
+    only("delta_pt1", is_pt, "only with efficacy = \"PT\"")?;
+    only("delta_pt0", is_pt, "only with efficacy = \"PT\"")?;
+    for key in ["delta", "gamma", "rho"] {
+        only(
+            key,
+            !is_pt,
+            "not with efficacy = \"PT\" (its shapes are delta_pt1 and delta_pt0, and it takes no futility rule)",
+        )?;
+    }
     let per_interim =
         |t: &Node, key: &str, ok: &dyn Fn(f64) -> bool, allowed: &str| -> Result<Vec<f64>> {
             let values = match t.raw(key) {
@@ -1562,6 +1581,13 @@ fn read_sequential(node: &Node, analysis: &AnalysisSpec, alpha: f64) -> Result<S
         ),
         "only with futility = \"bsUser\"",
     )?;
+    if is_pt && !matches!(futility, FutilitySpec::None) {
+        return Err(node.bad_value(
+            "futility",
+            "a Pampallona-Tsiatis design has its own futility bounds (shaped by delta_pt0)",
+            "no futility key (or \"none\") with efficacy = \"PT\"",
+        ));
+    }
     if sided == 2 {
         check_two_sided(node, &efficacy, &futility)?;
     }
@@ -1683,7 +1709,8 @@ fn read_sided(node: &Node, analysis: &AnalysisSpec) -> Result<u8> {
 }
 
 /// The kinds a two-sided design of a scenario supports: the spending functions and the
-/// Wang-Tsiatis family (OF, P, WT), with no futility rule (as `boundaries --sided 2`).
+/// Wang-Tsiatis family (OF, P, WT), with no futility rule, and the Pampallona-Tsiatis design
+/// (its own inner futility interval).
 fn check_two_sided(
     node: &Node,
     efficacy: &crate::design::sequential::DesignKind,
@@ -1692,12 +1719,14 @@ fn check_two_sided(
     use crate::design::sequential::DesignKind;
     if !matches!(
         efficacy,
-        DesignKind::Spending(_) | DesignKind::WangTsiatis { .. }
+        DesignKind::Spending(_)
+            | DesignKind::WangTsiatis { .. }
+            | DesignKind::PampallonaTsiatis { .. }
     ) {
         return Err(node.bad_value(
             "efficacy",
             &format!("{} has no two-sided design", efficacy.code()),
-            "with sided = 2: asOF, asP, asKD, asHSD, asUser, OF, P or WT",
+            "with sided = 2: asOF, asP, asKD, asHSD, asUser, OF, P, WT or PT",
         ));
     }
     if !matches!(futility, FutilitySpec::None) {

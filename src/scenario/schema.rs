@@ -140,6 +140,8 @@ pub const SEQUENTIAL: Table = Table {
         "user_beta",
         "hp_bound",
         "optimize",
+        "delta_pt1",
+        "delta_pt0",
         "sided",
         "lower",
     ],

@@ -479,7 +479,10 @@ fn stages(design: &Design, outcomes: &[TrialOutcome]) -> Vec<StageSummary> {
                     (None, Some(a)) => a.test.critical[k],
                     (None, None) => design.z_critical,
                 },
-                futility_bound: plan.map(|p| p.futility[k]).filter(|f| f.is_finite()),
+                // (two-sided: |z| below it stops; a bound of 0 is no inner interval)
+                futility_bound: plan
+                    .map(|p| p.futility[k])
+                    .filter(|f| f.is_finite() && !(two_sided.is_some() && *f <= 0.0)),
                 reached_prob: m / n,
                 efficacy_prob: here
                     .iter()

@@ -11,6 +11,7 @@
 
 use super::asymmetric::{LowerBounds, LowerSpending};
 use super::integration::{BOUND_CAP, DEFAULT_GRID_R, Stage};
+use super::pampallona_tsiatis::PtConstants;
 use super::spending::{DesignKind, OptimizationCriterion, SpendingFunction};
 use crate::stats::normal;
 use crate::stats::roots::solve_secant;
@@ -114,6 +115,8 @@ pub struct GroupSequentialDesign {
     futility: Vec<f64>,
     alpha_spent: Vec<f64>,
     wt_constant: Option<f64>,
+    /// The constants of a Pampallona-Tsiatis design.
+    pt: Option<PtConstants>,
     drift: Option<f64>,
     /// The kind asked for (differs from `spec.kind` for `WToptimum`, resolved to its Delta).
     requested: DesignKind,
@@ -265,9 +268,9 @@ pub(crate) fn pass(
                 _ if last => rec.h0.solve_upper(t, 0.0, spec.alpha - cum0),
                 &DesignKind::HaybittlePeto { bound } => (bound, rec.h0.upper(t, 0.0, bound)),
                 // resolved before any pass; treated as no early stop should it ever get here
-                DesignKind::NoEarlyEfficacy | DesignKind::WangTsiatisOptimum { .. } => {
-                    (f64::INFINITY, 0.0)
-                }
+                DesignKind::NoEarlyEfficacy
+                | DesignKind::WangTsiatisOptimum { .. }
+                | DesignKind::PampallonaTsiatis { .. } => (f64::INFINITY, 0.0),
             };
             rec.b[k] = bk;
             cum0 += crossed;
@@ -400,6 +403,7 @@ impl GroupSequentialDesign {
                 futility: Vec::new(),
                 alpha_spent: solved.upper_spent,
                 wt_constant: None,
+                pt: None,
                 drift: solved.drift,
                 requested: spec.kind,
                 asymmetric: Some(solved.lower),
@@ -409,6 +413,9 @@ impl GroupSequentialDesign {
         }
         if let DesignKind::WangTsiatisOptimum { criterion } = spec.kind {
             return optimal_wang_tsiatis(spec, timing, criterion);
+        }
+        if let DesignKind::PampallonaTsiatis { delta1, delta0 } = spec.kind {
+            return pampallona_tsiatis(spec, timing, delta1, delta0);
         }
         match &mut spec.futility {
             Futility::Z(z) => {
@@ -552,6 +559,7 @@ impl GroupSequentialDesign {
             futility: rec.a,
             alpha_spent: rec.spent,
             wt_constant: wt_c,
+            pt: None,
             drift,
             requested: spec.kind,
             asymmetric: None,
@@ -601,11 +609,18 @@ impl GroupSequentialDesign {
         &self.efficacy
     }
     /// Futility bounds a_1..a_K (stop when Z_k < a_k; a_K = b_K), or `None` without futility.
+    /// Two-sided designs stop for futility when |Z_k| < a_k (none at a look where a_k is 0).
+    /// Pampallona-Tsiatis designs always have them.
     pub fn futility(&self) -> Option<&[f64]> {
-        match self.spec.futility {
-            Futility::None => None,
+        match (&self.spec.futility, &self.spec.kind) {
+            (_, DesignKind::PampallonaTsiatis { .. }) => Some(&self.futility),
+            (Futility::None, _) => None,
             _ => Some(&self.futility),
         }
+    }
+    /// The solved constants of a Pampallona-Tsiatis design.
+    pub fn pt_constants(&self) -> Option<&PtConstants> {
+        self.pt.as_ref()
     }
     /// Cumulative alpha spent by look k under H0, as used for the efficacy bounds (futility
     /// bounds counted only when binding). The last value is alpha.
@@ -783,23 +798,29 @@ fn two_sided_beta_targets(spec: &DesignSpec, timing: &[f64], a1: &[f64], rec: &m
 }
 
 /// The sides: 1, or 2 for the symmetric two-sided designs of the spending and Wang-Tsiatis
-/// kinds without futility (the other kinds and two-sided futility are refused, naming `--sided`).
+/// kinds (without futility, or with beta spending for the spending kinds) and of the
+/// Pampallona-Tsiatis kind (the other kinds and futility thresholds are refused, naming
+/// `--sided`).
 fn check_sided(spec: &DesignSpec) -> Result<()> {
     match spec.sided {
         1 => Ok(()),
         2 => {
             let kind_ok = matches!(
                 spec.kind,
-                DesignKind::Spending(_) | DesignKind::WangTsiatis { .. }
+                DesignKind::Spending(_)
+                    | DesignKind::WangTsiatis { .. }
+                    | DesignKind::PampallonaTsiatis { .. }
             );
             if !kind_ok {
                 return Err(Error::usage(
                     "--sided",
                     format!("2 with {}", spec.kind.code()),
-                    "two-sided designs of the spending kinds (asOF, asP, asKD, asHSD, asUser) and OF, P, WT",
+                    "two-sided designs of the spending kinds (asOF, asP, asKD, asHSD, asUser) and OF, P, WT, PT",
                 ));
             }
             match (&spec.futility, &spec.kind) {
+                // (its own futility bounds; another rule is refused when it is computed)
+                (_, DesignKind::PampallonaTsiatis { .. }) => {}
                 (Futility::None, _) => {}
                 (Futility::BetaSpending(_), DesignKind::Spending(_)) => {}
                 (Futility::BetaSpending(_), _) => {
@@ -931,6 +952,50 @@ fn optimal_wang_tsiatis(
     Ok(design)
 }
 
+/// The Pampallona-Tsiatis design (see [`super::pampallona_tsiatis`]) at the target power (0.8,
+/// rpact's default beta = 0.2, when none is given). Its futility bounds are the design's own:
+/// another futility rule is refused (naming `--futility`).
+fn pampallona_tsiatis(
+    spec: DesignSpec,
+    timing: Vec<f64>,
+    delta1: f64,
+    delta0: f64,
+) -> Result<GroupSequentialDesign> {
+    if !matches!(spec.futility, Futility::None) {
+        return Err(Error::usage(
+            "--futility",
+            "a futility rule with PT",
+            "none: a Pampallona-Tsiatis design has its own futility bounds (--delta-pt0)",
+        ));
+    }
+    let mut spec = spec;
+    let power = spec.power.unwrap_or(0.8);
+    spec.power = Some(power);
+    let solved = super::pampallona_tsiatis::solve(
+        delta1,
+        delta0,
+        &timing,
+        spec.alpha,
+        power,
+        spec.binding,
+        spec.sided,
+        spec.grid_r,
+    )?;
+    Ok(GroupSequentialDesign {
+        timing,
+        efficacy: solved.efficacy,
+        futility: solved.futility,
+        alpha_spent: solved.alpha_spent,
+        wt_constant: None,
+        pt: Some(solved.constants),
+        drift: Some(solved.constants.drift()),
+        requested: spec.kind,
+        asymmetric: None,
+        spec,
+        id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+    })
+}
+
 /// Exit probabilities of a two-sided design with an inner futility interval: at look k, efficacy
 /// when Z_k >= b_k, lower (harm) when Z_k <= -b_k, futility when |Z_k| < a_k (a_k <= 0: none;
 /// at the last look a_K = b_K, so that `futility[K-1]` is P(|Z_K| < b_K)); the continuation
@@ -962,6 +1027,68 @@ pub fn exit_probabilities_two_sided(
                 s.advance_split_into(&mut next, t, theta, a, b, grid_r.max(8));
             } else {
                 s.advance_into(&mut next, t, theta, -b, b, grid_r.max(8));
+            }
+            std::mem::swap(&mut s, &mut next);
+        }
+    }
+    let mut stopped = 0.0;
+    let mut expected = 0.0;
+    for k in 0..n.saturating_sub(1) {
+        expected += timing[k] * (up[k] + low[k] + fut[k]);
+        stopped += up[k] + low[k] + fut[k];
+    }
+    if n > 0 {
+        expected += timing[n - 1] * (1.0 - stopped);
+    }
+    ExitProbabilities {
+        drift: theta,
+        reject: up.iter().sum(),
+        efficacy: up,
+        futility: fut,
+        expected_information: expected,
+        lower: low,
+    }
+}
+
+/// Exit probabilities of a two-sided design with an inner futility interval whose regions need
+/// not be symmetric about 0 (the bounds of a symmetric design shifted by a look's departure
+/// from the drift's proportionality, as the closed-form power uses them): at look k, efficacy
+/// when Z_k >= `upper[k]`, lower (harm) when Z_k <= `lower[k]`, futility when `inner[k].0` <
+/// Z_k < `inner[k].1` (none when the interval is empty; at the last look the futility is
+/// everything between the lower and upper bounds), lower[k] <= inner[k].0 <= inner[k].1 <=
+/// upper[k]; the continuation region is (lower, inner.0) U (inner.1, upper).
+pub fn exit_probabilities_two_sided_regions(
+    timing: &[f64],
+    upper: &[f64],
+    lower: &[f64],
+    inner: &[(f64, f64)],
+    theta: f64,
+    grid_r: usize,
+) -> ExitProbabilities {
+    let n = timing.len().min(upper.len()).min(lower.len());
+    let mut s = Stage::new();
+    let mut next = Stage::new();
+    let (mut up, mut low, mut fut) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    for k in 0..n {
+        let t = timing[k];
+        let (b, l) = (upper[k], lower[k]);
+        let (a0, a1) = if k + 1 == n {
+            (l, b)
+        } else {
+            inner.get(k).copied().unwrap_or((0.0, 0.0))
+        };
+        up[k] = s.upper(t, theta, b);
+        low[k] = s.lower(t, theta, l);
+        fut[k] = if a1 > a0 {
+            s.lower(t, theta, a1) - s.lower(t, theta, a0)
+        } else {
+            0.0
+        };
+        if k + 1 < n {
+            if a1 > a0 {
+                s.advance_union_into(&mut next, t, theta, (l, a0), (a1, b), grid_r.max(8));
+            } else {
+                s.advance_into(&mut next, t, theta, l, b, grid_r.max(8));
             }
             std::mem::swap(&mut s, &mut next);
         }

@@ -196,6 +196,37 @@ impl Stage {
         next.h = h;
     }
 
+    /// As [`Stage::advance_into`] on the union of two disjoint intervals (lo1, hi1) U (lo2,
+    /// hi2), hi1 <= lo2, whose grids are concatenated (as [`Stage::advance_split_into`], for
+    /// regions that need not be symmetric about 0). An empty interval (lo >= hi) is left out.
+    #[allow(clippy::too_many_arguments)]
+    pub fn advance_union_into(
+        &mut self,
+        next: &mut Stage,
+        t: f64,
+        theta: f64,
+        (lo1, hi1): (f64, f64),
+        (lo2, hi2): (f64, f64),
+        r: usize,
+    ) {
+        if lo1 >= hi1 {
+            self.advance_into(next, t, theta, lo2, hi2, r);
+            return;
+        }
+        if lo2 >= hi2 {
+            self.advance_into(next, t, theta, lo1, hi1, r);
+            return;
+        }
+        self.advance_into(next, t, theta, lo1, hi1, r);
+        let mut h = std::mem::take(&mut next.h);
+        let mut z = std::mem::take(&mut next.z);
+        self.advance_into(next, t, theta, lo2, hi2, r);
+        z.append(&mut next.z);
+        h.append(&mut next.h);
+        next.z = z;
+        next.h = h;
+    }
+
     /// Advances to the next look: writes into `next` the sub-density at fraction t (> this
     /// stage's), drift theta, restricted to continuing there, lo < Z < hi (lo may be -inf),
     /// on a grid with parameter r.

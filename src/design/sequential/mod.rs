@@ -8,6 +8,7 @@
 //!   probabilities.
 //! - [`asymmetric`]: asymmetric two-sided designs, a lower bound spent under H0 with its own
 //!   spending function (gsDesign's test.type 5 and 6).
+//! - [`pampallona_tsiatis`]: Pampallona and Tsiatis (1994) efficacy and futility bounds.
 //! - [`maxcombo`]: group-sequential MaxCombo bounds from the joint normal law of all
 //!   (look, component) statistics.
 //! - [`monitoring`]: the engine's hook, bounds recomputed at the observed information fractions.
@@ -20,6 +21,7 @@ pub mod boundaries;
 pub mod integration;
 pub mod maxcombo;
 pub mod monitoring;
+pub mod pampallona_tsiatis;
 pub mod report;
 pub mod scale;
 pub mod sided_monitoring;
@@ -28,6 +30,7 @@ pub mod spending;
 pub use asymmetric::{LowerBounds, LowerSpending};
 pub use boundaries::{
     DesignSpec, ExitProbabilities, Futility, GroupSequentialDesign, exit_probabilities,
+    exit_probabilities_two_sided_regions,
 };
 pub use monitoring::{LookBounds, MonitoringWorkspace};
 pub use report::{BoundaryOptions, BoundaryReport, boundaries_report};

@@ -9,7 +9,10 @@
 //! remainder; so do Haybittle-Peto designs (the constant interim bound, the remainder at the final
 //! look); without early efficacy the interim bounds stay +inf. User-defined spending (`asUser`)
 //! interpolates the planned cumulative values linearly in t (see
-//! [`super::spending::UserSpending`]). Futility bounds: fixed z thresholds as planned; beta spending at the observed
+//! [`super::spending::UserSpending`]). Pampallona-Tsiatis designs keep their shapes at interims
+//! with the planned constants, b_k = c1 (K t_k)^(Delta1 - 1/2) and a_k = sqrt(t_k) theta -
+//! c2 (K t_k)^(Delta0 - 1/2) (capped at b_k; K the planned looks), and the final look spends
+//! the remainder. Futility bounds: fixed z thresholds as planned; beta spending at the observed
 //! fractions under the planned drift; at the final look the futility bound is the efficacy bound.
 //! Binding futility bounds enter the alpha recursion.
 //!
@@ -133,7 +136,7 @@ impl GroupSequentialDesign {
             ));
         }
         let planned = self.looks();
-        let has_futility = !matches!(self.spec().futility, Futility::None);
+        let has_futility = self.futility().is_some();
         // The planned timing: the planned bounds.
         if k <= planned
             && final_look == (k == planned)
@@ -210,11 +213,20 @@ impl GroupSequentialDesign {
                 }
                 _ if last => s0.solve_upper(t, 0.0, alpha - spent_before(ws, j)),
                 &DesignKind::HaybittlePeto { bound } => (bound, s0.upper(t, 0.0, bound)),
+                DesignKind::PampallonaTsiatis { .. } => {
+                    let b = self.pt_constants().map_or(f64::NAN, |pt| pt.efficacy(t));
+                    (b, s0.upper(t, 0.0, b))
+                }
                 // WToptimum is resolved to its Wang-Tsiatis shape when the design is computed
                 DesignKind::NoEarlyEfficacy | DesignKind::WangTsiatisOptimum { .. } => {
                     (f64::INFINITY, 0.0)
                 }
             };
+            if let Some(pt) = self.pt_constants() {
+                // the design's own futility shape at the observed fraction
+                let a = if last { b } else { pt.futility(t).min(b) };
+                return (b, a, crossed);
+            }
             let a = match &spec.futility {
                 Futility::None => f64::NEG_INFINITY,
                 _ if last => b,

@@ -54,6 +54,10 @@ pub struct BoundaryOptions {
     pub lower_spending: Option<String>,
     /// Its total probability under H0 (gsDesign's `astar`; 1 - alpha when absent).
     pub lower_alpha: Option<f64>,
+    /// `PT`: the shape of the efficacy bounds (rpact's `deltaPT1`).
+    pub delta_pt1: Option<f64>,
+    /// `PT`: the shape of the futility bounds (rpact's `deltaPT0`).
+    pub delta_pt0: Option<f64>,
 }
 
 impl Default for BoundaryOptions {
@@ -79,6 +83,8 @@ impl Default for BoundaryOptions {
             beta_adjustment: None,
             lower_spending: None,
             lower_alpha: None,
+            delta_pt1: None,
+            delta_pt0: None,
         }
     }
 }
@@ -111,6 +117,13 @@ pub struct BoundaryReport {
     /// The Wang-Tsiatis constant c (b_k = c t_k^(delta - 1/2)).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wt_constant: Option<f64>,
+    /// Pampallona-Tsiatis: the efficacy constant c1 (b_k = c1 (K t_k)^(deltaPT1 - 1/2)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pt_c1: Option<f64>,
+    /// Pampallona-Tsiatis: the futility constant c2 (a_k = sqrt(t_k) drift - c2 (K
+    /// t_k)^(deltaPT0 - 1/2)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pt_c2: Option<f64>,
     /// The futility rule, described.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub futility: Option<String>,
@@ -320,6 +333,8 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         user: opts.user_alpha.clone(),
         hp_bound: opts.hp_bound,
         optimize: opts.optimize.clone(),
+        delta_pt1: opts.delta_pt1,
+        delta_pt0: opts.delta_pt0,
     };
     let lower = opts.spending.trim().to_ascii_lowercase();
     if matches!(lower.as_str(), "asuser" | "user") && opts.user_alpha.is_none() {
@@ -400,7 +415,23 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         matches!(kind, DesignKind::WangTsiatisOptimum { .. }),
         "--spending WToptimum",
     )?;
+    let is_pt = matches!(kind, DesignKind::PampallonaTsiatis { .. });
+    unused("--delta-pt1", opts.delta_pt1, is_pt, "--spending PT")?;
+    unused("--delta-pt0", opts.delta_pt0, is_pt, "--spending PT")?;
     let (futility, futility_text) = parse_futility(opts, &timing)?;
+    if is_pt && !matches!(futility, Futility::None) {
+        return Err(Error::usage(
+            "--futility",
+            opts.futility.as_deref().unwrap_or_default(),
+            "none with --spending PT (a Pampallona-Tsiatis design has its own futility bounds, shaped by --delta-pt0)",
+        ));
+    }
+    let futility_text = match kind {
+        DesignKind::PampallonaTsiatis { delta0, .. } => Some(format!(
+            "Pampallona-Tsiatis, deltaPT0 = {delta0} (futility bounds solved with the power)"
+        )),
+        _ => futility_text,
+    };
     if let Some(v) = list(&opts.user_beta)
         && !matches!(futility, Futility::BetaSpending(SpendingFunction::User(_)))
     {
@@ -411,11 +442,11 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         ));
     }
     let lower_spending = parse_lower(opts)?;
-    if opts.binding && matches!(futility, Futility::None) && lower_spending.is_none() {
+    if opts.binding && matches!(futility, Futility::None) && lower_spending.is_none() && !is_pt {
         return Err(Error::usage(
             "--binding",
             "true",
-            "only with a futility rule (--futility z:..., hr:... or a beta-spending name) or a lower bound (--lower-spending)",
+            "only with a futility rule (--futility z:..., hr:... or a beta-spending name), --spending PT or a lower bound (--lower-spending)",
         ));
     }
     if let Some(adjust) = opts.beta_adjustment
@@ -487,6 +518,8 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
             _ => None,
         },
         wt_constant: design.wt_constant(),
+        pt_c1: design.pt_constants().map(|pt| pt.c1),
+        pt_c2: design.pt_constants().map(|pt| pt.c2),
         futility: futility_text,
         binding: opts.binding,
         futility_z: design.futility().map(|a| a.to_vec()),
@@ -507,7 +540,8 @@ pub fn boundaries_report(opts: &BoundaryOptions) -> Result<BoundaryReport> {
         hr_at_bound: hr(design.efficacy()),
         hr_at_futility: design.futility().and_then(hr),
         sided: two.then_some(2),
-        beta_adjustment: (two && has_futility).then_some(design.spec().beta_adjustment),
+        beta_adjustment: (two && matches!(design.spec().futility, Futility::BetaSpending(_)))
+            .then_some(design.spec().beta_adjustment),
         lower_z: design.lower(),
         nominal_p_two_sided: two.then(|| design.nominal_p().iter().map(|p| 2.0 * p).collect()),
         alpha_spent_upper: (two || asym).then(|| cumulative(&h0.efficacy)),

@@ -8,7 +8,9 @@
 //! each side taking half of it (the H0 sub-density is symmetric on a symmetric region). At the
 //! final analysis the bound spends all that remains, alpha minus what was spent. Wang-Tsiatis
 //! designs keep their shape c t_k^(Delta - 1/2) at interims and spend the remainder at the
-//! final look. The lower bound is -b_k.
+//! final look, and so do Pampallona-Tsiatis designs (c1 (K t_k)^(Delta1 - 1/2) at interims,
+//! their binding futility interval (-a_k, a_k) stopping the H0 recursion). The lower bound is
+//! -b_k.
 //!
 //! This is called rarely by the engine (only when a replicate cannot reach its planned
 //! looks), so the recursion is run afresh at each call.
@@ -74,7 +76,11 @@ impl GroupSequentialDesign {
             let last = j + 1 == k && final_look;
             let remainder = alpha - spent;
             let b = match &spec.kind {
-                DesignKind::Spending(_) | DesignKind::WangTsiatis { .. } if last => {
+                DesignKind::Spending(_)
+                | DesignKind::WangTsiatis { .. }
+                | DesignKind::PampallonaTsiatis { .. }
+                    if last =>
+                {
                     s.solve_upper(t, 0.0, 0.5 * remainder).0
                 }
                 DesignKind::Spending(f) => {
@@ -84,6 +90,9 @@ impl GroupSequentialDesign {
                 &DesignKind::WangTsiatis { delta } => {
                     let c = self.wt_constant().unwrap_or(f64::NAN);
                     (c * t.powf(delta - 0.5)).min(BOUND_CAP)
+                }
+                DesignKind::PampallonaTsiatis { .. } => {
+                    self.pt_constants().map_or(f64::NAN, |pt| pt.efficacy(t))
                 }
                 other => {
                     return Err(Error::usage(
@@ -97,7 +106,16 @@ impl GroupSequentialDesign {
                 return Ok(b);
             }
             spent += s.upper(t, 0.0, b) + s.lower(t, 0.0, -b);
-            s.advance_into(&mut next, t, 0.0, -b, b, spec.grid_r);
+            // binding Pampallona-Tsiatis futility: the inner interval (-a, a) stops the trial
+            let a = match self.pt_constants() {
+                Some(pt) if spec.binding => pt.futility(t).min(b),
+                _ => 0.0,
+            };
+            if a > 0.0 {
+                s.advance_split_into(&mut next, t, 0.0, a, b, spec.grid_r);
+            } else {
+                s.advance_into(&mut next, t, 0.0, -b, b, spec.grid_r);
+            }
             std::mem::swap(&mut s, &mut next);
             t_prev = t;
         }

@@ -7,7 +7,8 @@
 //! Besides the spending functions the design kinds include Wang and Tsiatis (1987) shapes (with
 //! O'Brien-Fleming and Pocock), the Wang-Tsiatis shape of optimal Delta (rpact's `WToptimum`),
 //! Haybittle (1971) and Peto et al. (1976) constant interim bounds (`HP`), and no early efficacy
-//! stop (`noEarlyEfficacy`); user-defined cumulative spending (rpact's `asUser` / `bsUser`) is a
+//! stop (`noEarlyEfficacy`), and Pampallona and Tsiatis (1994) efficacy and futility bounds of
+//! power-family shapes (`PT`); user-defined cumulative spending (rpact's `asUser` / `bsUser`) is a
 //! spending function ([`UserSpending`]).
 
 use crate::stats::normal;
@@ -18,7 +19,8 @@ pub const DESIGN_NAMES: &str = "OF|obf (O'Brien-Fleming), P|pocock (Pocock), WT|
 asOF|ldobf (Lan-DeMets O'Brien-Fleming type), asP|ldpocock (Lan-DeMets Pocock type), \
 asHSD|hsd:GAMMA (Hwang-Shih-DeCani, needs gamma), asKD|kd:RHO (Kim-DeMets power, needs rho > 0), \
 asUser (user-defined cumulative alpha, needs the user alpha), HP (Haybittle-Peto, constant interim bound, 3 by default), \
-noEarlyEfficacy (no efficacy stop before the final look), WToptimum (Wang-Tsiatis of optimal delta; criterion ASNH1, ASNIFH1 or ASNsum); case-insensitive";
+noEarlyEfficacy (no efficacy stop before the final look), WToptimum (Wang-Tsiatis of optimal delta; criterion ASNH1, ASNIFH1 or ASNsum), \
+PT (Pampallona-Tsiatis efficacy and futility bounds, needs deltaPT1 and deltaPT0); case-insensitive";
 
 /// The names accepted for a spending function (efficacy or futility), for error messages.
 pub const SPENDING_NAMES: &str = "asOF|ldobf, asP|ldpocock, asHSD|hsd:GAMMA (needs gamma), \
@@ -181,6 +183,10 @@ pub struct KindParams {
     pub hp_bound: Option<f64>,
     /// The criterion of `WToptimum` (ASNH1 when absent).
     pub optimize: Option<String>,
+    /// Pampallona-Tsiatis Delta of the efficacy bounds (`PT`, rpact's `deltaPT1`).
+    pub delta_pt1: Option<f64>,
+    /// Pampallona-Tsiatis Delta of the futility bounds (`PT`, rpact's `deltaPT0`).
+    pub delta_pt0: Option<f64>,
 }
 
 /// An alpha- (or beta-) spending function.
@@ -349,6 +355,17 @@ pub enum DesignKind {
         /// What is minimised.
         criterion: OptimizationCriterion,
     },
+    /// Pampallona and Tsiatis (1994) (rpact's `PT`): efficacy bounds b_k = c1 (K t_k)^(Delta1 -
+    /// 1/2) and futility bounds a_k = sqrt(t_k) theta - c2 (K t_k)^(Delta0 - 1/2), with the
+    /// drift theta = c1 K^(Delta1 - 1/2) + c2 K^(Delta0 - 1/2) (so that a_K = b_K), c1 and c2
+    /// solved so that the level is alpha and the power 1 - beta (see
+    /// [`super::pampallona_tsiatis`]). The futility bounds are part of the design.
+    PampallonaTsiatis {
+        /// Shape of the efficacy bounds (rpact's `deltaPT1`), in [-0.5, 1].
+        delta1: f64,
+        /// Shape of the futility bounds (rpact's `deltaPT0`), in [-0.5, 1].
+        delta0: f64,
+    },
 }
 
 impl DesignKind {
@@ -478,6 +495,28 @@ impl DesignKind {
                 no_param(DesignKind::HaybittlePeto { bound: b })
             }
             "noearlyefficacy" | "noearly" => no_param(DesignKind::NoEarlyEfficacy),
+            "pt" | "pampallona-tsiatis" => {
+                let shape = |what: &str, flag: &str, v: Option<f64>| -> Result<f64> {
+                    let v = v.ok_or_else(|| {
+                        Error::usage(
+                            option,
+                            name,
+                            format!("`PT` needs {what} (--delta-pt1 / delta_pt1 and --delta-pt0 / delta_pt0)"),
+                        )
+                    })?;
+                    if !(v.is_finite() && (-0.5..=1.0).contains(&v)) {
+                        return Err(Error::usage(
+                            flag,
+                            v,
+                            format!("a Pampallona-Tsiatis Delta ({what}) in [-0.5, 1]"),
+                        ));
+                    }
+                    Ok(v)
+                };
+                let delta1 = shape("deltaPT1", "--delta-pt1", params.delta_pt1)?;
+                let delta0 = shape("deltaPT0", "--delta-pt0", params.delta_pt0)?;
+                no_param(DesignKind::PampallonaTsiatis { delta1, delta0 })
+            }
             "wtoptimum" => {
                 let criterion = match &params.optimize {
                     Some(c) => OptimizationCriterion::parse("--optimize", c)?,
@@ -490,9 +529,10 @@ impl DesignKind {
     }
 
     /// rpact's type code (`OF`, `P`, `WT`, `asOF`, `asP`, `asHSD`, `asKD`, `asUser`, `HP`,
-    /// `noEarlyEfficacy`, `WToptimum`).
+    /// `noEarlyEfficacy`, `WToptimum`, `PT`).
     pub fn code(&self) -> &'static str {
         match self {
+            DesignKind::PampallonaTsiatis { .. } => "PT",
             DesignKind::HaybittlePeto { .. } => "HP",
             DesignKind::NoEarlyEfficacy => "noEarlyEfficacy",
             DesignKind::WangTsiatisOptimum { .. } => "WToptimum",
@@ -518,6 +558,9 @@ impl DesignKind {
                 "Wang-Tsiatis of optimal delta, criterion {} (WToptimum)",
                 criterion.code()
             ),
+            DesignKind::PampallonaTsiatis { delta1, delta0 } => {
+                format!("Pampallona-Tsiatis, deltaPT1 = {delta1}, deltaPT0 = {delta0} (PT)")
+            }
         }
     }
 }

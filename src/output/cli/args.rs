@@ -404,7 +404,7 @@ pub struct BoundaryArgs {
     pub looks: usize,
     /// Design: asOF (ldobf), asP (ldpocock), asHSD/hsd:G, asKD/kd:RHO, asUser (with --user-alpha),
     /// OF (obf), P (pocock), WT/wt:DELTA, WToptimum (with --optimize), HP (Haybittle-Peto, with
-    /// --hp-bound), noEarlyEfficacy.
+    /// --hp-bound), noEarlyEfficacy, PT (Pampallona-Tsiatis, with --delta-pt1 and --delta-pt0).
     #[arg(long, default_value = "asOF")]
     pub spending: String,
     /// Hwang-Shih-DeCani gamma (with asHSD).
@@ -416,6 +416,12 @@ pub struct BoundaryArgs {
     /// Wang-Tsiatis Delta (with WT).
     #[arg(long, allow_hyphen_values = true, value_parser = number)]
     pub delta: Option<f64>,
+    /// Pampallona-Tsiatis Delta of the efficacy bounds, in [-0.5, 1] (with PT; rpact's deltaPT1).
+    #[arg(long = "delta-pt1", allow_hyphen_values = true, value_parser = number)]
+    pub delta_pt1: Option<f64>,
+    /// Pampallona-Tsiatis Delta of the futility bounds, in [-0.5, 1] (with PT; rpact's deltaPT0).
+    #[arg(long = "delta-pt0", allow_hyphen_values = true, value_parser = number)]
+    pub delta_pt0: Option<f64>,
     /// Cumulative alpha spent by each look, A1,...,AK, non-decreasing, AK = alpha (with asUser).
     #[arg(long, value_name = "A1,...", value_delimiter = ',', allow_negative_numbers = true, value_parser = number)]
     pub user_alpha: Option<Vec<f64>>,

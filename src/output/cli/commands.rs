@@ -454,6 +454,8 @@ pub(super) fn boundaries(args: BoundariesArgs) -> Result<()> {
         beta_adjustment: design.beta_adjustment,
         lower_spending: design.lower_spending,
         lower_alpha: design.lower_alpha,
+        delta_pt1: design.delta_pt1,
+        delta_pt0: design.delta_pt0,
     };
     let result = crate::design::sequential::boundaries_report(&options)?;
     emit(&report::render_boundaries(&result, format), &output)

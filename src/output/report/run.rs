@@ -205,7 +205,11 @@ impl Tabular for Summary {
                 ),
                 (
                     "futility_bound",
-                    ": futility bound, z <".into(),
+                    if two_sided {
+                        ": futility bound, |z| <".into()
+                    } else {
+                        ": futility bound, z <".into()
+                    },
                     st.futility_bound.unwrap_or(f64::NAN),
                     3,
                     has_futility,

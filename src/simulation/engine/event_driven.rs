@@ -11,6 +11,8 @@
 //! An asymmetric two-sided design (`lower`) stops "for harm" at look k when Z_k <= a_k and
 //! Z_k < b_k (the final look included); its bounds at observed fractions are
 //! [`crate::design::sequential::GroupSequentialDesign::asymmetric_bounds_at`]'s.
+//! ([`crate::design::sequential::GroupSequentialDesign::symmetric_bound_at`]). A two-sided
+//! Pampallona-Tsiatis design stops for futility at an interim when |Z_k| < a_k.
 //!
 //! A Fleming-Harrington weighted log-rank design monitors at the observed weighted information
 //! fraction `V_k / V_K` (`V_K` planned, [`crate::model::SequentialPlan::with_weighted_information`]).
@@ -175,7 +177,15 @@ pub(super) fn monitor(model: &Model, design: &Design, ws: &mut Workspace) -> Loo
         if final_look {
             break;
         }
-        if plan.is_some_and(|p| z < p.futility[k]) {
+        // (two-sided: the inner interval |Z_k| < a_k of a Pampallona-Tsiatis design; the
+        // other two-sided designs have a_k = -inf)
+        if plan.is_some_and(|p| {
+            if two_sided {
+                z.abs() < p.futility[k]
+            } else {
+                z < p.futility[k]
+            }
+        }) {
             futility = true;
             break;
         }
