@@ -364,8 +364,7 @@ pub fn predict(
     let count = |s: Status| data.status.iter().filter(|&&x| x == s).count() as u32;
     let event: Vec<bool> = data.status.iter().map(|&s| s == Status::Event).collect();
     let (hazard, candidates) = fit_hazard(&data.time, &event, &options.hazard, data_file)?;
-    let exposure: f64 = data.time.iter().sum();
-    let dropout = RateFit::new(count(Status::Dropout), exposure);
+    let dropout = RateFit::new(count(Status::Dropout), hazard.exposure);
     let sample_size = options.sample_size.unwrap_or(study.design.sample_size);
     let to_recruit = sample_size.saturating_sub(n as u32);
     // Recruitment.
