@@ -117,8 +117,7 @@ impl BlindedData {
 
     /// The calendar month of a day number, with dates.
     pub fn month_of_day(&self, day: i64) -> Option<f64> {
-        self.origin_day
-            .map(|o| (day - o) as f64 / DAYS_PER_MONTH)
+        self.origin_day.map(|o| (day - o) as f64 / DAYS_PER_MONTH)
     }
 }
 
@@ -238,8 +237,7 @@ pub fn read_blinded_csv(
         shown(&columns.status),
         shown(&columns.date)
     );
-    let Some((header_line, _)) = records.next(&mut fields).map_err(|(l, m)| at_line(l, m))?
-    else {
+    let Some((header_line, _)) = records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? else {
         return Err(whole(format!(
             "the file (empty): expected a header line naming the columns {wanted}"
         )));
@@ -279,8 +277,8 @@ pub fn read_blinded_csv(
             )
         };
         let raw = fields[i_entry].as_str();
-        let entry = parse_value(raw, scale)
-            .map_err(|p| bad(&columns.entry, raw, p, allowed(scale)))?;
+        let entry =
+            parse_value(raw, scale).map_err(|p| bad(&columns.entry, raw, p, allowed(scale)))?;
         let raw = fields[i_status].as_str();
         let status = Status::parse(raw).ok_or_else(|| {
             bad(
@@ -447,7 +445,10 @@ mod tests {
         assert_eq!(d.time[1], 60.0 / DAYS_PER_MONTH);
         assert_eq!(d.entry[2], 10.0 / DAYS_PER_MONTH);
         assert_eq!(d.cut, 91.0 / DAYS_PER_MONTH);
-        assert_eq!(d.status, vec![Status::Event, Status::Ongoing, Status::Dropout]);
+        assert_eq!(
+            d.status,
+            vec![Status::Event, Status::Ongoing, Status::Dropout]
+        );
         assert_eq!(d.line, vec![2, 3, 4]);
         assert_eq!(d.date_of(d.cut).as_deref(), Some("2024-04-01"));
         // The cut defaults to the latest date.
@@ -458,16 +459,38 @@ mod tests {
     #[test]
     fn bad_rows_name_their_line() {
         let cases = [
-            ("entry,status,date\n2024-01-01,event,2024-03-01\n2024-13-01,event,2024-03-01\n", 3, "month 13"),
-            ("entry,status,date\n2024-01-01,maybe,2024-03-01\n", 2, "not a status"),
+            (
+                "entry,status,date\n2024-01-01,event,2024-03-01\n2024-13-01,event,2024-03-01\n",
+                3,
+                "month 13",
+            ),
+            (
+                "entry,status,date\n2024-01-01,maybe,2024-03-01\n",
+                2,
+                "not a status",
+            ),
             ("entry,status,date\n2024-01-01,event,\n", 2, "(empty)"),
-            ("entry,status,date\n2024-03-01,event,2024-02-01\n", 2, "before the entry"),
-            ("entry,status,date\n2024-01-01,event,2024-02-01\n2024-05-01,ongoing,\n", 3, "after the cut"),
-            ("entry,status,date\n2024-01-01,event,2024-05-01\n", 2, "after the cut"),
+            (
+                "entry,status,date\n2024-03-01,event,2024-02-01\n",
+                2,
+                "before the entry",
+            ),
+            (
+                "entry,status,date\n2024-01-01,event,2024-02-01\n2024-05-01,ongoing,\n",
+                3,
+                "after the cut",
+            ),
+            (
+                "entry,status,date\n2024-01-01,event,2024-05-01\n",
+                2,
+                "after the cut",
+            ),
         ];
         for (text, line, words) in cases {
             match read(text, Some("2024-04-01")) {
-                Err(Error::Data { line: l, message, .. }) => {
+                Err(Error::Data {
+                    line: l, message, ..
+                }) => {
                     assert_eq!(l, line, "{message}");
                     assert!(message.contains(words), "{message}");
                 }
@@ -475,7 +498,16 @@ mod tests {
             }
         }
         assert!(matches!(read("", None), Err(Error::DataFile { .. })));
-        assert!(matches!(read("entry,status,date\n", None), Err(Error::DataFile { .. })));
-        assert!(matches!(read("entry,status,date\n2024-01-01,event,2024-02-01\n", Some("2024-02-30")), Err(Error::Usage { .. })));
+        assert!(matches!(
+            read("entry,status,date\n", None),
+            Err(Error::DataFile { .. })
+        ));
+        assert!(matches!(
+            read(
+                "entry,status,date\n2024-01-01,event,2024-02-01\n",
+                Some("2024-02-30")
+            ),
+            Err(Error::Usage { .. })
+        ));
     }
 }

@@ -71,7 +71,12 @@ impl HazardChoice {
             .map(|b| {
                 let v: Option<Vec<f64>> = b
                     .split(',')
-                    .map(|x| x.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0))
+                    .map(|x| {
+                        x.trim()
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|x| x.is_finite() && *x > 0.0)
+                    })
                     .collect();
                 v.filter(|v| !v.is_empty() && v.windows(2).all(|w| w[0] < w[1]))
                     .ok_or_else(bad)
@@ -365,7 +370,12 @@ pub fn fit_weibull(time: &[f64], event: &[bool], file: &str) -> Result<HazardFit
 }
 
 /// The piecewise exponential fit at `breaks` (months, > 0, ascending).
-pub fn fit_piecewise(time: &[f64], event: &[bool], breaks: &[f64], file: &str) -> Result<HazardFit> {
+pub fn fit_piecewise(
+    time: &[f64],
+    event: &[bool],
+    breaks: &[f64],
+    file: &str,
+) -> Result<HazardFit> {
     let exp = fit_exponential(time, event, file)?;
     let t = times(time, event);
     let starts: Vec<f64> = std::iter::once(0.0).chain(breaks.iter().copied()).collect();
@@ -391,7 +401,11 @@ pub fn fit_piecewise(time: &[f64], event: &[bool], breaks: &[f64], file: &str) -
             "--hazard",
             format!(
                 "piecewise:{}",
-                breaks.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
+                breaks
+                    .iter()
+                    .map(|b| b.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
             ),
             format!(
                 "breakpoints leaving at least one death in every piece (none {piece} after randomisation)"
@@ -525,8 +539,17 @@ mod tests {
             HazardChoice::parse("Piecewise:3,6,12").unwrap(),
             HazardChoice::Fixed(HazardKind::Piecewise(vec![3.0, 6.0, 12.0]))
         );
-        assert_eq!(HazardChoice::parse("auto").unwrap(), HazardChoice::Auto(None));
-        for bad in ["piecewise", "piecewise:6,3", "weibull:3", "gompertz", "auto:0"] {
+        assert_eq!(
+            HazardChoice::parse("auto").unwrap(),
+            HazardChoice::Auto(None)
+        );
+        for bad in [
+            "piecewise",
+            "piecewise:6,3",
+            "weibull:3",
+            "gompertz",
+            "auto:0",
+        ] {
             assert!(HazardChoice::parse(bad).is_err(), "{bad}");
         }
     }

@@ -62,9 +62,15 @@ pub fn parse(text: &str) -> Result<i64, String> {
     if !digits(8..10) {
         return Err("is not a date YYYY-MM-DD".into());
     }
-    let y: i64 = text[0..4].parse().map_err(|_| "is not a date".to_string())?;
-    let m: u32 = text[5..7].parse().map_err(|_| "is not a date".to_string())?;
-    let d: u32 = text[8..10].parse().map_err(|_| "is not a date".to_string())?;
+    let y: i64 = text[0..4]
+        .parse()
+        .map_err(|_| "is not a date".to_string())?;
+    let m: u32 = text[5..7]
+        .parse()
+        .map_err(|_| "is not a date".to_string())?;
+    let d: u32 = text[8..10]
+        .parse()
+        .map_err(|_| "is not a date".to_string())?;
     if !(1900..=2999).contains(&y) {
         return Err(format!("has year {y}, out of range"));
     }
@@ -106,8 +112,14 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), z);
         }
         assert_eq!(format(19_782), "2024-02-29");
-        assert_eq!(format(add_months(parse("2025-01-31").unwrap(), 1)), "2025-02-28");
-        assert_eq!(format(add_months(parse("2024-11-15").unwrap(), 3)), "2025-02-15");
+        assert_eq!(
+            format(add_months(parse("2025-01-31").unwrap(), 1)),
+            "2025-02-28"
+        );
+        assert_eq!(
+            format(add_months(parse("2024-11-15").unwrap(), 3)),
+            "2025-02-15"
+        );
     }
 
     #[test]

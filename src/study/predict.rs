@@ -425,11 +425,7 @@ pub fn predict(
             let theta: Vec<f64> = (0..p)
                 .map(|i| theta_hat[i] + (0..=i).map(|k| chol[i][k] * z[k]).sum::<f64>())
                 .collect();
-            (
-                theta,
-                dropout.draw(z[p]),
-                recruitment_fit.draw(z[p + 1]),
-            )
+            (theta, dropout.draw(z[p]), recruitment_fit.draw(z[p + 1]))
         } else {
             (theta_hat.clone(), dropout.rate, recruitment_fit.rate)
         };
@@ -512,7 +508,9 @@ pub fn predict(
     let months_ahead = if latest.is_finite() {
         ((latest - data.cut).ceil() as i64 + 1).clamp(12, 240)
     } else {
-        options.horizon.map_or(60, |h| (h.ceil() as i64).clamp(1, 240))
+        options
+            .horizon
+            .map_or(60, |h| (h.ceil() as i64).clamp(1, 240))
     };
     let mut months = Vec::with_capacity(months_ahead as usize);
     let mut counts = vec![0.0; sims.len()];
@@ -520,10 +518,7 @@ pub fn predict(
         let (month, date) = match data.cut_day {
             Some(day) => {
                 let d = date::add_months(day, j);
-                (
-                    data.month_of_day(d).expect("dates"),
-                    Some(date::format(d)),
-                )
+                (data.month_of_day(d).expect("dates"), Some(date::format(d)))
             }
             None => (data.cut + j as f64, None),
         };
@@ -542,17 +537,15 @@ pub fn predict(
         });
     }
 
-    let mut notes = vec![
-        format!(
-            "Prediction intervals from {} forward simulations: the {} drawn from the asymptotic normal law of their maximum likelihood estimates (log scale), then the remaining recruits, survival and dropout.",
-            options.sims,
-            if options.parameter_uncertainty {
-                "parameters (hazard, dropout, recruitment)"
-            } else {
-                "parameters fixed at their estimates (--no-parameter-uncertainty), not"
-            }
-        ),
-    ];
+    let mut notes = vec![format!(
+        "Prediction intervals from {} forward simulations: the {} drawn from the asymptotic normal law of their maximum likelihood estimates (log scale), then the remaining recruits, survival and dropout.",
+        options.sims,
+        if options.parameter_uncertainty {
+            "parameters (hazard, dropout, recruitment)"
+        } else {
+            "parameters fixed at their estimates (--no-parameter-uncertainty), not"
+        }
+    )];
     if n as u32 > sample_size {
         notes.push(format!(
             "The data hold {n} patients, more than the {sample_size} planned: nobody more is recruited."
@@ -656,5 +649,8 @@ pub fn nth_death(cohort: &Cohort, n: usize) -> f64 {
         .filter(|t| t.is_finite())
         .collect();
     deaths.sort_by(f64::total_cmp);
-    deaths.get(n.wrapping_sub(1)).copied().unwrap_or(f64::INFINITY)
+    deaths
+        .get(n.wrapping_sub(1))
+        .copied()
+        .unwrap_or(f64::INFINITY)
 }

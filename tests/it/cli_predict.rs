@@ -55,7 +55,12 @@ fn the_worked_example_predicts_both_looks() {
     let svg = dir.path().join("p.svg");
     stdout_of(&mut predict(&data, &["--plot", svg.to_str().unwrap()]));
     let text = std::fs::read_to_string(&svg).unwrap();
-    for label in ["observed", "predicted median", "95% prediction band", "look 2: 260 deaths"] {
+    for label in [
+        "observed",
+        "predicted median",
+        "95% prediction band",
+        "look 2: 260 deaths",
+    ] {
         assert!(text.contains(label), "{label}");
     }
     let png = dir.path().join("p.png");
@@ -101,7 +106,10 @@ fn months_data_and_options() {
     assert_eq!(json["looks"][0]["date"]["median"], Value::Null);
     assert!(json["looks"][0]["month"]["median"].as_f64().unwrap() > 14.0);
     for format in ["csv", "markdown", "text"] {
-        stdout_of(&mut predict(&path, &["--months", "--events", "40", "--format", format]));
+        stdout_of(&mut predict(
+            &path,
+            &["--months", "--events", "40", "--format", format],
+        ));
     }
 }
 
@@ -119,7 +127,12 @@ fn bad_input_is_refused_in_one_line() {
             "an unparsable entry date",
             write("a.csv", &format!("{head}2024-02-30,ongoing,\n")),
             &[],
-            vec!["a.csv: line 3:", "column `entry`", "2024-02-30", "allowed: a date YYYY-MM-DD"],
+            vec![
+                "a.csv: line 3:",
+                "column `entry`",
+                "2024-02-30",
+                "allowed: a date YYYY-MM-DD",
+            ],
         ),
         (
             "an unparsable event date",
@@ -131,7 +144,10 @@ fn bad_input_is_refused_in_one_line() {
             "an entry after the cut",
             write("c.csv", &format!("{head}2024-05-01,ongoing,\n")),
             &["--cut", "2024-04-01"],
-            vec!["c.csv: line 3:", "entry 2024-05-01 is after the cut 2024-04-01"],
+            vec![
+                "c.csv: line 3:",
+                "entry 2024-05-01 is after the cut 2024-04-01",
+            ],
         ),
         (
             "an event after the cut",
@@ -149,13 +165,20 @@ fn bad_input_is_refused_in_one_line() {
             "an event before entry",
             write("f.csv", &format!("{head}2024-03-05,event,2024-02-20\n")),
             &[],
-            vec!["f.csv: line 3:", "2024-02-20 is before the entry 2024-03-05"],
+            vec![
+                "f.csv: line 3:",
+                "2024-02-20 is before the entry 2024-03-05",
+            ],
         ),
         (
             "an unknown status",
             write("g.csv", &format!("{head}2024-01-05,unknown,2024-02-20\n")),
             &[],
-            vec!["g.csv: line 3:", "column `status`", "`unknown` is not a status"],
+            vec![
+                "g.csv: line 3:",
+                "column `status`",
+                "`unknown` is not a status",
+            ],
         ),
         (
             "an empty file",
@@ -177,7 +200,10 @@ fn bad_input_is_refused_in_one_line() {
         ),
         (
             "no deaths",
-            write("k.csv", "entry,status,date\n2024-01-01,ongoing,\n2024-02-01,ongoing,\n"),
+            write(
+                "k.csv",
+                "entry,status,date\n2024-01-01,ongoing,\n2024-02-01,ongoing,\n",
+            ),
             &["--cut", "2024-05-01"],
             vec!["k.csv:", "no deaths by the cut"],
         ),

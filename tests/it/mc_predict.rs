@@ -111,7 +111,11 @@ fn prediction_intervals_cover_the_true_date() {
     // Cut at month 10: about 200 of 400 recruited and 30 to 40 deaths; the 250th death comes
     // some 30 months later.
     for (name, control, hazard) in [
-        ("exponential truth, exponential fit", EXPONENTIAL, "exponential"),
+        (
+            "exponential truth, exponential fit",
+            EXPONENTIAL,
+            "exponential",
+        ),
         ("Weibull truth, Weibull fit", WEIBULL, "weibull"),
     ] {
         let c = coverage(&truth(control), hazard, 10.0, 400, 400);
@@ -123,7 +127,11 @@ fn prediction_intervals_cover_the_true_date() {
 #[ignore = "2,000 trials of 2,000 simulations per truth (a few minutes on 2 cores)"]
 fn prediction_intervals_cover_the_true_date_2000() {
     for (name, control, hazard) in [
-        ("exponential truth, exponential fit", EXPONENTIAL, "exponential"),
+        (
+            "exponential truth, exponential fit",
+            EXPONENTIAL,
+            "exponential",
+        ),
         ("Weibull truth, Weibull fit", WEIBULL, "weibull"),
     ] {
         let c = coverage(&truth(control), hazard, 10.0, 2000, 2000);
@@ -158,8 +166,5 @@ fn without_parameter_uncertainty_the_intervals_are_too_narrow() {
     }
     let p95 = inside as f64 / trials as f64;
     println!("parameters fixed: the 95% interval covers {p95:.3} of {trials} trials");
-    assert!(
-        p95 < 0.95 - 4.0 * binomial_se(0.95, trials as f64),
-        "{p95}"
-    );
+    assert!(p95 < 0.95 - 4.0 * binomial_se(0.95, trials as f64), "{p95}");
 }

@@ -62,7 +62,11 @@ fn fits_match_survreg() {
     assert_close!(p.log_likelihood, f(&r["log_likelihood"]), TOL);
 
     // Dropout: the rate over the same months at risk.
-    let dropouts = data.status.iter().filter(|&&s| s == Status::Dropout).count();
+    let dropouts = data
+        .status
+        .iter()
+        .filter(|&&s| s == Status::Dropout)
+        .count();
     assert_eq!(dropouts as f64, f(&v["dropouts"]));
     let d = enrichsim::analytic::prediction::RateFit::new(dropouts as u32, e.exposure);
     assert_close!(d.rate, f(&v["dropout"]["rate"]), TOL);

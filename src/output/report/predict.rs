@@ -61,7 +61,11 @@ impl Tabular for Prediction {
             int("ongoing", "ongoing", self.ongoing),
         ];
         if self.completed > 0 {
-            data.push(int("completed", "completed the planned follow-up", self.completed));
+            data.push(int(
+                "completed",
+                "completed the planned follow-up",
+                self.completed,
+            ));
         }
         data.push(int("sample_size", "sample size planned", self.sample_size));
         data.push(int("to_recruit", "still to randomise", self.to_recruit));
@@ -81,11 +85,7 @@ impl Tabular for Prediction {
         )];
         for p in &h.parameters {
             fit.push(Row {
-                value: format!(
-                    "{} (SE of log {})",
-                    fmt(p.estimate, 5),
-                    fmt(p.se_log, 4)
-                ),
+                value: format!("{} (SE of log {})", fmt(p.estimate, 5), fmt(p.se_log, 4)),
                 ..Row::num(
                     format!("hazard_{}", p.name),
                     format!("{} {}", h.model, p.name.replace('_', " ")),
@@ -94,7 +94,12 @@ impl Tabular for Prediction {
                 )
             });
         }
-        fit.push(Row::num("hazard_median", "median survival of the fit, months", h.median, 2));
+        fit.push(Row::num(
+            "hazard_median",
+            "median survival of the fit, months",
+            h.median,
+            2,
+        ));
         for c in &self.hazard_candidates {
             fit.push(Row::num(
                 format!("aic_{}", c.model),
@@ -153,14 +158,14 @@ impl Tabular for Prediction {
                 looks.push(month_row(
                     format!("look{k}_lower_{level}"),
                     format!("{name}: {level}% interval, from"),
-                        lo.0,
+                    lo.0,
                     lo.1,
                     None,
                 ));
                 looks.push(month_row(
                     format!("look{k}_upper_{level}"),
                     format!("{name}: {level}% interval, to"),
-                        hi.0,
+                    hi.0,
                     hi.1,
                     None,
                 ));
@@ -193,7 +198,10 @@ impl Tabular for Prediction {
             ("Data at the cut".into(), data),
             ("Fits (maximum likelihood)".into(), fit),
             ("Planned looks: date of the N-th death".into(), looks),
-            ("Expected cumulative deaths (mean; prediction intervals)".into(), months),
+            (
+                "Expected cumulative deaths (mean; prediction intervals)".into(),
+                months,
+            ),
         ]
     }
 

@@ -25,9 +25,7 @@ pub fn plot_predict(p: &Prediction, path: &Path) -> Result<()> {
 /// The x tick of calendar month `m`: `YYYY-MM` with dates, else the month.
 fn x_tick(p: &Prediction, m: f64) -> String {
     match p.origin_day() {
-        Some(_) => p
-            .date_at(m)
-            .map_or_else(|| tick(m), |d| d[..7].to_string()),
+        Some(_) => p.date_at(m).map_or_else(|| tick(m), |d| d[..7].to_string()),
         None => tick(m),
     }
 }
@@ -107,7 +105,10 @@ fn draw<DB: DrawingBackend>(
     let colour = PALETTE[1];
     // The bands: from the cut (the deaths seen) to each month's quantiles.
     let start = [p.cut, p.deaths as f64, p.deaths as f64];
-    for (level, alpha, name) in [(95, 0.15, "95% prediction band"), (80, 0.30, "80% prediction band")] {
+    for (level, alpha, name) in [
+        (95, 0.15, "95% prediction band"),
+        (80, 0.30, "80% prediction band"),
+    ] {
         let points: Vec<[f64; 3]> = std::iter::once(start)
             .chain(p.months.iter().filter_map(|m| {
                 let (lo, hi) = if level == 95 {
@@ -127,7 +128,10 @@ fn draw<DB: DrawingBackend>(
                 .map_err(e)?
                 .label(name)
                 .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - px(5.0)), (x + px(22.0), y + px(5.0))], colour.mix(alpha).filled())
+                    Rectangle::new(
+                        [(x, y - px(5.0)), (x + px(22.0), y + px(5.0))],
+                        colour.mix(alpha).filled(),
+                    )
                 });
         }
     }
@@ -143,7 +147,9 @@ fn draw<DB: DrawingBackend>(
         .draw_series(LineSeries::new(median, colour.stroke_width(width)))
         .map_err(e)?
         .label("predicted median")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], colour.stroke_width(width)));
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + px(22.0), y)], colour.stroke_width(width))
+        });
     let seen = PALETTE[0];
     let mut steps = vec![(x_min, 0.0)];
     for (i, &t) in p.observed_deaths.iter().enumerate() {
@@ -155,7 +161,9 @@ fn draw<DB: DrawingBackend>(
         .draw_series(LineSeries::new(steps, seen.stroke_width(width)))
         .map_err(e)?
         .label("observed")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], seen.stroke_width(width)));
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + px(22.0), y)], seen.stroke_width(width))
+        });
     let thin = GREY.stroke_width(px(1.0).max(1) as u32);
     chart
         .draw_series(DashedLineSeries::new(
