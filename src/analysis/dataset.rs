@@ -477,7 +477,7 @@ fn check_distinct_roles(columns: &Columns, visit_columns: Option<&VisitColumns>)
 
 /// A header in which a (non-empty) column name appears twice is refused: which of the two
 /// columns is meant would be a guess.
-fn check_unique(names: &[String]) -> std::result::Result<(), String> {
+pub(super) fn check_unique(names: &[String]) -> std::result::Result<(), String> {
     for (j, name) in names.iter().enumerate() {
         if name.is_empty() {
             continue;
@@ -496,7 +496,7 @@ fn check_unique(names: &[String]) -> std::result::Result<(), String> {
 
 /// The message for a column the header lacks: the columns present, and a hint when a name
 /// differs only in case or the file seems to use another separator.
-fn missing_column(role: &str, name: &str, names: &[String]) -> String {
+pub(super) fn missing_column(role: &str, name: &str, names: &[String]) -> String {
     let mut message = format!(
         "no {role} column `{}`; columns present: {}",
         shown(name),
@@ -521,7 +521,7 @@ fn missing_column(role: &str, name: &str, names: &[String]) -> String {
 
 /// A value or name for a message: at most [`SHOWN_CHARS`] characters (then `...`), control
 /// characters (a line end inside a quoted field) escaped, so the message stays one short line.
-fn shown(s: &str) -> String {
+pub(super) fn shown(s: &str) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         if i == SHOWN_CHARS {
@@ -539,7 +539,7 @@ fn shown(s: &str) -> String {
 
 /// Column names for a message, comma-separated, cut after about [`LIST_CHARS`] characters
 /// with the count of the others.
-fn list(names: &[String]) -> String {
+pub(super) fn list(names: &[String]) -> String {
     let mut out = String::new();
     for (i, name) in names.iter().enumerate() {
         let item = shown(name);
@@ -568,13 +568,15 @@ fn wanted(columns: &Columns) -> String {
 }
 
 /// Why the bytes are not text: a problem of the whole file, or of one line.
-enum Decode {
+pub(super) enum Decode {
+    /// The whole file.
     Whole(String),
+    /// One line.
     Line(u64, String),
 }
 
 /// The file's text: UTF-8, without a leading byte order mark.
-fn decode(bytes: &[u8]) -> std::result::Result<&str, Decode> {
+pub(super) fn decode(bytes: &[u8]) -> std::result::Result<&str, Decode> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Decode::Whole(
             "the file is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8; save it as UTF-8 CSV".into(),
@@ -620,14 +622,14 @@ fn line_ends(bytes: &[u8]) -> u64 {
 type ParseError = (u64, String);
 
 /// The records of a CSV text, one at a time, each with the line it starts on.
-struct Records<'a> {
+pub(super) struct Records<'a> {
     text: &'a str,
     pos: usize,
     line: u64,
 }
 
 impl<'a> Records<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         Records {
             text,
             pos: 0,
@@ -637,7 +639,7 @@ impl<'a> Records<'a> {
 
     /// Reads the next non-blank record into `fields` and returns its first and last lines,
     /// `None` at the end of the text, or `(line, message)` for a malformed quoted field.
-    fn next(
+    pub(super) fn next(
         &mut self,
         fields: &mut Vec<String>,
     ) -> std::result::Result<Option<(u64, u64)>, ParseError> {

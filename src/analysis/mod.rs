@@ -30,6 +30,7 @@
 //! ([`analyze_data`] with every option), after R's `timefix` (`timefix.rs`: times equal within
 //! about 1.5e-8 are merged, as `survdiff`, `coxph` and `survfit` do by default).
 
+pub mod blinded;
 mod cox;
 pub mod dataset;
 pub mod function;

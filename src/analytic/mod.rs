@@ -34,6 +34,7 @@ pub mod function;
 pub mod logrank_drift;
 pub mod numerics;
 pub mod power;
+pub mod prediction;
 pub mod sample_size;
 pub mod weighted_drift;
 

@@ -43,6 +43,9 @@ pub enum Purpose {
     FunctionNoise = 7,
     /// The slowing drawn from `[function.prior]`.
     FunctionPrior = 8,
+    /// The forward simulations of a blinded event prediction (`enrichsim predict`): simulation
+    /// m's parameter draws, recruits, and remaining survival and dropout.
+    Prediction = 9,
 }
 
 /// SplitMix64's output function applied to a state advanced by the golden gamma.
@@ -64,7 +67,7 @@ pub fn key(seed: u64, purpose: Purpose) -> u64 {
 /// The keys of all purposes for one master seed, computed once per run.
 #[derive(Clone, Debug)]
 pub struct Streams {
-    keys: [u64; 8],
+    keys: [u64; 9],
 }
 
 impl Streams {
@@ -80,6 +83,7 @@ impl Streams {
                 key(seed, Purpose::FunctionPatient),
                 key(seed, Purpose::FunctionNoise),
                 key(seed, Purpose::FunctionPrior),
+                key(seed, Purpose::Prediction),
             ],
         }
     }

@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod data;
 pub mod pictures;
+pub mod predict;
 pub mod report;
 pub mod search;
 pub mod shard;

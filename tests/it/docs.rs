@@ -239,6 +239,22 @@ fn every_json_output_field_is_documented() {
             ],
         ));
     }
+    let blinded = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/predict");
+    for extra in [&["--hazard", "auto:6,12"][..], &["--horizon", "24"]] {
+        seen.extend(fields(
+            "predict",
+            &[
+                &[
+                    blinded.join("trial.toml").to_str().unwrap(),
+                    blinded.join("blinded.csv").to_str().unwrap(),
+                    "--sims",
+                    "200",
+                ][..],
+                extra,
+            ]
+            .concat(),
+        ));
+    }
     seen.extend(fields(
         "boundaries",
         &[

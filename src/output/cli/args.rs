@@ -58,6 +58,10 @@ pub enum Command {
     /// `analyze` (and R) reads: entry, arm, stratum, follow-up, death (and the visits with
     /// [function]).
     SimulateData(SimulateDataArgs),
+    /// Blinded event prediction for a running trial: from entry dates and the deaths, dropouts
+    /// and follow-up so far (no arm), the date of each planned look's deaths with 80% and 95%
+    /// prediction intervals, the expected deaths by month, and a plot.
+    Predict(PredictArgs),
     /// One self-contained HTML report of one or more designs: the design, its assumptions and
     /// their sources, operating characteristics beside the global null's type I error, figures
     /// (bounds, Kaplan-Meier bands, enrolment and deaths, hazard ratios, power curves with
@@ -112,9 +116,97 @@ pub struct SimulateDataArgs {
     /// The analysis (1-based look; default: the last the replicate performed).
     #[arg(long, allow_negative_numbers = true, value_parser = threads)]
     pub look: Option<usize>,
+    /// Write the blinded data `enrichsim predict` reads instead: id, entry, status (event,
+    /// dropout, completed, ongoing) and date, with no arm.
+    #[arg(long)]
+    pub blinded: bool,
+    /// With --blinded: cut the data at this calendar month (months from the first screening)
+    /// instead of at the analysis.
+    #[arg(long, value_name = "MONTH", allow_negative_numbers = true, value_parser = number)]
+    pub cut: Option<f64>,
+    /// With --blinded: the date of month 0 (the first screening), YYYY-MM-DD; the entry and
+    /// date columns are then dates (else calendar months).
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
     /// Write the CSV to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+// The arguments of `enrichsim predict` (documented on [`Command::Predict`]).
+#[derive(Args, Debug)]
+pub struct PredictArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The blinded data (CSV with a header line): per patient the entry date, the status at
+    /// the cut and the date of the event, dropout or last contact.
+    pub data: PathBuf,
+    /// Column of entry (randomisation) dates.
+    #[arg(long, default_value = "entry")]
+    pub entry: String,
+    /// Column of statuses: event, dropout, ongoing or completed.
+    #[arg(long, default_value = "status")]
+    pub status: String,
+    /// Column of the dates of the event, the dropout or the last contact (may be empty for an
+    /// ongoing patient: alive at the cut).
+    #[arg(long, default_value = "date")]
+    pub date: String,
+    /// The entry and date columns (and --cut, --start) are calendar months, not dates.
+    #[arg(long)]
+    pub months: bool,
+    /// The cut: the date the data are complete to (default: the latest date in the file).
+    #[arg(long, value_name = "DATE")]
+    pub cut: Option<String>,
+    /// The start of recruitment (default: the first entry, which then counts as its origin).
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// The pooled hazard of death: exponential, weibull, piecewise:B1,B2,... (months after
+    /// randomisation), auto (smallest AIC of exponential and Weibull) or auto:B1,B2,... (and
+    /// piecewise).
+    #[arg(long, default_value = "auto")]
+    pub hazard: String,
+    /// The recruitment intensity: constant (Poisson) or scenario (the scenario's enrolment
+    /// ramp, scaled to the recruitment so far).
+    #[arg(long, default_value = "constant")]
+    pub recruitment: String,
+    /// Forward simulations.
+    #[arg(long, default_value_t = 2000, allow_negative_numbers = true, value_parser = replicates)]
+    pub sims: u64,
+    /// Master seed: the same seed gives the same bytes of output.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = seed)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long, allow_negative_numbers = true, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// The looks' death counts, N1,N2,... (default: the scenario's looks).
+    #[arg(long, value_name = "N1,N2,...", allow_hyphen_values = true)]
+    pub events: Option<String>,
+    /// Patients to randomise in all (default: design.sample_size).
+    #[arg(long, allow_negative_numbers = true, value_parser = sample_size)]
+    pub sample_size: Option<u32>,
+    /// Count no death later than this many months after the cut.
+    #[arg(long, allow_negative_numbers = true, value_parser = number)]
+    pub horizon: Option<f64>,
+    /// Fix the parameters at their estimates (only the randomness of the events and recruits;
+    /// intervals too narrow: for comparison).
+    #[arg(long)]
+    pub no_parameter_uncertainty: bool,
+    /// Draw observed and predicted cumulative deaths to FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `--events`: comma-separated death counts, whole numbers >= 1, strictly ascending.
+pub(super) fn event_counts(text: &str) -> Result<Vec<u32>> {
+    let allowed = "death counts >= 1, strictly ascending, separated by commas, e.g. 150,300";
+    let v: Option<Vec<u32>> = text
+        .split(',')
+        .map(|v| v.trim().parse::<u32>().ok().filter(|&n| n >= 1))
+        .collect();
+    v.filter(|v| v.windows(2).all(|w| w[0] < w[1]))
+        .ok_or_else(|| Error::usage("--events", text, allowed))
 }
 
 // The arguments of `enrichsim run` (documented on [`Command::Run`]).
@@ -513,6 +605,11 @@ fn threads(text: &str) -> Result<usize, String> {
 /// `--looks`: 1 to 20 analyses.
 fn looks(text: &str) -> Result<usize, String> {
     whole(text, 1, 20).map(|k| k as usize)
+}
+
+/// `--sample-size`: 1 to 1000000 patients.
+fn sample_size(text: &str) -> Result<u32, String> {
+    whole(text, 1, 1_000_000).map(|n| n as u32)
 }
 
 /// `--sided`: 1 or 2.

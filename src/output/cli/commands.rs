@@ -77,11 +77,93 @@ pub(super) fn simulate_data(args: SimulateDataArgs) -> Result<()> {
         replicate,
         seed,
         look,
+        blinded,
+        cut,
+        start,
         output,
     } = args;
+    if !blinded && (cut.is_some() || start.is_some()) {
+        let option = if cut.is_some() { "--cut" } else { "--start" };
+        return Err(Error::usage(
+            option,
+            cut.map_or_else(|| start.clone().unwrap_or_default(), |c| c.to_string()),
+            "together with --blinded",
+        ));
+    }
+    let start = start
+        .as_deref()
+        .map(|s| {
+            crate::stats::date::parse(s.trim())
+                .map_err(|_| Error::usage("--start", s, crate::stats::date::DATE_ALLOWED))
+        })
+        .transpose()?;
     let study = crate::Study::load(&scenario.scenario, &scenario.set)?;
-    let text = crate::study::data::replicate_data(&study, seed, replicate, look)?;
+    let text = if blinded {
+        crate::study::data::blinded_replicate_data(&study, seed, replicate, look, cut, start)?
+    } else {
+        crate::study::data::replicate_data(&study, seed, replicate, look)?
+    };
     emit_to(&text, output.as_deref())
+}
+
+/// `enrichsim predict`.
+pub(super) fn predict(args: PredictArgs) -> Result<()> {
+    use crate::analysis::blinded::{BlindedColumns, TimeScale, read_blinded_csv};
+    use crate::study::predict::{PredictOptions, Recruitment};
+    let PredictArgs {
+        scenario,
+        data,
+        entry,
+        status,
+        date,
+        months,
+        cut,
+        start,
+        hazard,
+        recruitment,
+        sims,
+        seed,
+        threads,
+        events,
+        sample_size,
+        horizon,
+        no_parameter_uncertainty,
+        plot,
+        output,
+    } = args;
+    let format = output.prepare(false)?;
+    if let Some(path) = &plot {
+        report::plot::check_path(path)?;
+    }
+    let options = PredictOptions {
+        hazard: crate::analytic::prediction::HazardChoice::parse(&hazard)?,
+        recruitment: Recruitment::parse(&recruitment)?,
+        sims,
+        seed,
+        threads,
+        events: events.as_deref().map(event_counts).transpose()?,
+        sample_size,
+        horizon,
+        parameter_uncertainty: !no_parameter_uncertainty,
+    };
+    let study = crate::Study::load(&scenario.scenario, &scenario.set)?;
+    let columns = BlindedColumns {
+        entry,
+        status,
+        date,
+    };
+    let scale = if months {
+        TimeScale::Months
+    } else {
+        TimeScale::Dates
+    };
+    let blinded = read_blinded_csv(&data, &columns, scale, cut.as_deref(), start.as_deref())?;
+    let file = data.display().to_string();
+    let prediction = crate::study::predict::predict(&study, &blinded, &file, &options)?;
+    if let Some(path) = &plot {
+        report::plot::plot_predict(&prediction, path)?;
+    }
+    emit(&report::render(&prediction, format), &output)
 }
 
 /// `enrichsim report`.

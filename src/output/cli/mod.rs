@@ -25,6 +25,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Boundaries(args) => commands::boundaries(args),
         Command::Analyze(args) => commands::analyze(args),
         Command::SimulateData(args) => commands::simulate_data(args),
+        Command::Predict(args) => commands::predict(args),
         Command::Report(args) => commands::report(args),
     }
 }

@@ -17,6 +17,7 @@ mod format;
 mod html;
 mod markdown;
 pub mod plot;
+mod predict;
 mod replicates;
 mod run;
 mod size;

@@ -5,7 +5,9 @@
 //! * [`survival`]: Kaplan-Meier curves with their bands over replicates;
 //! * [`accrual`]: cumulative randomisations and deaths over calendar time, with the looks;
 //! * [`hazard`]: the histogram of the estimated hazard ratios over replicates;
-//! * [`boundaries`]: a group-sequential design's bounds on the z and hazard-ratio scales.
+//! * [`boundaries`]: a group-sequential design's bounds on the z and hazard-ratio scales;
+//! * [`predict`]: observed and predicted cumulative deaths of a running trial (`enrichsim
+//!   predict --plot`).
 //!
 //! Text is laid out (and, in PNG, drawn) with DejaVu Sans, embedded in the binary
 //! (`assets/fonts`, Bitstream Vera licence), so plots look the same on every machine and need no
@@ -16,6 +18,7 @@ pub mod at_hr;
 pub mod boundaries;
 pub mod hazard;
 pub mod power;
+pub mod predict;
 pub mod survival;
 
 pub use accrual::accrual_svg;
@@ -23,6 +26,7 @@ pub use at_hr::{at_hr_svg, plot_at_hr};
 pub use boundaries::{bound_hr, boundaries_svg};
 pub use hazard::hr_histogram_svg;
 pub use power::{axis_label, plot, power_svg};
+pub use predict::{plot_predict, predict_svg};
 pub use survival::km_svg;
 
 use crate::error::{Error, Result};
