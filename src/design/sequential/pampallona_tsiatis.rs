@@ -24,8 +24,7 @@
 //! as planned and evaluates the shapes at the observed t (the final look spends the alpha
 //! left, as for Wang-Tsiatis designs).
 
-use super::boundaries::{exit_probabilities, exit_probabilities_two_sided};
-use super::integration::BOUND_CAP;
+use super::integration::{BOUND_CAP, Stage};
 use crate::stats::normal;
 use crate::stats::roots::solve_secant;
 use crate::{Error, Result};
@@ -86,23 +85,48 @@ impl PtConstants {
     }
 }
 
+/// Per-look exits under drift `theta` by the recursive integration ([`Stage`]): P(Z_k >= b_k)
+/// and, two-sided, P(Z_k <= -b_k), the trial continuing in (a_k, b_k) (one-sided; a_k = -inf
+/// without `a`) or in (-b_k, -a_k) U (a_k, b_k) (two-sided; (-b_k, b_k) where a_k <= 0 or
+/// without `a`). The same recursion as `super::boundaries::exit_probabilities` and
+/// `exit_probabilities_two_sided`, which this module does not call (they depend on it).
+fn exits(
+    timing: &[f64],
+    b: &[f64],
+    a: Option<&[f64]>,
+    theta: f64,
+    sided: u8,
+    r: usize,
+) -> (Vec<f64>, Vec<f64>) {
+    let n = timing.len();
+    let (mut s, mut next) = (Stage::new(), Stage::new());
+    let (mut up, mut low) = (vec![0.0; n], vec![0.0; n]);
+    for k in 0..n {
+        let t = timing[k];
+        up[k] = s.upper(t, theta, b[k]);
+        if sided == 2 {
+            low[k] = s.lower(t, theta, -b[k]);
+        }
+        if k + 1 < n {
+            let ak = a.map_or(f64::NEG_INFINITY, |a| a[k]);
+            if sided == 1 {
+                s.advance_into(&mut next, t, theta, ak, b[k], r.max(8));
+            } else if ak > 0.0 {
+                s.advance_split_into(&mut next, t, theta, ak, b[k], r.max(8));
+            } else {
+                s.advance_into(&mut next, t, theta, -b[k], b[k], r.max(8));
+            }
+            std::mem::swap(&mut s, &mut next);
+        }
+    }
+    (up, low)
+}
+
 /// P(reject) under drift `theta`: the upper crossings (with the lower ones for a two-sided
 /// design), the futility bounds `a` stopping the trial when given.
 fn rejection(timing: &[f64], b: &[f64], a: Option<&[f64]>, theta: f64, sided: u8, r: usize) -> f64 {
-    if sided == 1 {
-        return exit_probabilities(timing, a, b, theta, r).reject;
-    }
-    match a {
-        Some(a) => {
-            let e = exit_probabilities_two_sided(timing, a, b, theta, r);
-            e.reject + e.lower.iter().sum::<f64>()
-        }
-        None => {
-            let lower: Vec<f64> = b.iter().map(|x| -x).collect();
-            let e = exit_probabilities(timing, Some(&lower), b, theta, r);
-            e.reject + e.futility.iter().sum::<f64>()
-        }
-    }
+    let (up, low) = exits(timing, b, a, theta, sided, r);
+    up.iter().sum::<f64>() + low.iter().sum::<f64>()
 }
 
 /// The design solved: its constants, bounds (efficacy, futility with a_K = b_K) and the
@@ -210,31 +234,15 @@ pub(crate) fn solve(
     }
     let pt = constants(c1, c2);
     let (efficacy, futility) = pt.bounds(timing);
-    let h0 = if sided == 1 {
-        let e = exit_probabilities(
-            timing,
-            binding.then_some(futility.as_slice()),
-            &efficacy,
-            0.0,
-            r,
-        );
-        e.efficacy
-    } else if binding {
-        let e = exit_probabilities_two_sided(timing, &futility, &efficacy, 0.0, r);
-        e.efficacy
-            .iter()
-            .zip(&e.lower)
-            .map(|(u, l)| u + l)
-            .collect()
-    } else {
-        let lower: Vec<f64> = efficacy.iter().map(|x| -x).collect();
-        let e = exit_probabilities(timing, Some(&lower), &efficacy, 0.0, r);
-        e.efficacy
-            .iter()
-            .zip(&e.futility)
-            .map(|(u, l)| u + l)
-            .collect()
-    };
+    let (up, low) = exits(
+        timing,
+        &efficacy,
+        binding.then_some(futility.as_slice()),
+        0.0,
+        sided,
+        r,
+    );
+    let h0: Vec<f64> = up.iter().zip(&low).map(|(u, l)| u + l).collect();
     let alpha_spent = h0
         .iter()
         .scan(0.0, |acc, &p| {
