@@ -58,6 +58,7 @@ mod oracle_calendar;
 mod oracle_events_methods;
 mod oracle_gs_wlr;
 mod oracle_mmrm;
+mod oracle_monitor;
 mod oracle_samplesize;
 mod oracle_sided;
 mod oracle_slope;
