@@ -20,6 +20,7 @@ mod cli_analyze_long;
 mod cli_design;
 mod cli_hardening;
 mod cli_hypotheses;
+mod cli_monitor;
 mod cli_scale;
 mod cli_solve;
 mod closed_form_boundaries;

@@ -27,8 +27,29 @@
 # unbiased estimate and confidence interval. The root-finding tolerance is 1e-12 (rpact's
 # default 1e-6 would limit the comparison).
 suppressMessages(library(rpact))
+suppressMessages(library(survival))
 setLogLevel("DISABLED")
 source("tests/r/oracle_json.R")
+
+vec <- function(x) I(as.vector(x))
+
+# The end-to-end case (`enrichsim monitor` on CSV files): replicate 3 of
+# scenarios/phase3-enriched-sequential.toml at its looks 1 and 2 (`enrichsim simulate-data
+# --replicate 3 --look 1|2`, kept as tests/data/oracles/monitor-look1.csv, monitor-look2.csv):
+# the stratified log-rank z of each look by survival::survdiff, the allocation observed, and the
+# scenario's design (asOF efficacy, non-binding bsOF beta-spending futility at 90% power, looks
+# at 77, 153 and 230 events, planned HR 0.7 here).
+logrank_z <- function(file) {
+  d <- read.csv(file, stringsAsFactors = FALSE)
+  d$arm <- factor(d$arm, levels = c("control", "treatment"))
+  fit <- survdiff(Surv(months, death) ~ arm + strata(stratum), data = d)
+  obs <- if (is.matrix(fit$obs)) rowSums(fit$obs) else fit$obs
+  expd <- if (is.matrix(fit$exp)) rowSums(fit$exp) else fit$exp
+  list(events = sum(d$death), z = unname((expd[2] - obs[2]) / sqrt(fit$var[2, 2])),
+       allocation = sum(d$arm == "treatment") / sum(d$arm == "control"))
+}
+looks <- lapply(c("tests/data/oracles/monitor-look1.csv", "tests/data/oracles/monitor-look2.csv"),
+                logrank_z)
 
 cases <- list(
   list(name = "asOF3_look2_continue", kind = "asOF", planned = c(100, 200, 300),
@@ -66,10 +87,14 @@ cases <- list(
        planned_hr = 0.7),
   list(name = "asOF2_alloc05_look1", kind = "asOF", planned = c(150, 300),
        events = c(160), z = c(1.7), allocation = c(0.49), planned_allocation = 0.5,
-       planned_hr = 0.75)
+       planned_hr = 0.75),
+  list(name = "cli_phase3_enriched_sequential_rep3_look2", kind = "asOF",
+       planned = c(77, 153, 230), beta_spending = TRUE, beta = 0.1, binding = FALSE,
+       events = sapply(looks, `[[`, "events"), z = sapply(looks, `[[`, "z"),
+       allocation = sapply(looks, `[[`, "allocation"), planned_allocation = 1,
+       planned_hr = 0.7,
+       files = c("monitor-look1.csv", "monitor-look2.csv"))
 )
-
-vec <- function(x) I(as.vector(x))
 
 out <- list()
 for (cs in cases) {
@@ -115,6 +140,7 @@ for (cs in cases) {
   futility <- design$futilityBounds
   out[[length(out) + 1]] <- list(
     name = cs$name, kind = cs$kind, alpha = 0.025,
+    files = if (is.null(cs$files)) NULL else vec(cs$files),
     planned_events = vec(cs$planned),
     futility_z = if (is.null(cs$futility)) NULL else vec(cs$futility),
     beta_spending = if (isTRUE(cs$beta_spending)) "bsOF" else NULL,
@@ -142,6 +168,7 @@ for (cs in cases) {
 
 write_oracle(
   script = "tests/r/oracle_monitor.R",
+  packages = c("rpact", "survival"),
   output = "tests/data/oracles/monitor.expected.json",
   calls = paste(
     "rpact::getAnalysisResults(design, getDataset(overallEvents = events, overallLogRanks = -z,",
@@ -154,7 +181,9 @@ write_oracle(
     "bindingFutility][, typeBetaSpending = 'bsOF', beta]): $criticalValues, $futilityBounds,",
     "$testActions, $conditionalPower, $repeatedConfidenceIntervalLowerBounds/UpperBounds,",
     "$repeatedPValues, $finalStage, $finalPValues, $finalConfidenceIntervalLowerBounds/UpperBounds,",
-    "$medianUnbiasedEstimates, $.stageResults$effectSizes"),
+    "$medianUnbiasedEstimates, $.stageResults$effectSizes; the case with `files`: events, z",
+    "(survival::survdiff(Surv(months, death) ~ arm + strata(stratum))) and allocation of",
+    "tests/data/oracles/monitor-look1.csv and monitor-look2.csv"),
   notes = paste(
     "z is enrichsim's log-rank z (> 0 favours treatment); rpact's overallLogRanks are -z.",
     "Vectors run over the K looks of the design, null where rpact gives NA. futility_bounds",
