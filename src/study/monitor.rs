@@ -14,9 +14,7 @@
 use crate::analysis::dataset::Dataset;
 use crate::analysis::{AnalyzeOptions, Ties};
 use crate::analytic::{self, Method};
-use crate::design::interim::{
-    self, Action, InterimPlan, LookInference, NormalPrior, ObservedLook,
-};
+use crate::design::interim::{self, Action, InterimPlan, LookInference, NormalPrior, ObservedLook};
 use crate::error::{Error, Result};
 use crate::stats::normal;
 use crate::study::Study;
@@ -53,8 +51,7 @@ impl PreviousLook {
                 None => None,
             };
             let whole = events.is_finite() && events >= 1.0 && events.fract() == 0.0;
-            if !whole || !z.is_finite() || allocation.is_some_and(|a| !(a.is_finite() && a > 0.0))
-            {
+            if !whole || !z.is_finite() || allocation.is_some_and(|a| !(a.is_finite() && a > 0.0)) {
                 return Err(bad(item));
             }
             out.push(PreviousLook {
@@ -69,7 +66,8 @@ impl PreviousLook {
 
 /// The prior of `--prior`: `flat`, or `HR,LOWER,UPPER` (an estimate and its 95% interval).
 pub fn parse_prior(text: &str) -> Result<NormalPrior> {
-    const ALLOWED: &str = "flat, or HR,LOWER,UPPER: a hazard ratio and its 95% interval (0 < LOWER < HR < UPPER)";
+    const ALLOWED: &str =
+        "flat, or HR,LOWER,UPPER: a hazard ratio and its 95% interval (0 < LOWER < HR < UPPER)";
     if text.trim().eq_ignore_ascii_case("flat") {
         return Ok(NormalPrior::FLAT);
     }
@@ -273,11 +271,13 @@ pub fn monitor(study: &Study, data: &Dataset, options: &MonitorOptions) -> Resul
             ),
         ));
     }
-    let analysis =
-        crate::analysis::analyze_data(data, &AnalyzeOptions {
+    let analysis = crate::analysis::analyze_data(
+        data,
+        &AnalyzeOptions {
             timefix: options.timefix,
             ..AnalyzeOptions::new(options.stratified, Ties::Efron)
-        })?;
+        },
+    )?;
     if analysis.events == 0 {
         return Err(Error::usage(
             "DATA",

@@ -77,10 +77,26 @@ fn monitor_on_csv_data_matches_rpact_and_survdiff() {
         );
     }
     for j in 0..2 {
-        assert_close!(num(&looks[j]["futility_bound"]), num(&case["futility_bounds"][j]), 1e-6);
-        assert_close!(num(&looks[j]["rci_lower"]), num(&case["rci_lower"][j]), 1e-6);
-        assert_close!(num(&looks[j]["rci_upper"]), num(&case["rci_upper"][j]), 1e-6);
-        assert_close!(num(&looks[j]["repeated_p"]), num(&case["repeated_p"][j]), 1e-6);
+        assert_close!(
+            num(&looks[j]["futility_bound"]),
+            num(&case["futility_bounds"][j]),
+            1e-6
+        );
+        assert_close!(
+            num(&looks[j]["rci_lower"]),
+            num(&case["rci_lower"][j]),
+            1e-6
+        );
+        assert_close!(
+            num(&looks[j]["rci_upper"]),
+            num(&case["rci_upper"][j]),
+            1e-6
+        );
+        assert_close!(
+            num(&looks[j]["repeated_p"]),
+            num(&case["repeated_p"][j]),
+            1e-6
+        );
     }
     assert_close!(
         num(&r["conditional_power_planned"]),
@@ -94,9 +110,21 @@ fn monitor_on_csv_data_matches_rpact_and_survdiff() {
     );
     assert_close!(num(&r["observed_hr"]), num(&case["observed_hr"]), 1e-10);
     assert_close!(num(&r["final_p"]), num(&case["final_p"][1]), 1e-6);
-    assert_close!(num(&r["median_unbiased_hr"]), num(&case["median_unbiased"][1]), 1e-6);
-    assert_close!(num(&r["final_ci_lower"]), num(&case["final_ci_lower"][1]), 1e-6);
-    assert_close!(num(&r["final_ci_upper"]), num(&case["final_ci_upper"][1]), 1e-6);
+    assert_close!(
+        num(&r["median_unbiased_hr"]),
+        num(&case["median_unbiased"][1]),
+        1e-6
+    );
+    assert_close!(
+        num(&r["final_ci_lower"]),
+        num(&case["final_ci_lower"][1]),
+        1e-6
+    );
+    assert_close!(
+        num(&r["final_ci_upper"]),
+        num(&case["final_ci_upper"][1]),
+        1e-6
+    );
     assert_eq!(r["prior"]["source"], "flat");
 }
 
@@ -105,9 +133,15 @@ fn every_format_carries_the_looks() {
     let case = oracle_case();
     let prev = previous(&case);
     let text = stdout_of(&mut monitor(&["--previous", &prev]));
-    assert!(text.contains("reject H0 and stop") && text.contains("Looks"), "{text}");
+    assert!(
+        text.contains("reject H0 and stop") && text.contains("Looks"),
+        "{text}"
+    );
     let md = stdout_of(&mut monitor(&["--previous", &prev, "--format", "markdown"]));
-    assert!(md.starts_with("## Interim analysis") && md.contains("### Looks"), "{md}");
+    assert!(
+        md.starts_with("## Interim analysis") && md.contains("### Looks"),
+        "{md}"
+    );
     let csv = stdout_of(&mut monitor(&["--previous", &prev, "--format", "csv"]));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "{csv}");
@@ -142,7 +176,10 @@ fn a_prior_changes_the_predictive_power_only() {
     let flat = run(&[]);
     let prior = run(&["--prior", "0.8,0.6,1.05"]);
     assert_eq!(prior["prior"]["source"], "--prior");
-    assert_eq!(flat["conditional_power_planned"], prior["conditional_power_planned"]);
+    assert_eq!(
+        flat["conditional_power_planned"],
+        prior["conditional_power_planned"]
+    );
     assert_ne!(flat["predictive_power"], prior["predictive_power"]);
     // the posterior mean of ln HR lies between the prior's and the estimate's
     let m = prior["posterior_mean_log_hr"].as_f64().unwrap();
@@ -165,7 +202,11 @@ fn bad_input_is_refused_in_one_line() {
             .args(["--look", "2", "--previous", &prev])
             .args(["--time", "follow_up", "--event", "death", "--arm", "arm"]),
     );
-    assert_mentions(&line, &["monitor-look2.csv", "follow_up", "months"], "missing column");
+    assert_mentions(
+        &line,
+        &["monitor-look2.csv", "follow_up", "months"],
+        "missing column",
+    );
     // a look beyond the design
     let line = fails_with_one_line(&mut monitor_at("4", &["--previous", &prev]));
     assert_mentions(&line, &["--look", "4", "1 to 3"], "look beyond the design");
@@ -180,20 +221,36 @@ fn bad_input_is_refused_in_one_line() {
     );
     assert_mentions(
         &line,
-        &["phase3-enriched.toml", "design.sequential", "group-sequential"],
+        &[
+            "phase3-enriched.toml",
+            "design.sequential",
+            "group-sequential",
+        ],
         "non-sequential scenario",
     );
     // earlier looks inconsistent: more events before than now
     let line = fails_with_one_line(&mut monitor(&["--previous", "160:1.0"]));
-    assert_mentions(&line, &["--look", "160", "increasing"], "events not increasing");
+    assert_mentions(
+        &line,
+        &["--look", "160", "increasing"],
+        "events not increasing",
+    );
     // earlier looks missing or too many
     let line = fails_with_one_line(&mut monitor(&[]));
-    assert_mentions(&line, &["--previous", "0 looks", "1 earlier"], "no previous looks");
+    assert_mentions(
+        &line,
+        &["--previous", "0 looks", "1 earlier"],
+        "no previous looks",
+    );
     let line = fails_with_one_line(&mut monitor(&["--previous", "40:0.5,77:1.0"]));
     assert_mentions(&line, &["--previous", "2 looks"], "too many previous looks");
     // a look that already has the next look's events
     let line = fails_with_one_line(&mut monitor_at("1", &[]));
-    assert_mentions(&line, &["--look", "153", "look 2"], "look 1 with look 2's events");
+    assert_mentions(
+        &line,
+        &["--look", "153", "look 2"],
+        "look 1 with look 2's events",
+    );
     // malformed flags
     for (flag, value, expected) in [
         ("--previous", "77-1.2", "EVENTS:Z"),
@@ -220,5 +277,9 @@ fn bad_input_is_refused_in_one_line() {
         "--set",
         "design.sequential.futility=\"none\"",
     ]));
-    assert_mentions(&line, &["design.sequential.sided", "one-sided"], "two-sided");
+    assert_mentions(
+        &line,
+        &["design.sequential.sided", "one-sided"],
+        "two-sided",
+    );
 }

@@ -43,6 +43,7 @@ mod mc_global_null;
 mod mc_gs_maxcombo;
 mod mc_gs_weighted;
 mod mc_mirocals_replay;
+mod mc_monitor;
 mod mc_multiplicity;
 mod mc_nph;
 mod mc_prior;

@@ -10,9 +10,9 @@
 //! (binding and not), beta-spending futility, allocation 2 and 0.5, runs to the end (reject and
 //! accept), stops at look 1 and look 2 for efficacy, a futility stop.
 //!
-//! The predictive power has no rpact counterpart: it is checked against its closed form (one
-//! look left), the bivariate normal law of the predictive increments (two looks left) and a
-//! Monte Carlo draw of the effect and the Brownian motion.
+//! The predictive power has no rpact counterpart: it is checked here against its closed form
+//! (one look left) and the bivariate normal law of the predictive increments (two looks left),
+//! and in mc_monitor.rs against a Monte Carlo draw of the effect and the Brownian motion.
 
 use crate::common::*;
 use enrichsim::design::interim::{
@@ -21,8 +21,6 @@ use enrichsim::design::interim::{
 use enrichsim::design::sequential::{
     DesignKind, DesignSpec, Futility, GroupSequentialDesign, SpendingFunction,
 };
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
 fn nums(v: &Value, key: &str) -> Vec<Option<f64>> {
@@ -165,8 +163,14 @@ fn interim_inference_matches_rpact() {
                     cp_observed[j],
                     TOL,
                 );
-                note(look.conditional_power_planned.unwrap(), cp_planned[j].unwrap());
-                note(look.conditional_power_observed.unwrap(), cp_observed[j].unwrap());
+                note(
+                    look.conditional_power_planned.unwrap(),
+                    cp_planned[j].unwrap(),
+                );
+                note(
+                    look.conditional_power_observed.unwrap(),
+                    cp_observed[j].unwrap(),
+                );
             }
         }
         assert_close!(
@@ -181,9 +185,27 @@ fn interim_inference_matches_rpact() {
                 let sw = result.stagewise.expect("stage-wise inference at the end");
                 let get = |key: &str| nums(case, key)[s - 1];
                 check_option("final p", name, Some(sw.p_value), get("final_p"), TOL);
-                check_option("MUE", name, Some(sw.median_unbiased_hr), get("median_unbiased"), TOL);
-                check_option("final CI lower", name, Some(sw.lower_hr), get("final_ci_lower"), TOL);
-                check_option("final CI upper", name, Some(sw.upper_hr), get("final_ci_upper"), TOL);
+                check_option(
+                    "MUE",
+                    name,
+                    Some(sw.median_unbiased_hr),
+                    get("median_unbiased"),
+                    TOL,
+                );
+                check_option(
+                    "final CI lower",
+                    name,
+                    Some(sw.lower_hr),
+                    get("final_ci_lower"),
+                    TOL,
+                );
+                check_option(
+                    "final CI upper",
+                    name,
+                    Some(sw.upper_hr),
+                    get("final_ci_upper"),
+                    TOL,
+                );
                 note(sw.p_value, get("final_p").unwrap());
                 note(sw.median_unbiased_hr, get("median_unbiased").unwrap());
                 note(sw.lower_hr, get("final_ci_lower").unwrap());
@@ -280,56 +302,4 @@ fn the_posterior_is_the_conjugate_normal() {
     let (m, s) = prior.posterior(2.0, 25.0);
     assert_close!(m, (-100.0 * 0.8f64.ln() + 10.0) / 125.0, 1e-14);
     assert_close!(s, 125.0f64.sqrt().recip(), 1e-14);
-}
-
-#[test]
-fn predictive_power_matches_a_monte_carlo_draw() {
-    // theta drawn from its posterior, then the Brownian motion of the score over the three
-    // remaining looks of a 4-look design; the same bounds (futility stops counted, as rpact's
-    // conditional power counts them). 200,000 draws: SE about 0.001; within 4 SE.
-    let r = Remaining {
-        t_k: 0.24,
-        z_k: 0.9,
-        fractions: vec![0.5, 0.75, 1.0],
-        efficacy: vec![2.9, 2.35, 2.02],
-        futility: vec![0.1, 0.7, f64::NEG_INFINITY],
-        drift_scale: (400.0f64 * 2.0 / 9.0).sqrt(),
-        grid_r: 32,
-    };
-    let (m, s) = (0.25, 0.12);
-    let pp = r.predictive_power(m, s);
-    let mut rng = ChaCha8Rng::seed_from_u64(20261207);
-    let mut normal = || {
-        let u = ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-        enrichsim::stats::normal::quantile(u)
-    };
-    let n = 200_000;
-    let mut rejected = [0u64; 3];
-    for _ in 0..n {
-        let theta = m + s * normal();
-        let mu = theta * r.drift_scale;
-        let mut x = 0.0;
-        let mut prev = 0.0;
-        for j in 0..3 {
-            let u = r.fractions[j] - r.t_k;
-            x += mu * (u - prev) + (u - prev).sqrt() * normal();
-            prev = u;
-            let z = (x + r.z_k * r.t_k.sqrt()) / r.fractions[j].sqrt();
-            if z >= r.efficacy[j] {
-                rejected[j] += 1;
-                break;
-            }
-            if z < r.futility[j] {
-                break;
-            }
-        }
-    }
-    let mut cumulative = 0.0;
-    for j in 0..3 {
-        cumulative += rejected[j] as f64 / n as f64;
-        let se = binomial_se(pp[j], n as f64);
-        assert_within_mcse!(cumulative, pp[j], se, 4.0);
-    }
-    // and the result depends on the prior: a wider posterior moves it
-    assert!((r.predictive_power(m, 0.4)[2] - pp[2]).abs() > 0.02);
 }

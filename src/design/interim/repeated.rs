@@ -30,7 +30,7 @@ use crate::{Error, Result};
 /// The repeated confidence interval (lower, upper) for the hazard ratio at one look; `None`
 /// where the look spends no alpha.
 pub fn repeated_interval(z: f64, info: f64, bound: f64) -> Option<(f64, f64)> {
-    if !(bound < BOUND_CAP) {
+    if bound.is_nan() || bound >= BOUND_CAP {
         return None;
     }
     let s = info.sqrt();

@@ -53,7 +53,7 @@ pub fn stagewise(
     grid_r: usize,
 ) -> Option<StagewiseInference> {
     let s = fractions.len();
-    if s == 0 || !(z < 8.0) {
+    if s == 0 || z.is_nan() || z >= 8.0 {
         return None;
     }
     let sqrt_info = info.sqrt();
@@ -88,13 +88,8 @@ pub fn stagewise(
     };
     // theta on the scale of the final z: theta sqrt(I_s) near z
     let solve = |target: f64| {
-        solve_monotone(
-            |x: f64| g(x / sqrt_info) - target,
-            z,
-            0.5,
-            1e-11,
-        )
-        .map(|x| (-x / sqrt_info).exp())
+        solve_monotone(|x: f64| g(x / sqrt_info) - target, z, 0.5, 1e-11)
+            .map(|x| (-x / sqrt_info).exp())
     };
     let median = solve(0.5)?;
     let upper_hr = solve(alpha)?;

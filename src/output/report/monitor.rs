@@ -42,7 +42,12 @@ impl Tabular for MonitorReport {
                 "binding futility",
                 self.binding_futility.to_string(),
             ),
-            Row::num("max_events", "maximum information (events)", self.max_events, 1),
+            Row::num(
+                "max_events",
+                "maximum information (events)",
+                self.max_events,
+                1,
+            ),
             Row::num(
                 "allocation_planned",
                 "planned allocation (treatment : control)",
@@ -50,16 +55,31 @@ impl Tabular for MonitorReport {
                 3,
             ),
             Row::num("planned_hr", "planned hazard ratio", self.planned_hr, 4),
-            Row::new("planned_hr_source", "planned HR from", &self.planned_hr_source),
+            Row::new(
+                "planned_hr_source",
+                "planned HR from",
+                &self.planned_hr_source,
+            ),
         ];
         let data = vec![
-            Row::new("n", "patients (treatment, control)", format!("{} ({}, {})", d.n, d.n_treatment, d.n_control)),
+            Row::new(
+                "n",
+                "patients (treatment, control)",
+                format!("{} ({}, {})", d.n, d.n_treatment, d.n_control),
+            ),
             Row::new(
                 "events",
                 "events (treatment, control)",
-                format!("{} ({}, {})", d.events, d.events_treatment, d.events_control),
+                format!(
+                    "{} ({}, {})",
+                    d.events, d.events_treatment, d.events_control
+                ),
             ),
-            Row::new("stratified", "stratified log-rank", d.stratified.to_string()),
+            Row::new(
+                "stratified",
+                "stratified log-rank",
+                d.stratified.to_string(),
+            ),
             Row::num("logrank_z", "log-rank z", d.logrank_z, 4),
             Row::num("observed_hr", "hazard ratio from z", self.observed_hr, 4),
             Row::new(
@@ -92,13 +112,19 @@ impl Tabular for MonitorReport {
             ),
             opt_row(
                 "final_ci_lower",
-                &format!("{}% CI lower (stage-wise)", fmt(100.0 * (1.0 - 2.0 * self.alpha), 0)),
+                &format!(
+                    "{}% CI lower (stage-wise)",
+                    fmt(100.0 * (1.0 - 2.0 * self.alpha), 0)
+                ),
                 self.final_ci_lower,
                 4,
             ),
             opt_row(
                 "final_ci_upper",
-                &format!("{}% CI upper (stage-wise)", fmt(100.0 * (1.0 - 2.0 * self.alpha), 0)),
+                &format!(
+                    "{}% CI upper (stage-wise)",
+                    fmt(100.0 * (1.0 - 2.0 * self.alpha), 0)
+                ),
                 self.final_ci_upper,
                 4,
             ),
@@ -120,10 +146,17 @@ impl Tabular for MonitorReport {
             ),
             opt_pct(
                 "conditional_power_observed",
-                &format!("conditional power at HR {} (observed)", fmt(self.observed_hr, 3)),
+                &format!(
+                    "conditional power at HR {} (observed)",
+                    fmt(self.observed_hr, 3)
+                ),
                 self.conditional_power_observed,
             ),
-            opt_pct("predictive_power", "predictive power", self.predictive_power),
+            opt_pct(
+                "predictive_power",
+                "predictive power",
+                self.predictive_power,
+            ),
             Row::new("prior", "prior", prior),
             Row::new(
                 "posterior",
@@ -179,16 +212,17 @@ impl Table for Looks<'_> {
                     opt_row("futility_bound", "futility z", l.futility_bound, 4),
                     Row {
                         raw: l.action.map_or("NA".into(), |a| a.as_str().into()),
-                        ..Row::new(
-                            "action",
-                            "action",
-                            l.action.map_or("-", |a| a.as_str()),
-                        )
+                        ..Row::new("action", "action", l.action.map_or("-", |a| a.as_str()))
                     },
                     opt_row("rci_lower", "RCI lower", l.rci_lower, 3),
                     opt_row("rci_upper", "RCI upper", l.rci_upper, 3),
                     opt_row("repeated_p", "repeated p", l.repeated_p, 4),
-                    opt_row("conditional_power_planned", "CP planned", l.conditional_power_planned, 4),
+                    opt_row(
+                        "conditional_power_planned",
+                        "CP planned",
+                        l.conditional_power_planned,
+                        4,
+                    ),
                     opt_row(
                         "conditional_power_observed",
                         "CP observed",
