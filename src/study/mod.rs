@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod data;
+pub mod monitor;
 pub mod pictures;
 pub mod predict;
 pub mod report;

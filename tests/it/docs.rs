@@ -297,6 +297,30 @@ fn every_json_output_field_is_documented() {
             &[&[data.as_str()][..], &ORACLE_COLUMNS, extra].concat(),
         ));
     }
+    // monitor: look 2 of a simulated trial (the stage-wise inference and the conditional power
+    // at the look to come), with a prior (its SD)
+    let look2 = oracle("monitor-look2.csv").display().to_string();
+    seen.extend(fields(
+        "monitor",
+        &[
+            sequential.as_str(),
+            look2.as_str(),
+            "--look",
+            "2",
+            "--previous",
+            "77:0.978",
+            "--time",
+            "months",
+            "--event",
+            "death",
+            "--arm",
+            "arm",
+            "--strata",
+            "stratum",
+            "--prior",
+            "0.65,0.45,0.95",
+        ],
+    ));
     seen.extend(fields(
         "sweep",
         &[

@@ -54,6 +54,12 @@ pub enum Command {
     Boundaries(BoundariesArgs),
     /// Log-rank, Cox and Kaplan-Meier on real data from a CSV file.
     Analyze(AnalyzeArgs),
+    /// Interim analysis of real (unblinded) data at look k of a scenario's group-sequential
+    /// design, for a data monitoring committee: bounds at the observed information, the
+    /// decision, repeated confidence intervals and p-values, conditional power under the planned
+    /// and the observed hazard ratio, predictive power, and at the end the stage-wise p-value,
+    /// median-unbiased estimate and confidence interval (docs/monitor.md).
+    Monitor(MonitorArgs),
     /// The patient-level data of one simulated replicate at one of its analyses, as CSV that
     /// `analyze` (and R) reads: entry, arm, stratum, follow-up, death (and the visits with
     /// [function]).
@@ -376,6 +382,47 @@ pub(super) fn hazard_ratios(text: &str) -> Result<Vec<f64>> {
 pub struct BoundariesArgs {
     #[command(flatten)]
     pub design: BoundaryArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// The arguments of `enrichsim monitor` (documented on [`Command::Monitor`]).
+#[derive(Args, Debug)]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The data at this look (CSV with a header line, one row per patient).
+    pub data: PathBuf,
+    /// The look the data are (1-based; the design's last is the final analysis).
+    #[arg(long, allow_negative_numbers = true, value_parser = looks)]
+    pub look: usize,
+    /// Column of follow-up times.
+    #[arg(long)]
+    pub time: String,
+    /// Column of event indicators (1 = event, 0 = censored).
+    #[arg(long)]
+    pub event: String,
+    /// Column of arms (treatment/control or 1/0).
+    #[arg(long)]
+    pub arm: String,
+    /// Column of strata: stratifies the log-rank.
+    #[arg(long)]
+    pub strata: Option<String>,
+    /// The earlier looks as the DMC saw them: EVENTS:Z[:ALLOCATION] per look, comma-separated
+    /// (e.g. 102:1.21,203:1.95); needed for look 2 and later.
+    #[arg(long, allow_hyphen_values = true, value_name = "EVENTS:Z,...")]
+    pub previous: Option<String>,
+    /// Hazard ratio of the conditional power "under the plan" (default: the scenario's average
+    /// hazard ratio at the final analysis).
+    #[arg(long, value_name = "HR", allow_negative_numbers = true)]
+    pub planned_hr: Option<f64>,
+    /// Prior of ln HR for the predictive power: flat, or HR,LOWER,UPPER (an estimate and its 95%
+    /// interval; default: the scenario's [prior], else flat).
+    #[arg(long, value_name = "HR,LOWER,UPPER", allow_hyphen_values = true)]
+    pub prior: Option<String>,
+    /// Keep the times as read (by default near-equal times are merged, as R's timefix).
+    #[arg(long)]
+    pub no_timefix: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

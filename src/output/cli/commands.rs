@@ -623,6 +623,55 @@ pub(super) fn analyze(args: AnalyzeArgs) -> Result<()> {
     emit(&report::render(&result, format), &output)
 }
 
+/// `enrichsim monitor`.
+pub(super) fn monitor(args: MonitorArgs) -> Result<()> {
+    let MonitorArgs {
+        scenario,
+        data,
+        look,
+        time,
+        event,
+        arm,
+        strata,
+        previous,
+        planned_hr,
+        prior,
+        no_timefix,
+        output,
+    } = args;
+    let format = output.prepare(false)?;
+    use crate::study::monitor::{MonitorOptions, PreviousLook, parse_prior};
+    let previous = match previous.as_deref() {
+        None => Vec::new(),
+        Some(text) => PreviousLook::parse_list(text)?,
+    };
+    if let Some(h) = planned_hr
+        && !(h.is_finite() && h > 0.0)
+    {
+        return Err(Error::usage("--planned-hr", h, "a hazard ratio > 0"));
+    }
+    let prior = prior.as_deref().map(parse_prior).transpose()?;
+    let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
+    let stratified = strata.is_some();
+    let columns = crate::analysis::dataset::Columns {
+        time,
+        event,
+        arm,
+        strata,
+    };
+    let dataset = crate::analysis::dataset::read_csv(&data, &columns)?;
+    let options = MonitorOptions {
+        look,
+        previous,
+        stratified,
+        timefix: !no_timefix,
+        planned_hr,
+        prior,
+    };
+    let result = crate::study::monitor::monitor(&loaded, &dataset, &options)?;
+    emit(&report::render_monitor(&result, format), &output)
+}
+
 /// Writes a rendered report to the output file (atomically) or standard output.
 fn emit(text: &str, output: &OutputArgs) -> Result<()> {
     emit_to(text, output.output.as_deref())

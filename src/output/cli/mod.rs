@@ -24,6 +24,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Design(args) => commands::design(args),
         Command::Boundaries(args) => commands::boundaries(args),
         Command::Analyze(args) => commands::analyze(args),
+        Command::Monitor(args) => commands::monitor(args),
         Command::SimulateData(args) => commands::simulate_data(args),
         Command::Predict(args) => commands::predict(args),
         Command::Report(args) => commands::report(args),

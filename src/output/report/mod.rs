@@ -16,6 +16,7 @@ mod file;
 mod format;
 mod html;
 mod markdown;
+mod monitor;
 pub mod plot;
 mod predict;
 mod replicates;
@@ -28,6 +29,7 @@ mod validate;
 
 pub use boundaries::render_boundaries;
 pub use compare::render_compare;
+pub use monitor::render_monitor;
 
 pub use file::{check_output, write_atomic, write_atomic_with};
 pub use format::{Format, format_for, render, render_table};
