@@ -111,7 +111,10 @@ fn compare_with_rpact(name: &str, test: &str, reps: u64, seed: u64) {
         assert_eq!(early, 0.0);
     }
     // the final deaths of the trials going on past the interim
-    let r = summary.reestimation.as_ref().expect("re-estimation summary");
+    let r = summary
+        .reestimation
+        .as_ref()
+        .expect("re-estimation summary");
     let second: Vec<u32> = outcomes
         .iter()
         .filter(|o| o.zone != 0)
@@ -119,12 +122,16 @@ fn compare_with_rpact(name: &str, test: &str, reps: u64, seed: u64) {
         .collect();
     let m = second.len() as f64;
     let rpact_m = f("stage2_fraction") * rpact_n;
-    assert_within_mcse!(r.reestimated_prob, f("stage2_fraction"), {
-        let (a, b) = (r.reestimated_prob, f("stage2_fraction"));
-        binomial(a, b, n, rpact_n).max(1e-9)
-    }, 4.0);
-    let se_mean =
-        (r.final_events_sd.powi(2) / m + f("final_events_sd").powi(2) / rpact_m).sqrt();
+    assert_within_mcse!(
+        r.reestimated_prob,
+        f("stage2_fraction"),
+        {
+            let (a, b) = (r.reestimated_prob, f("stage2_fraction"));
+            binomial(a, b, n, rpact_n).max(1e-9)
+        },
+        4.0
+    );
+    let se_mean = (r.final_events_sd.powi(2) / m + f("final_events_sd").powi(2) / rpact_m).sqrt();
     eprintln!(
         "{what}: final deaths {:.2} (rpact {:.2})",
         r.final_events_mean,
@@ -192,11 +199,7 @@ fn null_enriched(rpact: bool, test: &str) -> enrichsim::Study {
 }
 
 fn type_one_error(reps: u64, k: f64, seed: u64) {
-    let variants = [
-        (true, "chw"),
-        (false, "chw"),
-        (false, "conditional_error"),
-    ];
+    let variants = [(true, "chw"), (false, "chw"), (false, "conditional_error")];
     for (i, (rpact, test)) in variants.into_iter().enumerate() {
         let study = null_enriched(rpact, test);
         let summary = run(&study, reps, seed + i as u64);
@@ -205,7 +208,11 @@ fn type_one_error(reps: u64, k: f64, seed: u64) {
         let r = summary.reestimation.as_ref().unwrap();
         // the rule does move the deaths: rpact mostly raises them under the null (zone
         // "increase"), the promising zone sometimes
-        let moved = if rpact { r.zones[2].prob } else { r.zones[1].prob };
+        let moved = if rpact {
+            r.zones[2].prob
+        } else {
+            r.zones[1].prob
+        };
         assert!(moved > 0.02, "{:?}", r.zones);
         let se = binomial_se(0.025, reps as f64);
         eprintln!(
@@ -236,7 +243,10 @@ fn several_hypotheses_keep_the_family_wise_error() {
     let table = "\n[design.reestimation]\ninterim = 0.5\nmax_events = 500\nrule = \"promising_zone\"\nconditional_power = 0.9\ncp_lower = 0.3\n";
     let reps = 20_000;
     let procedures = [
-        ("fixed_sequence", "multiplicity = \"fixed_sequence\"\norder = [\"S\", \"F\"]"),
+        (
+            "fixed_sequence",
+            "multiplicity = \"fixed_sequence\"\norder = [\"S\", \"F\"]",
+        ),
         ("holm", "multiplicity = \"holm\""),
         ("spiessens_debois", "multiplicity = \"spiessens_debois\""),
     ];
@@ -279,7 +289,8 @@ fn conditional_error_with_the_deaths_unchanged_is_the_planned_design() {
     let start = text.find("[design.reestimation]").unwrap();
     let end = text.find("# The Phase 2b placebo arm").unwrap();
     let reestimation = "[design.reestimation]\ninterim = 0.5\nmin_events = 230\nmax_events = 230\nrule = \"rpact\"\nconditional_power = 0.9\ntest = \"conditional_error\"\nefficacy = \"asOF\"\nfutility = { z_below = 0.0 }\n\n";
-    let sequential = "[design.sequential]\nlooks = [0.5]\nefficacy = \"asOF\"\nfutility = { z_below = 0.0 }\n\n";
+    let sequential =
+        "[design.sequential]\nlooks = [0.5]\nefficacy = \"asOF\"\nfutility = { z_below = 0.0 }\n\n";
     let with = |table: &str, hr: f64| {
         let t = format!("{}{table}{}", &text[..start], &text[end..]);
         let overrides = [

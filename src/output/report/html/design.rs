@@ -168,9 +168,8 @@ fn reestimation_words(p: &crate::design::reestimation::ReestimationPlan) -> Stri
     };
     let test = match p.test {
         CombinationTest::Chw => format!(
-            "the inverse normal combination of the stages with the planned weights {} and {} (Cui, Hung and Wang 1999)",
-            format!("{:.3}", p.weights[0]),
-            format!("{:.3}", p.weights[1])
+            "the inverse normal combination of the stages with the planned weights {:.3} and {:.3} (Cui, Hung and Wang 1999)",
+            p.weights[0], p.weights[1]
         ),
         CombinationTest::ConditionalError => "the conventional log-rank at the new count against the critical value that keeps the planned design's conditional error (Müller and Schäfer 2001)".to_string(),
     };
@@ -180,13 +179,13 @@ fn reestimation_words(p: &crate::design::reestimation::ReestimationPlan) -> Stri
             let mut parts = Vec::new();
             if let Some(e) = e {
                 parts.push(format!(
-                    "early efficacy when z >= {} ({})",
-                    format!("{:.3}", p.critical[0]),
+                    "early efficacy when z >= {:.3} ({})",
+                    p.critical[0],
                     e.describe()
                 ));
             }
             if f {
-                parts.push(format!("non-binding futility when z < {}", format!("{:.3}", p.futility)));
+                parts.push(format!("non-binding futility when z < {:.3}", p.futility));
             }
             parts.join(", ")
         }
