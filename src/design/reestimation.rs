@@ -482,7 +482,7 @@ mod tests {
         let bad = p.decide(-0.5, 125.0, 1.0);
         assert_eq!((bad.final_events, bad.zone), (400, 3));
         // In between: the ceiling of d_1 + n_2, by hand.
-        let z1 = 1.3;
+        let z1 = 1.7;
         let ccv = (1.959_963_984_540_054 - 0.5f64.sqrt() * z1) / 0.5f64.sqrt();
         let theta = z1 * 2.0 / 125f64.sqrt();
         let n2 = 4.0 * (ccv + normal::quantile(0.8)).powi(2) / (theta * theta);
