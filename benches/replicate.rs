@@ -4,7 +4,10 @@
 //! with a prior of zero width (`[prior]`; the same replicates: the prior's overhead); and
 //! `phase3-enriched-function.toml` three ways: without `[function]` and its tests (survival
 //! only, the same survival replicates), with `[function]` and the slope and CAFS analyses
-//! (`stratified_slope`, `stratified_cafs(12)`), and with all four of its function tests.
+//! (`stratified_slope`, `stratified_cafs(12)`), and with all four of its function tests; and
+//! `phase3-enriched-reestimation.toml` (the enriched trial with its deaths re-estimated at an
+//! interim, promising zone, CHW) beside the same file without `[design.reestimation]` (the same
+//! patients: the cost of the interim cut, its log-rank and the second cut).
 //!
 //! `replicate/*` times one replicate on one thread; `run/*` times 4,000 replicates through the
 //! engine with 1 and 2 threads, reported by criterion as elements (replicates) per second.
@@ -65,8 +68,28 @@ fn studies() -> Vec<(&'static str, Study)> {
         Study::from_scenario(Scenario::parse(text, name, set).expect("valid"), name)
             .expect("resolves")
     };
+    let reest_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/phase3-enriched-reestimation.toml");
+    let reest = std::fs::read_to_string(&reest_path).expect("shipped scenario");
+    let (start, end) = (
+        reest
+            .find("[design.reestimation]")
+            .expect("has [design.reestimation]"),
+        reest
+            .find("# The Phase 2b placebo arm")
+            .expect("has its calibration"),
+    );
+    let without_reest = format!("{}{}", &reest[..start], &reest[end..]);
     let slope_cafs = [r#"design.tests=["stratified_slope", "stratified_cafs(12)"]"#.to_string()];
     vec![
+        (
+            "phase3_enriched_reestimation",
+            load(&reest, "re-estimation", &[]),
+        ),
+        (
+            "phase3_enriched_without_reestimation",
+            load(&without_reest, "without re-estimation", &[]),
+        ),
         (
             "phase3_enriched_survival_only",
             load(&survival_only, "survival only", &[]),

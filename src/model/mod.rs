@@ -12,6 +12,7 @@ pub mod prior;
 use crate::design::adaptive::AdaptivePlan;
 use crate::design::hypotheses::{DEFAULT_NAME, HypothesisPlan, Population as HypothesisPopulation};
 use crate::design::multiplicity::{MAX_HYPOTHESES, Multiplicity, Procedure, SequentialFamily};
+use crate::design::reestimation::ReestimationPlan;
 use crate::design::sequential::{self, GroupSequentialDesign};
 use crate::error::{Error, Result};
 use crate::model::enrolment::{Randomiser, Screening};
@@ -79,6 +80,8 @@ pub struct Design {
     pub hypotheses: Option<HypothesisPlan>,
     /// Two-stage adaptive enrichment (with `hypotheses`).
     pub adaptive: Option<AdaptivePlan>,
+    /// Event re-estimation at an interim (`[design.reestimation]`).
+    pub reestimation: Option<ReestimationPlan>,
 }
 
 impl Design {
@@ -476,6 +479,16 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
         },
         hypotheses: None,
         adaptive: None,
+        reestimation: match (&d.reestimation, d.analysis) {
+            (Some(spec), AnalysisSpec::Events(total)) => Some(ReestimationPlan::new(
+                spec,
+                total,
+                d.alpha,
+                d.allocation[0] as f64 / d.allocation[1] as f64,
+                file,
+            )?),
+            _ => None,
+        },
     };
     let mut design = design;
     design.hypotheses = resolve_hypotheses(&design, d.hypotheses.as_ref(), file)?;

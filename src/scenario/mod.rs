@@ -14,6 +14,7 @@ mod limits;
 mod overrides;
 mod prior;
 mod reader;
+mod reestimation;
 pub mod schema;
 mod timing;
 
@@ -24,6 +25,7 @@ use std::path::Path;
 use toml::{Table, Value};
 
 pub use crate::design::adaptive::AdaptiveSpec;
+pub use crate::design::reestimation::ReestimationSpec;
 pub use calibration::{
     CalibrationArm, CalibrationObserved, CalibrationPopulation, CalibrationSpec, CalibrationTarget,
     MAX_CALIBRATION_TARGETS,
@@ -296,6 +298,8 @@ pub struct DesignSpec {
     pub hypotheses: Option<HypothesesSpec>,
     /// Adaptive enrichment, if any (`[design.adaptive]`).
     pub adaptive: Option<AdaptiveSpec>,
+    /// Event re-estimation at an interim, if any (`[design.reestimation]`).
+    pub reestimation: Option<ReestimationSpec>,
 }
 
 /// Largest number of strata (cut-points + 1) a scenario may have.
@@ -1294,10 +1298,24 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
             ));
         }
     }
+    let reestimation = match node.table("reestimation")? {
+        None => None,
+        Some(r) => Some(read_reestimation_checked(
+            node,
+            &r,
+            &analysis,
+            sample_size,
+            &test,
+            &tests,
+            hypotheses.as_ref(),
+            &eligible,
+        )?),
+    };
     Ok(DesignSpec {
         tests,
         hypotheses,
         adaptive,
+        reestimation,
         sequential,
         eligible,
         sample_size,
@@ -1309,6 +1327,55 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
         test,
         alpha,
     })
+}
+
+/// Reads `[design.reestimation]` and checks it against the rest of `[design]`: not with
+/// `[design.sequential]` (the re-estimation design has its own interim, whose bounds are its
+/// `efficacy` and `futility` keys) nor with `[design.adaptive]` (adaptive enrichment has its own
+/// interim and stage-2 deaths; combining the two decisions is not implemented); the primary
+/// test a (stratified) log-rank with no further tests; with several hypotheses, no early
+/// efficacy (the multiple test procedure is applied once, to the combined statistics).
+#[allow(clippy::too_many_arguments)]
+fn read_reestimation_checked(
+    node: &Node,
+    r: &Node,
+    analysis: &AnalysisSpec,
+    sample_size: u32,
+    test: &TestSpec,
+    tests: &[TestSpec],
+    hypotheses: Option<&HypothesesSpec>,
+    eligible: &[usize],
+) -> Result<ReestimationSpec> {
+    if node.has("sequential") {
+        return Err(r.bad_self(
+            "event re-estimation has its own interim look (its bounds are design.reestimation.efficacy and futility)",
+            "either [design.reestimation] or [design.sequential], not both",
+        ));
+    }
+    if node.has("adaptive") {
+        return Err(r.bad_self(
+            "adaptive enrichment has its own interim and stage-2 deaths; re-estimating the deaths of an adaptive enrichment design is not implemented",
+            "either [design.reestimation] or [design.adaptive], not both",
+        ));
+    }
+    if !test.is_logrank() || !tests.is_empty() {
+        return Err(node.bad_value(
+            "test",
+            "event re-estimation combines the stages of the (stratified) log-rank",
+            "\"logrank\" or \"stratified_logrank\", and no design.tests, with [design.reestimation]",
+        ));
+    }
+    let spec = reestimation::read_reestimation(r, analysis, sample_size)?;
+    let several =
+        hypotheses.is_some_and(|h| h.populations.len() > 1 || h.populations[0].strata != eligible);
+    if several && spec.efficacy.is_some() {
+        return Err(r.bad_value(
+            "efficacy",
+            "with several hypotheses the multiple test procedure is applied once, at the final analysis",
+            "efficacy = \"none\" (or left out) with [design.hypotheses]",
+        ));
+    }
+    Ok(spec)
 }
 
 /// Reads the interim looks of `[design.sequential]`: exactly one of `looks` (information

@@ -114,6 +114,7 @@ pub const DESIGN: Table = Table {
         "sequential",
         "hypotheses",
         "adaptive",
+        "reestimation",
     ],
 };
 
@@ -182,6 +183,32 @@ pub const ADAPTIVE: Table = Table {
         "rho",
         "delta",
     ],
+};
+
+/// The keys of `[design.reestimation]`.
+pub const REESTIMATION: Table = Table {
+    paths: &["design.reestimation"],
+    keys: &[
+        "interim",
+        "interim_events",
+        "min_events",
+        "max_events",
+        "rule",
+        "conditional_power",
+        "cp_lower",
+        "effect",
+        "hazard_ratio",
+        "mix_weight",
+        "test",
+        "efficacy",
+        "futility",
+    ],
+};
+
+/// The keys of `[design.reestimation]`'s futility rule.
+pub const REESTIMATION_FUTILITY: Table = Table {
+    paths: &["design.reestimation.futility"],
+    keys: &["z_below", "hr_above"],
 };
 
 /// The keys of `[prior]`.
@@ -292,6 +319,8 @@ pub const ALL: &[&Table] = &[
     &LOWER,
     &HYPOTHESES,
     &ADAPTIVE,
+    &REESTIMATION,
+    &REESTIMATION_FUTILITY,
     &PRIOR,
     &PRIOR_SINGLE,
     &PRIOR_ENTRY,

@@ -135,6 +135,15 @@ impl Study {
             summary.analytic_power = Some(closed.power);
             summary.analytic_power_logrank = Some(closed.logrank_power);
             summary.analytic_notes = closed.notes;
+            if let Some(plan) = &self.design.reestimation {
+                summary.analytic_notes.insert(
+                    0,
+                    format!(
+                        "event re-estimation: the closed form is the planned design's, a single analysis at the planned {} deaths; the simulation re-sets the deaths at the interim (in [{}, {}]) and combines the stages",
+                        plan.planned_events, plan.min_events, plan.max_events
+                    ),
+                );
+            }
         }
         if self.global_null {
             summary.notes.push(

@@ -17,7 +17,8 @@
 //!   flags 1 = rejected, 2 = stopped for futility, 4 = event count reached, bit 3 + i = the
 //!   i-th of `design.tests` rejected, bit 19 + h = hypothesis h rejected and bit 27 + h =
 //!   population h selected (`[design.hypotheses]`), bit 35 = stopped for harm (two-sided
-//!   designs, `sided = 2`). Floats are written
+//!   designs, `sided = 2`), bits 36-37 the re-estimation zone (`[design.reestimation]`: 0 none,
+//!   1 to 3 the rule's zones). Floats are written
 //!   in the shortest form that reads back to the same bits ("NaN", "inf", "-inf" as strings),
 //!   so merged summaries (means in replicate order, quantiles) are exactly the single run's.
 //!
@@ -179,7 +180,8 @@ impl Record {
             | (u64::from(o.tests_reject) << 3)
             | (u64::from(o.rejected) << 19)
             | (u64::from(o.selected) << 27)
-            | (u64::from(o.harm) << 35);
+            | (u64::from(o.harm) << 35)
+            | (u64::from(o.zone.min(3)) << 36);
         Record(
             o.replicate,
             flags,
@@ -222,7 +224,7 @@ impl Record {
                 "replicate {r}: 1 to {MAX_LOOKS} looks with events, times and randomised each"
             ));
         }
-        if by.len() > MAX_STRATA || *flags >> 36 != 0 {
+        if by.len() > MAX_STRATA || *flags >> 38 != 0 {
             return Err(format!("replicate {r}: malformed record"));
         }
         let mut o = TrialOutcome {
@@ -249,6 +251,7 @@ impl Record {
             look_time: [0.0; MAX_LOOKS],
             look_randomised: [0; MAX_LOOKS],
             true_hr: true_hr.0,
+            zone: (flags >> 36 & 3) as u8,
         };
         o.by_true_stratum[..by.len()].copy_from_slice(by);
         o.look_events[..looks].copy_from_slice(le);

@@ -240,6 +240,10 @@ pub struct Summary {
     pub reject_any: f64,
     /// Its Monte Carlo SE.
     pub reject_any_se: f64,
+    /// With `[design.reestimation]`: the final deaths chosen at the interim, their spread, the
+    /// zones and the duration of the trials re-estimated. Absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reestimation: Option<ReestimationSummary>,
     /// Whether the design has `[design.hypotheses]` (the text, CSV and Markdown reports then
     /// show the hypotheses).
     #[serde(skip)]
@@ -387,6 +391,10 @@ impl Summary {
                     .collect(),
             ),
             hypotheses: hypotheses(strata, design, outcomes),
+            reestimation: design
+                .reestimation
+                .as_ref()
+                .map(|plan| ReestimationSummary::new(plan, outcomes)),
             reject_any,
             reject_any_se: (reject_any * (1.0 - reject_any) / n).sqrt(),
             has_hypotheses: design.hypotheses.is_some(),
@@ -402,6 +410,160 @@ impl Summary {
         self.assurance_se = Some(self.power_se);
         self.prior = Some(prior);
         self
+    }
+}
+
+/// One zone of a re-estimation rule across replicates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ZoneSummary {
+    /// The zone's name: `decrease`, `unchanged`, `increase` (rule `rpact`) or `unfavourable`,
+    /// `promising`, `favourable` (rule `promising_zone`).
+    pub zone: String,
+    /// Fraction of all replicates the interim put in this zone.
+    pub prob: f64,
+    /// Its Monte Carlo SE sqrt(p (1 - p) / R).
+    pub prob_se: f64,
+    /// Fraction of the replicates in the zone rejecting the primary hypothesis (NaN when none).
+    pub reject_prob: f64,
+    /// Mean final deaths of the replicates in the zone (NaN when none).
+    pub final_events_mean: f64,
+}
+
+/// A bin of the distribution of the final deaths: the replicates with `from <= D* <= to`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventsBin {
+    /// Smallest count in the bin.
+    pub from: u32,
+    /// Largest count in the bin.
+    pub to: u32,
+    /// Replicates in it.
+    pub count: u64,
+}
+
+/// Quantiles reported of the final deaths.
+pub const FINAL_EVENTS_QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// Bins of the final deaths' histogram.
+const EVENTS_BINS: u32 = 10;
+
+/// Event re-estimation across replicates (`[design.reestimation]`). "Re-estimated" replicates
+/// are those that went past the interim to a final analysis at the deaths the rule chose (the
+/// others stopped for efficacy or futility at the interim, or never reached it).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReestimationSummary {
+    /// The rule (`rpact` or `promising_zone`).
+    pub rule: String,
+    /// The final test (`chw` or `conditional_error`).
+    pub test: String,
+    /// The effect of the conditional power (`observed`, `planned` or `mix`).
+    pub effect: String,
+    /// The conditional power target.
+    pub conditional_power: f64,
+    /// Deaths at the interim.
+    pub interim_events: u32,
+    /// Planned final deaths (`design.analysis.events`).
+    pub planned_events: u32,
+    /// Smallest final deaths allowed.
+    pub min_events: u32,
+    /// Largest final deaths allowed.
+    pub max_events: u32,
+    /// Fraction of replicates re-estimated.
+    pub reestimated_prob: f64,
+    /// The rule's three zones.
+    pub zones: Vec<ZoneSummary>,
+    /// Mean final deaths of the re-estimated replicates.
+    pub final_events_mean: f64,
+    /// Their standard deviation.
+    pub final_events_sd: f64,
+    /// Their quantiles at [`FINAL_EVENTS_QUANTILES`] (5%, 25%, 50%, 75%, 95%).
+    pub final_events_quantiles: Vec<f64>,
+    /// Their histogram: up to 10 bins of equal width from the smallest count (`min_events`, or
+    /// less when a trial could not reach its count) to `max_events`.
+    pub final_events_histogram: Vec<EventsBin>,
+    /// Mean duration (months from the first screening to the final analysis) of the
+    /// re-estimated replicates.
+    pub final_duration_mean: f64,
+    /// Its standard deviation.
+    pub final_duration_sd: f64,
+    /// Its 2.5% quantile.
+    pub final_duration_lower: f64,
+    /// Its 97.5% quantile.
+    pub final_duration_upper: f64,
+}
+
+impl ReestimationSummary {
+    /// Summarises the outcomes (in replicate order) of a re-estimation design.
+    pub fn new(
+        plan: &crate::design::reestimation::ReestimationPlan,
+        outcomes: &[TrialOutcome],
+    ) -> ReestimationSummary {
+        let n = outcomes.len() as f64;
+        let done: Vec<&TrialOutcome> = outcomes.iter().filter(|o| o.zone != 0).collect();
+        let m = done.len() as f64;
+        let mut events: Vec<f64> = done.iter().map(|o| o.events as f64).collect();
+        events.sort_by(f64::total_cmp);
+        let mut durations: Vec<f64> = done.iter().map(|o| o.duration).collect();
+        durations.sort_by(f64::total_cmp);
+        let zones = plan
+            .rule
+            .zone_names()
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                let here: Vec<&&TrialOutcome> =
+                    done.iter().filter(|o| o.zone as usize == k + 1).collect();
+                let c = here.len() as f64;
+                let p = c / n;
+                ZoneSummary {
+                    zone: (*name).to_string(),
+                    prob: p,
+                    prob_se: (p * (1.0 - p) / n).sqrt(),
+                    reject_prob: mean(here.iter().map(|o| f64::from(u8::from(o.reject))), c),
+                    final_events_mean: mean(here.iter().map(|o| o.events as f64), c),
+                }
+            })
+            .collect();
+        let lo = done
+            .iter()
+            .map(|o| o.events)
+            .min()
+            .map_or(plan.min_events, |e| e.min(plan.min_events));
+        let hi = plan.max_events.max(lo);
+        let width = (hi - lo + 1).div_ceil(EVENTS_BINS);
+        let mut histogram: Vec<EventsBin> = (0..(hi - lo + 1).div_ceil(width))
+            .map(|b| EventsBin {
+                from: lo + b * width,
+                to: (lo + (b + 1) * width - 1).min(hi),
+                count: 0,
+            })
+            .collect();
+        for o in &done {
+            let b = ((o.events.clamp(lo, hi) - lo) / width) as usize;
+            histogram[b].count += 1;
+        }
+        ReestimationSummary {
+            rule: plan.rule.name().into(),
+            test: plan.test.name().into(),
+            effect: plan.effect.name().into(),
+            conditional_power: plan.target,
+            interim_events: plan.interim_events,
+            planned_events: plan.planned_events,
+            min_events: plan.min_events,
+            max_events: plan.max_events,
+            reestimated_prob: m / n,
+            zones,
+            final_events_mean: mean(events.iter().copied(), m),
+            final_events_sd: sd(events.iter().copied()),
+            final_events_quantiles: FINAL_EVENTS_QUANTILES
+                .iter()
+                .map(|&q| quantile_sorted(&events, q))
+                .collect(),
+            final_events_histogram: histogram,
+            final_duration_mean: mean(durations.iter().copied(), m),
+            final_duration_sd: sd(durations.iter().copied()),
+            final_duration_lower: quantile_sorted(&durations, 0.025),
+            final_duration_upper: quantile_sorted(&durations, 0.975),
+        }
     }
 }
 
@@ -453,10 +615,11 @@ fn stages(design: &Design, outcomes: &[TrialOutcome]) -> Vec<StageSummary> {
     let adaptive = design.adaptive.as_ref();
     // designs stopping at a lower bound: two-sided (sided = 2) and asymmetric (lower)
     let two_sided = plan.filter(|p| p.design.has_lower_stop());
-    let looks = match (plan, adaptive) {
-        (Some(p), _) => p.events.len(),
-        (None, Some(_)) => 2,
-        (None, None) => 1,
+    let reest = design.reestimation.as_ref();
+    let looks = match (plan, adaptive, reest) {
+        (Some(p), _, _) => p.events.len(),
+        (None, Some(_), _) | (None, None, Some(_)) => 2,
+        (None, None, None) => 1,
     };
     (0..looks)
         .map(|k| {
@@ -466,23 +629,28 @@ fn stages(design: &Design, outcomes: &[TrialOutcome]) -> Vec<StageSummary> {
             let stopped_here = |o: &&&TrialOutcome| o.looks as usize == k + 1;
             StageSummary {
                 look: k + 1,
-                planned_events: match (plan, adaptive) {
-                    (Some(p), _) => Some(p.events[k]),
-                    (None, Some(a)) => Some([a.interim_events, a.final_events][k]),
-                    (None, None) => match design.analysis {
+                planned_events: match (plan, adaptive, reest) {
+                    (Some(p), _, _) => Some(p.events[k]),
+                    (None, Some(a), _) => Some([a.interim_events, a.final_events][k]),
+                    (None, None, Some(r)) => Some([r.interim_events, r.planned_events][k]),
+                    (None, None, None) => match design.analysis {
                         crate::scenario::AnalysisSpec::Events(e) => Some(e),
                         _ => None,
                     },
                 },
-                efficacy_bound: match (plan, adaptive) {
-                    (Some(p), _) => p.efficacy[k],
-                    (None, Some(a)) => a.test.critical[k],
-                    (None, None) => design.z_critical,
+                efficacy_bound: match (plan, adaptive, reest) {
+                    (Some(p), _, _) => p.efficacy[k],
+                    (None, Some(a), _) => a.test.critical[k],
+                    (None, None, Some(r)) => r.critical[k],
+                    (None, None, None) => design.z_critical,
                 },
                 // (two-sided: |z| below it stops; a bound of 0 is no inner interval)
-                futility_bound: plan
-                    .map(|p| p.futility[k])
-                    .filter(|f| f.is_finite() && !(two_sided.is_some() && *f <= 0.0)),
+                futility_bound: match (plan, reest) {
+                    (Some(p), _) => Some(p.futility[k]),
+                    (None, Some(r)) if k == 0 => Some(r.futility),
+                    _ => None,
+                }
+                .filter(|f| f.is_finite() && !(two_sided.is_some() && *f <= 0.0)),
                 reached_prob: m / n,
                 efficacy_prob: here
                     .iter()

@@ -173,9 +173,17 @@ fn every_json_output_field_is_documented() {
     let hierarchical = scenario("phase3-allcomers-hierarchical.toml");
     let adaptive = scenario("phase3-adaptive-enrichment.toml");
     let prior = scenario("phase3-enriched-prior.toml");
+    let reestimation = scenario("phase3-enriched-reestimation.toml");
     let reps = ["--reps", "200", "--quiet"];
     let mut seen = BTreeSet::new();
-    for f in [&enriched, &sequential, &hierarchical, &adaptive, &prior] {
+    for f in [
+        &enriched,
+        &sequential,
+        &hierarchical,
+        &adaptive,
+        &prior,
+        &reestimation,
+    ] {
         seen.extend(fields("run", &[&[f.as_str()][..], &reps].concat()));
         seen.extend(fields("validate", &[f.as_str()]));
         seen.extend(fields("design", &[f.as_str()]));

@@ -68,16 +68,32 @@ fn num(x: f64, missing: &str) -> String {
     }
 }
 
-/// Looks the design plans (1 for a fixed design).
+/// Looks the design plans (1 for a fixed design, 2 with `[design.reestimation]`).
 fn planned_looks(design: &Design) -> usize {
-    design.sequential.as_ref().map_or(1, |p| p.events.len())
+    match (&design.sequential, &design.reestimation) {
+        (Some(p), _) => p.events.len(),
+        (None, Some(_)) => 2,
+        (None, None) => 1,
+    }
+}
+
+/// With `[design.reestimation]`, the name of the zone the interim put replicate `o` in (empty
+/// when it stopped at or before the interim); None for other designs.
+fn zone_name(design: &Design, o: &TrialOutcome) -> Option<&'static str> {
+    let plan = design.reestimation.as_ref()?;
+    Some(match o.zone {
+        1..=3 => plan.rule.zone_names()[usize::from(o.zone) - 1],
+        _ => "",
+    })
 }
 
 /// The replicate table as CSV: `replicate, reject, futility, z, hr, events, randomised,
 /// screened, duration, reached, looks, misclassified, true_hr`, then per look performed or not
 /// `look<k>_events`, `look<k>_months`, `look<k>_randomised` (empty after the last look
-/// performed), per hypothesis `rejected_<name>` and per further test `test_<name>` (1/0).
-/// Numbers in shortest round-trip form; NaN (an HR not estimable, no prior) as `NA`.
+/// performed), per hypothesis `rejected_<name>` and per further test `test_<name>` (1/0), and
+/// with `[design.reestimation]` the `zone` the interim put the trial in (empty when it stopped
+/// at or before the interim). Numbers in shortest round-trip form; NaN (an HR not estimable, no
+/// prior) as `NA`.
 pub fn write_csv(
     out: &mut dyn Write,
     design: &Design,
@@ -97,6 +113,9 @@ pub fn write_csv(
     }
     for t in &design.tests {
         write!(out, ",\"test_{t}\"")?;
+    }
+    if design.reestimation.is_some() {
+        out.write_all(b",zone")?;
     }
     writeln!(out)?;
     for o in outcomes {
@@ -136,6 +155,9 @@ pub fn write_csv(
         for i in 0..design.tests.len() {
             write!(out, ",{}", o.tests_reject >> i & 1)?;
         }
+        if let Some(zone) = zone_name(design, o) {
+            write!(out, ",{zone}")?;
+        }
         writeln!(out)?;
     }
     Ok(())
@@ -145,8 +167,9 @@ pub fn write_csv(
 /// `replicate`, `reject`, `futility` (booleans), `z`, `hr`, `events`, `randomised`,
 /// `screened`, `duration`, `reached`, `misclassified`, `true_hr`, `looks` (an array of the
 /// analyses performed: `events`, `months`, `randomised`), `rejected` (hypothesis name to
-/// boolean) and `tests` (further test to boolean). NaN (an HR not estimable, no prior) as
-/// `null`.
+/// boolean), `tests` (further test to boolean) and with `[design.reestimation]` `zone` (the
+/// zone's name, `null` when the trial stopped at or before the interim). NaN (an HR not
+/// estimable, no prior) as `null`.
 pub fn write_json(
     out: &mut dyn Write,
     design: &Design,
@@ -201,7 +224,13 @@ pub fn write_json(
             let sep = if t == 0 { "" } else { "," };
             write!(out, "{sep}{name}:{}", o.tests_reject >> t & 1 == 1)?;
         }
-        out.write_all(b"}}")?;
+        out.write_all(b"}")?;
+        match zone_name(design, o) {
+            Some("") => out.write_all(b",\"zone\":null")?,
+            Some(zone) => write!(out, ",\"zone\":\"{zone}\"")?,
+            None => {}
+        }
+        out.write_all(b"}")?;
     }
     out.write_all(b"\n]\n")
 }

@@ -371,6 +371,7 @@ impl Tabular for Summary {
             ("Hypotheses".into(), hypotheses),
             ("Tests on the same replicates".into(), tests),
             ("Analyses".into(), stages),
+            ("Event re-estimation".into(), self.reestimation_rows()),
             ("Size and duration".into(), size),
             ("Estimates".into(), estimates),
             ("Biomarker strata".into(), biomarker),
@@ -384,6 +385,103 @@ impl Tabular for Summary {
 }
 
 impl Summary {
+    /// The rows of `[design.reestimation]` (empty without it): the rule, the zones with their
+    /// probabilities and power, the final deaths' mean, SD, quantiles and histogram, and the
+    /// duration of the re-estimated trials.
+    fn reestimation_rows(&self) -> Vec<Row> {
+        let Some(r) = &self.reestimation else {
+            return Vec::new();
+        };
+        let mut rows = vec![
+            Row::new(
+                "reestimation_rule",
+                "rule, test, effect of the conditional power",
+                format!(
+                    "{}, {}, {} (target {}; deaths {} at the interim, {} planned, in [{}, {}])",
+                    r.rule,
+                    r.test,
+                    r.effect,
+                    r.conditional_power,
+                    r.interim_events,
+                    r.planned_events,
+                    r.min_events,
+                    r.max_events
+                ),
+            ),
+            Row::num(
+                "reestimated_prob",
+                "re-estimated (went on past the interim)",
+                r.reestimated_prob,
+                4,
+            ),
+        ];
+        for z in &r.zones {
+            rows.push(Row {
+                value: format!(
+                    "{} (SE {}); power in it {}, final deaths mean {}",
+                    fmt(z.prob, 4),
+                    fmt(z.prob_se, 4),
+                    fmt(z.reject_prob, 4),
+                    fmt(z.final_events_mean, 1)
+                ),
+                ..Row::num(
+                    format!("zone_{}_prob", z.zone),
+                    format!("zone {}", z.zone),
+                    z.prob,
+                    4,
+                )
+            });
+        }
+        rows.push(Row {
+            value: format!(
+                "{} (SD {})",
+                fmt(r.final_events_mean, 1),
+                fmt(r.final_events_sd, 1)
+            ),
+            ..Row::num(
+                "final_events_mean",
+                "final deaths of the re-estimated, mean",
+                r.final_events_mean,
+                1,
+            )
+        });
+        for (q, v) in crate::study::summary::FINAL_EVENTS_QUANTILES
+            .iter()
+            .zip(&r.final_events_quantiles)
+        {
+            let pct = fmt(100.0 * q, 0);
+            rows.push(Row::num(
+                format!("final_events_q{pct}"),
+                format!("final deaths, {pct}% quantile"),
+                *v,
+                0,
+            ));
+        }
+        for b in &r.final_events_histogram {
+            rows.push(Row::new(
+                format!("final_events_{}_{}", b.from, b.to),
+                format!("final deaths {} to {}", b.from, b.to),
+                b.count.to_string(),
+            ));
+        }
+        rows.push(Row {
+            value: format!(
+                "{} (SD {}; 95% range {} to {})",
+                fmt(r.final_duration_mean, 2),
+                fmt(r.final_duration_sd, 2),
+                fmt(r.final_duration_lower, 2),
+                fmt(r.final_duration_upper, 2)
+            ),
+            ..Row::num(
+                "final_duration_mean",
+                "duration of the re-estimated, months, mean",
+                r.final_duration_mean,
+                2,
+            )
+        });
+        rows
+    }
+
     /// The prior's rows (empty without a prior): its entries, and the power by drawn hazard
     /// ratio with that section's title.
     fn prior_rows(&self) -> (Vec<Row>, Vec<Row>, String) {

@@ -151,5 +151,6 @@ pub(super) fn simulate_one(
         selected: selected as u8,
         populations: [first, second],
         true_hr: f64::NAN,
+        zone: 0,
     }
 }

@@ -9,6 +9,7 @@ mod calendar;
 mod event_driven;
 mod multiple;
 mod outcome;
+mod reestimation;
 
 use outcome::tally;
 pub use outcome::{TrialOutcome, Workspace};
@@ -90,8 +91,11 @@ fn simulate_given(
     replicate: u64,
     ws: &mut Workspace,
 ) -> TrialOutcome {
-    // Several hypotheses, or adaptive enrichment: their own paths; the single hypothesis on
-    // all eligible strata goes on here.
+    // Event re-estimation, several hypotheses, or adaptive enrichment: their own paths; the
+    // single hypothesis on all eligible strata goes on here.
+    if let Some(plan) = &design.reestimation {
+        return reestimation::simulate_one(model, design, plan, streams, replicate, ws);
+    }
     match (&design.adaptive, &design.hypotheses) {
         (Some(plan), Some(h)) => {
             return adaptive::simulate_one(model, design, h, plan, streams, replicate, ws);
@@ -153,6 +157,7 @@ fn simulate_given(
         selected: 1,
         populations: [PopulationStats::default(); 2],
         true_hr: f64::NAN,
+        zone: 0,
     }
 }
 

@@ -160,5 +160,6 @@ pub(super) fn simulate_one(
         selected: ((1u32 << m) - 1) as u8,
         populations: [stats, PopulationStats::default()],
         true_hr: f64::NAN,
+        zone: 0,
     }
 }

@@ -67,6 +67,10 @@ pub struct TrialOutcome {
     /// With an effect prior (`[prior]`), the hazard ratio drawn for the prior's binning entry
     /// in this replicate; NaN without a prior.
     pub true_hr: f64,
+    /// With `[design.reestimation]`, the zone the interim put the trial in: 1, 2, 3 the rule's
+    /// zones ([`crate::design::reestimation::Rule::zone_names`]); 0 when no re-estimation was
+    /// made (stopped at or before the interim) and for designs without it.
+    pub zone: u8,
 }
 
 /// A worker's reusable buffers: one per rayon job split, so no allocation per replicate

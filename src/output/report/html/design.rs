@@ -138,7 +138,62 @@ fn words(s: &ScenarioReport) -> Vec<String> {
     if let Some(a) = &d.adaptive {
         lines.push(adaptive_words(a, s));
     }
+    if let Some(plan) = &s.study.design.reestimation {
+        lines.push(reestimation_words(plan));
+    }
     lines
+}
+
+fn reestimation_words(p: &crate::design::reestimation::ReestimationPlan) -> String {
+    use crate::design::reestimation::{CombinationTest, CpEffect, Rule};
+    let effect = match p.effect {
+        CpEffect::Observed => "the interim estimate of the hazard ratio".to_string(),
+        CpEffect::Planned { hazard_ratio } => format!("the planned hazard ratio {hazard_ratio}"),
+        CpEffect::Mix {
+            hazard_ratio,
+            weight,
+        } => format!(
+            "a mix of the interim estimate (weight {weight}) and the planned hazard ratio {hazard_ratio} on the log scale"
+        ),
+    };
+    let rule = match p.rule {
+        Rule::Rpact => format!(
+            "the final deaths become those giving conditional power {} at {effect}, kept within {} to {}",
+            p.target, p.min_events, p.max_events
+        ),
+        Rule::PromisingZone { cp_lower } => format!(
+            "when the conditional power at the planned deaths, at {effect}, is in the promising zone ({cp_lower} to {}) the deaths are raised to reach {}, to at most {}; otherwise the plan stands (Mehta and Pocock 2011)",
+            p.target, p.target, p.max_events
+        ),
+    };
+    let test = match p.test {
+        CombinationTest::Chw => format!(
+            "the inverse normal combination of the stages with the planned weights {:.3} and {:.3} (Cui, Hung and Wang 1999)",
+            p.weights[0], p.weights[1]
+        ),
+        CombinationTest::ConditionalError => "the conventional log-rank at the new count against the critical value that keeps the planned design's conditional error (Müller and Schäfer 2001)".to_string(),
+    };
+    let early = match (p.efficacy, p.futility.is_finite()) {
+        (None, false) => "no early stopping".to_string(),
+        (e, f) => {
+            let mut parts = Vec::new();
+            if let Some(e) = e {
+                parts.push(format!(
+                    "early efficacy when z >= {:.3} ({})",
+                    p.critical[0],
+                    e.describe()
+                ));
+            }
+            if f {
+                parts.push(format!("non-binding futility when z < {:.3}", p.futility));
+            }
+            parts.join(", ")
+        }
+    };
+    format!(
+        "Event re-estimation: at an interim at {} deaths of the planned {}, {rule}; the final test is {test}, which keeps the type I error whatever the interim decides; {early}.",
+        p.interim_events, p.planned_events
+    )
 }
 
 fn procedure_words(p: &Procedure, pops: &[crate::design::hypotheses::Population]) -> String {
