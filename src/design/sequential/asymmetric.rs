@@ -25,12 +25,14 @@
 //! The drift theta (mean of Z at t = 1) gives the power P_theta(upper crossing, both bounds
 //! stopping) = 1 - beta, and the inflation factor is (theta / (z_(1-alpha) + z_(1-beta)))^2.
 //!
-//! Monitoring at observed fractions ([`GroupSequentialDesign::asymmetric_bounds_at`]) spends the
-//! same functions at the observed fractions (capped at their totals beyond t = 1), the final
-//! analysis the remainders; the rescaling factor s of a non-binding design with
-//! alpha_L = 1 - alpha is the planned design's.
+//! Monitoring at observed fractions ([`super::asymmetric_monitoring`]) spends the same functions
+//! at the observed fractions (capped at their totals beyond t = 1), the final analysis the
+//! remainders; the rescaling factor s of a non-binding design with alpha_L = 1 - alpha is the
+//! planned design's.
+//!
+//! This module knows nothing of [`super::boundaries`] (which calls it): an asymmetric design is
+//! given by its [`Asymmetric`] parts.
 
-use super::boundaries::{DesignSpec, GroupSequentialDesign};
 use super::integration::Stage;
 use super::spending::{DesignKind, SpendingFunction};
 use crate::{Error, Result};
@@ -77,11 +79,30 @@ pub struct LowerBounds {
     pub scale: f64,
 }
 
+/// What defines an asymmetric design, apart from the timing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Asymmetric {
+    /// The upper bound's alpha-spending function f.
+    pub upper: SpendingFunction,
+    /// One-sided alpha of the upper bound.
+    pub alpha: f64,
+    /// The lower bound's spending.
+    pub lower: LowerSpending,
+    /// Whether the lower bound binds (gsDesign's test.type 5) or not (6).
+    pub binding: bool,
+    /// Jennison and Turnbull's grid parameter r.
+    pub grid_r: usize,
+}
+
 /// A solved asymmetric design.
-pub(super) struct Solved {
+pub struct Solved {
+    /// Upper bounds b_k.
     pub upper: Vec<f64>,
+    /// Cumulative alpha spent by the upper bounds (as solved).
     pub upper_spent: Vec<f64>,
+    /// The lower part.
     pub lower: LowerBounds,
+    /// The drift giving the power, when one was asked.
     pub drift: Option<f64>,
 }
 
@@ -99,8 +120,8 @@ struct Pass {
 }
 
 /// The upper spending function of an asymmetric design (its kind must be a spending one).
-fn upper_function(spec: &DesignSpec) -> Result<SpendingFunction> {
-    match spec.kind {
+pub fn upper_function(kind: &DesignKind) -> Result<SpendingFunction> {
+    match *kind {
         DesignKind::Spending(f) => Ok(f),
         other => Err(Error::usage(
             "--spending",
@@ -112,14 +133,8 @@ fn upper_function(spec: &DesignSpec) -> Result<SpendingFunction> {
 
 /// One pass of the H0 recursion (see the module's documentation); `scale` multiplies the lower
 /// spending of a non-binding design taking the rest.
-fn pass(
-    spec: &DesignSpec,
-    f: &SpendingFunction,
-    lower: &LowerSpending,
-    timing: &[f64],
-    final_look: bool,
-    scale: f64,
-) -> Pass {
+fn pass(spec: &Asymmetric, timing: &[f64], final_look: bool, scale: f64) -> Pass {
+    let (f, lower) = (&spec.upper, &spec.lower);
     let n = timing.len();
     let r = spec.grid_r;
     let alpha = spec.alpha;
@@ -177,19 +192,14 @@ fn pass(
 
 /// The rescaling of a non-binding design with alpha_L = 1 - alpha: the fixed point
 /// s = (1 - alpha'(s)) / alpha_L (gsDesign's gsDType6 iterates it 10 times; here to 1e-14).
-fn rest_scale(
-    spec: &DesignSpec,
-    f: &SpendingFunction,
-    lower: &LowerSpending,
-    timing: &[f64],
-) -> f64 {
-    if spec.binding || !lower.takes_rest(spec.alpha) {
+fn rest_scale(spec: &Asymmetric, timing: &[f64]) -> f64 {
+    if spec.binding || !spec.lower.takes_rest(spec.alpha) {
         return 1.0;
     }
     let mut s = 1.0;
     for _ in 0..100 {
-        let p = pass(spec, f, lower, timing, true, s);
-        let next = (1.0 - p.upper_total) / lower.alpha;
+        let p = pass(spec, timing, true, s);
+        let next = (1.0 - p.upper_total) / spec.lower.alpha;
         if (next - s).abs() <= 1e-14 {
             return next;
         }
@@ -198,20 +208,26 @@ fn rest_scale(
     s
 }
 
-/// The checks of an asymmetric design's specification.
-pub(super) fn check(spec: &DesignSpec, timing: &[f64]) -> Result<()> {
-    let Some(lower) = &spec.lower else {
-        return Ok(());
-    };
-    upper_function(spec)?;
-    if spec.sided != 1 {
+/// The checks of an asymmetric design: an alpha-spending upper `kind`, one side (`sided` 1),
+/// no futility rule, a lower spending function other than user-defined, alpha_L in
+/// (0, 1 - alpha], the last fraction 1.
+pub fn check(
+    kind: &DesignKind,
+    sided: u8,
+    has_futility: bool,
+    lower: &LowerSpending,
+    alpha: f64,
+    timing: &[f64],
+) -> Result<()> {
+    upper_function(kind)?;
+    if sided != 1 {
         return Err(Error::usage(
             "--lower-spending",
-            format!("{} with --sided {}", lower.spending.code(), spec.sided),
+            format!("{} with --sided {sided}", lower.spending.code()),
             "a lower bound with its own spending is an asymmetric two-sided design: leave --sided at 1 (--sided 2 is the symmetric design)",
         ));
     }
-    if !matches!(spec.futility, super::Futility::None) {
+    if has_futility {
         return Err(Error::usage(
             "--lower-spending",
             format!("{} with a futility rule", lower.spending.code()),
@@ -225,7 +241,7 @@ pub(super) fn check(spec: &DesignSpec, timing: &[f64]) -> Result<()> {
             "a lower spending function asOF, asP, asKD (kd:RHO) or asHSD (hsd:GAMMA)",
         ));
     }
-    lower.check("--lower-alpha", spec.alpha)?;
+    lower.check("--lower-alpha", alpha)?;
     if timing.last().is_some_and(|&t| t < 1.0) && timing.len() > 1 {
         return Err(Error::usage(
             "--timing",
@@ -236,14 +252,12 @@ pub(super) fn check(spec: &DesignSpec, timing: &[f64]) -> Result<()> {
     Ok(())
 }
 
-/// Solves the asymmetric design at the planned fractions `timing` (already checked by
-/// [`check`]), with the drift for `spec.power`.
-pub(super) fn solve(spec: &DesignSpec, timing: &[f64]) -> Result<Solved> {
-    let f = upper_function(spec)?;
-    let lower = spec.lower.expect("an asymmetric design has a lower bound");
-    let scale = rest_scale(spec, &f, &lower, timing);
-    let p = pass(spec, &f, &lower, timing, true, scale);
-    let drift = match spec.power {
+/// Solves the asymmetric design at the planned fractions `timing` (checked by [`check`]), with
+/// the drift giving `power`.
+pub fn solve(spec: &Asymmetric, timing: &[f64], power: Option<f64>) -> Result<Solved> {
+    let scale = rest_scale(spec, timing);
+    let p = pass(spec, timing, true, scale);
+    let drift = match power {
         None => None,
         Some(power) => Some(solve_drift(spec, timing, &p.upper, &p.lower, power)?),
     };
@@ -259,9 +273,38 @@ pub(super) fn solve(spec: &DesignSpec, timing: &[f64]) -> Result<Solved> {
     })
 }
 
+/// The bounds (b_k, a_k) of the last of the fractions `observed` (strictly increasing, > 0),
+/// spending f and g there with the lower rescaling `scale` (see the module's documentation);
+/// `final_look` when it is the final analysis.
+pub fn bounds_at(spec: &Asymmetric, observed: &[f64], final_look: bool, scale: f64) -> (f64, f64) {
+    let p = pass(spec, observed, final_look, scale);
+    let k = observed.len();
+    (p.upper[k - 1], p.lower[k - 1])
+}
+
+/// P_theta(upper crossing at some look), both bounds stopping (Z_k >= b_k, Z_k < a_k).
+fn upper_crossing(
+    spec: &Asymmetric,
+    timing: &[f64],
+    upper: &[f64],
+    lower: &[f64],
+    theta: f64,
+) -> f64 {
+    let (mut s, mut next) = (Stage::new(), Stage::new());
+    let mut total = 0.0;
+    for (k, &t) in timing.iter().enumerate() {
+        total += s.upper(t, theta, upper[k]);
+        if k + 1 < timing.len() {
+            s.advance_into(&mut next, t, theta, lower[k], upper[k], spec.grid_r);
+            std::mem::swap(&mut s, &mut next);
+        }
+    }
+    total
+}
+
 /// The drift whose upper-crossing probability, both bounds stopping, is `power`.
 fn solve_drift(
-    spec: &DesignSpec,
+    spec: &Asymmetric,
     timing: &[f64],
     upper: &[f64],
     lower: &[f64],
@@ -271,10 +314,7 @@ fn solve_drift(
     let z_power = normal::quantile(power);
     let theta0 = -normal::quantile(spec.alpha) + z_power;
     crate::stats::roots::solve_secant(
-        |theta| {
-            let e = super::exit_probabilities(timing, Some(lower), upper, theta, spec.grid_r);
-            normal::quantile(e.reject) - z_power
-        },
+        |theta| normal::quantile(upper_crossing(spec, timing, upper, lower, theta)) - z_power,
         theta0 * 1.01,
         theta0 * 1.06,
         1e-10,
@@ -282,62 +322,21 @@ fn solve_drift(
     .ok_or_else(|| Error::usage("--power", power, "a power the design can reach"))
 }
 
-impl GroupSequentialDesign {
-    /// The upper and lower bounds (b_k, a_k) of an asymmetric design (a lower bound spent under
-    /// H0, [`DesignSpec::lower`]) for look k = `observed.len()` at the observed information
-    /// fractions (strictly increasing, > 0, may exceed 1), spending f and g at them (see the
-    /// module's documentation); `final_look` when look k is the final analysis, which spends the
-    /// remainders. The planned bounds when the fractions are the planned ones. An error for a
-    /// design without such a lower bound or impossible fractions.
-    pub fn asymmetric_bounds_at(&self, observed: &[f64], final_look: bool) -> Result<(f64, f64)> {
-        let spec = self.spec();
-        let (Some(lower), Some(parts)) = (&spec.lower, self.lower_bounds()) else {
-            return Err(Error::usage(
-                "lower",
-                "none",
-                "a design with a lower bound spent under H0 (asymmetric_bounds_at)",
-            ));
-        };
-        let k = observed.len();
-        let increasing = observed
-            .iter()
-            .try_fold(0.0, |prev, &t| (t.is_finite() && t > prev).then_some(t))
-            .is_some();
-        if k == 0 || !increasing {
-            return Err(Error::usage(
-                "observed information fractions",
-                format!("{observed:?}"),
-                "at least one, strictly increasing, finite and > 0",
-            ));
-        }
-        let planned = self.looks();
-        if k <= planned
-            && final_look == (k == planned)
-            && observed
-                .iter()
-                .zip(self.timing())
-                .all(|(a, b)| (a - b).abs() <= 1e-12)
-        {
-            return Ok((self.efficacy()[k - 1], parts.bounds[k - 1]));
-        }
-        let f = upper_function(spec)?;
-        let p = pass(spec, &f, lower, observed, final_look, parts.scale);
-        Ok((p.upper[k - 1], p.lower[k - 1]))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn spec(binding: bool, lower_alpha: f64) -> DesignSpec {
-        let mut s = DesignSpec::new(DesignKind::Spending(SpendingFunction::LanDeMetsObf), 0.025);
-        s.lower = Some(LowerSpending {
-            spending: SpendingFunction::LanDeMetsPocock,
-            alpha: lower_alpha,
-        });
-        s.binding = binding;
-        s
+    fn spec(binding: bool, lower_alpha: f64) -> Asymmetric {
+        Asymmetric {
+            upper: SpendingFunction::LanDeMetsObf,
+            alpha: 0.025,
+            lower: LowerSpending {
+                spending: SpendingFunction::LanDeMetsPocock,
+                alpha: lower_alpha,
+            },
+            binding,
+            grid_r: super::super::integration::DEFAULT_GRID_R,
+        }
     }
 
     #[test]
@@ -345,7 +344,7 @@ mod tests {
         let timing = [0.3, 0.6, 1.0];
         let s = spec(true, 0.1);
         let f = SpendingFunction::LanDeMetsObf;
-        let p = pass(&s, &f, &s.lower.unwrap(), &timing, true, 1.0);
+        let p = pass(&s, &timing, true, 1.0);
         for (k, &t) in timing.iter().enumerate() {
             let up = f.cumulative(0.025, t);
             let low = SpendingFunction::LanDeMetsPocock.cumulative(0.1, t);
@@ -360,10 +359,8 @@ mod tests {
         let timing = [0.5, 1.0];
         for binding in [true, false] {
             let s = spec(binding, 0.975);
-            let f = SpendingFunction::LanDeMetsObf;
-            let lower = s.lower.unwrap();
-            let scale = rest_scale(&s, &f, &lower, &timing);
-            let p = pass(&s, &f, &lower, &timing, true, scale);
+            let scale = rest_scale(&s, &timing);
+            let p = pass(&s, &timing, true, scale);
             assert_eq!(p.upper[1], p.lower[1]);
             // every trial ends at a bound
             let total = p.upper_total + p.lower_spent[1];

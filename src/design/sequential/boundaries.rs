@@ -394,9 +394,24 @@ impl GroupSequentialDesign {
                 )?));
             }
         }
-        if spec.lower.is_some() {
-            super::asymmetric::check(&spec, &timing)?;
-            let solved = super::asymmetric::solve(&spec, &timing)?;
+        if let Some(lower) = spec.lower {
+            let has_futility = !matches!(spec.futility, Futility::None);
+            super::asymmetric::check(
+                &spec.kind,
+                spec.sided,
+                has_futility,
+                &lower,
+                spec.alpha,
+                &timing,
+            )?;
+            let plan = super::asymmetric::Asymmetric {
+                upper: super::asymmetric::upper_function(&spec.kind)?,
+                alpha: spec.alpha,
+                lower,
+                binding: spec.binding,
+                grid_r: spec.grid_r,
+            };
+            let solved = super::asymmetric::solve(&plan, &timing, spec.power)?;
             return Ok(GroupSequentialDesign {
                 timing,
                 efficacy: solved.upper,

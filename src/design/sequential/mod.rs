@@ -9,6 +9,7 @@
 //! - [`asymmetric`]: asymmetric two-sided designs, a lower bound spent under H0 with its own
 //!   spending function (gsDesign's test.type 5 and 6).
 //! - [`pampallona_tsiatis`]: Pampallona and Tsiatis (1994) efficacy and futility bounds.
+//! - [`asymmetric_monitoring`]: asymmetric designs at the observed fractions.
 //! - [`maxcombo`]: group-sequential MaxCombo bounds from the joint normal law of all
 //!   (look, component) statistics.
 //! - [`monitoring`]: the engine's hook, bounds recomputed at the observed information fractions.
@@ -17,6 +18,7 @@
 //! - [`report`]: the `boundaries` command's report.
 
 pub mod asymmetric;
+pub mod asymmetric_monitoring;
 pub mod boundaries;
 pub mod integration;
 pub mod maxcombo;
