@@ -9,7 +9,8 @@
 //!    primary z reaches c_1, for futility when it is below the futility bound.
 //! 3. Otherwise the rule sets the final deaths D* from the primary's z and deaths
 //!    ([`crate::design::reestimation::ReestimationPlan::decide`]); with a subgroup primary its
-//!    stage-2 deaths are taken to be its share of the trial's at the interim.
+//!    stage-2 deaths are taken to be its share of the trial's at the interim (with no death in
+//!    it yet, the plan stands).
 //! 4. Final analysis at the calendar time of the D*-th death; each population's final statistic
 //!    combines its two stages (CHW or conditional error,
 //!    [`crate::design::reestimation::ReestimationPlan::final_z`]); a single hypothesis is
@@ -121,10 +122,14 @@ pub(super) fn simulate_one(
         let decision = if share > 0.0 {
             plan.decide(z1, first[primary].events, share)
         } else {
-            // (no death in the primary population: its effect is unknown; the maximum)
+            // (no death in the primary population yet: no estimate, so the plan stands, in the
+            // zone "unchanged" or "unfavourable")
             crate::design::reestimation::Decision {
-                final_events: plan.max_events,
-                zone: 3,
+                final_events: plan.planned_events,
+                zone: match plan.rule {
+                    crate::design::reestimation::Rule::Rpact => 2,
+                    crate::design::reestimation::Rule::PromisingZone { .. } => 1,
+                },
                 cp_planned: f64::NAN,
             }
         };
