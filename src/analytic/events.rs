@@ -279,9 +279,7 @@ impl EventModel {
         if let Hazard::Piecewise { starts, .. } = &outcome.control {
             cuts.extend(starts.iter().copied());
         }
-        if outcome.delay > 0.0 {
-            cuts.push(outcome.delay);
-        }
+        cuts.extend(outcome.effect_changes().into_iter().filter(|&v| v > 0.0));
         if t.is_finite() {
             cuts.extend(self.intensity.starts().iter().map(|s| t - s));
             cuts.push(t - self.accrual_duration(n));
@@ -320,8 +318,8 @@ impl EventModel {
             }
             Hazard::Weibull { .. } => unreachable!("closed form only for piecewise hazards"),
         };
-        if treated && v >= outcome.delay {
-            control * outcome.hazard_ratio
+        if treated {
+            control * outcome.hazard_ratio_at(v)
         } else {
             control
         }
@@ -382,12 +380,17 @@ impl EventModel {
         let control = &outcome.control;
         let y1 = control.cumulative(v1);
         // Beyond an arm's cumulative hazard of 40 the remaining mass is below e^-40.
-        let hr = if treated { outcome.hazard_ratio } else { 1.0 };
-        let h_delay = control.cumulative(outcome.delay);
-        let y_cap = if treated && hr < 1.0 {
-            h_delay + (40.0 - h_delay).max(0.0) / hr
-        } else {
-            40.0
+        let y_cap = match (treated, outcome.schedule()) {
+            // the treated cumulative hazard is at least the smallest piece's ratio times H
+            (true, Some(s)) => {
+                let hr = s.hrs.iter().copied().fold(1.0, f64::min);
+                40.0 / hr
+            }
+            (true, None) if outcome.hazard_ratio < 1.0 => {
+                let h_delay = control.cumulative(outcome.delay);
+                h_delay + (40.0 - h_delay).max(0.0) / outcome.hazard_ratio
+            }
+            _ => 40.0,
         };
         let y2 = if v2.is_finite() {
             control.cumulative(v2).min(y_cap.max(y1))
@@ -403,8 +406,8 @@ impl EventModel {
             if !v.is_finite() {
                 return 0.0;
             }
-            let m = if treated && v >= outcome.delay {
-                outcome.hazard_ratio
+            let m = if treated {
+                outcome.hazard_ratio_at(v)
             } else {
                 1.0
             };

@@ -77,7 +77,7 @@ pub fn logrank_moments(em: &EventModel, groups: &[Vec<f64>], n: f64, t: f64) -> 
         if let Hazard::Piecewise { starts, .. } = &s.outcome.control {
             cuts.extend(starts.iter().copied());
         }
-        cuts.push(s.outcome.delay);
+        cuts.extend(s.outcome.effect_changes());
     }
     cuts.extend(em.intensity.starts().iter().map(|s| t - s));
     cuts.retain(|&v| (0.0..=v_max).contains(&v));
@@ -99,8 +99,8 @@ pub fn logrank_moments(em: &EventModel, groups: &[Vec<f64>], n: f64, t: f64) -> 
             let h0 = hazard_rate(&o.control, v);
             for (a, treated) in [false, true].into_iter().enumerate() {
                 survival[s][a] = (-o.cumulative(treated, v) - g[a] * v).exp();
-                hazard[s][a] = if treated && v >= o.delay {
-                    h0 * o.hazard_ratio
+                hazard[s][a] = if treated {
+                    h0 * o.hazard_ratio_at(v)
                 } else {
                     h0
                 };

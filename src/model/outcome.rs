@@ -245,6 +245,25 @@ impl StratumOutcome {
         self.schedule.as_deref()
     }
 
+    /// The hazard ratio treatment / control at t months after randomisation: the schedule's
+    /// piece containing t, else 1 before the delay and `hazard_ratio` from it.
+    pub fn hazard_ratio_at(&self, t: f64) -> f64 {
+        match &self.schedule {
+            Some(s) => s.hrs[s.starts.partition_point(|&b| b <= t).saturating_sub(1)],
+            None if t >= self.delay => self.hazard_ratio,
+            None => 1.0,
+        }
+    }
+
+    /// The months after randomisation at which the hazard ratio changes (the delay, or the
+    /// schedule's piece starts): breakpoints for integrating over v.
+    pub fn effect_changes(&self) -> Vec<f64> {
+        match &self.schedule {
+            Some(s) => s.starts.clone(),
+            None => vec![self.delay],
+        }
+    }
+
     /// Cumulative hazard of the given arm at t months after randomisation.
     pub fn cumulative(&self, treated: bool, t: f64) -> f64 {
         let h = self.control.cumulative(t);

@@ -145,6 +145,20 @@ impl Study {
                 );
             }
         }
+        // A sequential fh() or MaxCombo design: its own weighted closed form (what `design`
+        // reports as weighted_power), not the log-rank's.
+        if let Some(w) =
+            analytic::weighted_drift::weighted_sequential_power(&self.model, &self.design)
+        {
+            summary.analytic_power = Some(w.power);
+            summary.analytic_notes.insert(
+                0,
+                format!(
+                    "analytic_power: the {} test's group-sequential power from the joint normal law of its weighted statistics at the looks' expected times (design's weighted_power); analytic_power_logrank is the log-rank's",
+                    self.design.test
+                ),
+            );
+        }
         if self.global_null {
             summary.notes.push(
                 "simulated under the global null (no effect in any stratum, no prior): every rejection rate here, `power` included, is a type I error"

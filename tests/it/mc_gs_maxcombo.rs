@@ -99,3 +99,27 @@ fn fh01_power_matches_closed_form() {
         .replace("\"asP\"", "\"asOF\"");
     power_vs_closed_form(&text, 10_000);
 }
+
+/// `run`'s `analytic_power` of a sequential fh() or MaxCombo design is the weighted closed form
+/// that `design` reports as `weighted_power` (not the log-rank's, which stays in
+/// `analytic_power_logrank`), and the first analytic note says which it is.
+#[test]
+fn run_reports_the_weighted_closed_form() {
+    let fh = SCENARIO
+        .replace("maxcombo(0,0;0,1)", "fh(0,1)")
+        .replace("\"asP\"", "\"asOF\"");
+    for text in [SCENARIO.to_string(), fh] {
+        let st = study(&text);
+        let s = run(&st, 50, 5);
+        let design = enrichsim::analytic::design::analyse(&st.model, &st.design, 0.9).unwrap();
+        let weighted = design.weighted_power.expect("weighted power");
+        eprintln!(
+            "{}: run analytic_power {:?}, design weighted_power {weighted}, log-rank {:?}",
+            st.design.test, s.analytic_power, s.analytic_power_logrank
+        );
+        assert_eq!(s.analytic_power, Some(weighted));
+        assert_ne!(s.analytic_power, s.analytic_power_logrank);
+        assert!(s.analytic_notes[0].starts_with("analytic_power: the "));
+        assert!(s.analytic_notes[0].contains(&st.design.test.to_string()));
+    }
+}

@@ -13,8 +13,16 @@
 //! `gs_bound` with `mvtnorm::pmvnorm`, here computed deterministically). The limit is
 //! `looks x components <= `[`MAX_DIM`].
 //!
-//! The spending time `t_k` is gsDesign2's `gs_design_combo` choice: the smallest over the
-//! components of their information fractions `C_jj(t_k) / C_jj(t_K)`.
+//! The spending time `t_k` is the smallest over the components of their information fractions
+//! `C_jj(t_k) / C_jj(t_K)`, as gsDesign2's `gs_design_combo` takes the smallest, but at the
+//! scenario's (H1) risk sets where gsDesign2's code (R/gs_design_combo.R, `min_info_frac` from
+//! `info0`; its manual does not say which) uses its null arms, both with the average hazard
+//! `p0 h0 + p1 h1`. enrichsim keeps the H1 fractions: they are what a single-weight `fh()`
+//! design monitors (the observed `V_k / V_K` estimates them, see
+//! `simulation::engine::event_driven`), a MaxCombo plan then spends as the `fh()` designs of
+//! its components would, and alpha is controlled whatever fixed spending time is used (the
+//! bounds come from the joint null law). On gsDesign2's `gs_power_wlr` default the two
+//! fractions differ by 0.004 (0.597 and 0.798 against 0.601 and 0.801; tests/it/oracle_gs_wlr.rs).
 
 use crate::stats::mvnormal::{self, Corr, MAX_DIM};
 use crate::stats::roots::brent;
