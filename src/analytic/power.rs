@@ -68,6 +68,10 @@ pub struct PowerAnalysis {
     pub accrual: Accrual,
     /// The looks (one for a fixed design).
     pub looks: Vec<LookPower>,
+    /// Per look, the probability of stopping for efficacy there with the risk-set drift
+    /// (`LookPower::logrank_drift`; `logrank_power` is their sum). Not serialised.
+    #[serde(skip)]
+    pub logrank_efficacy: Vec<f64>,
     /// Why the closed form may differ from the simulation.
     pub notes: Vec<String>,
 }
@@ -249,7 +253,7 @@ pub fn power_analysis_with(
         }
     }
     let drifts: Vec<f64> = looks.iter().map(|l| l.logrank_drift).collect();
-    let (logrank_power, _, _) = crossing(&looks, &drifts, &bounds, &futility, grid);
+    let (logrank_power, logrank_efficacy, _) = crossing(&looks, &drifts, &bounds, &futility, grid);
     notes.extend(model_notes(model, design, &em, &looks));
     if (logrank_power - power).abs() > 0.01 {
         notes.push(format!(
@@ -265,6 +269,7 @@ pub fn power_analysis_with(
         method,
         accrual,
         looks,
+        logrank_efficacy,
         notes,
     })
 }
