@@ -69,6 +69,10 @@ pub struct PowerAnalysis {
     pub accrual: Accrual,
     /// The looks (one for a fixed design).
     pub looks: Vec<LookPower>,
+    /// Per look, the probability of stopping for efficacy there with the risk-set drift
+    /// (`LookPower::logrank_drift`; `logrank_power` is their sum). Not serialised.
+    #[serde(skip)]
+    pub logrank_efficacy: Vec<f64>,
     /// Why the closed form may differ from the simulation.
     pub notes: Vec<String>,
 }
@@ -258,7 +262,8 @@ pub fn power_analysis_with(
             }
         }
         let drifts: Vec<f64> = looks.iter().map(|l| l.logrank_drift).collect();
-        let (logrank_power, _) = crossing_two_sided(&looks, &drifts, &bounds, inner, grid);
+        let (logrank_power, logrank_exit) =
+            crossing_two_sided(&looks, &drifts, &bounds, inner, grid);
         return Some(finish(
             model,
             design,
@@ -269,6 +274,7 @@ pub fn power_analysis_with(
             notes,
             power,
             logrank_power,
+            logrank_exit.efficacy.clone(),
         ));
     }
     let (power, efficacy, futility_prob) = crossing(&looks, &drifts, &bounds, &futility, grid);
@@ -281,7 +287,7 @@ pub fn power_analysis_with(
         }
     }
     let drifts: Vec<f64> = looks.iter().map(|l| l.logrank_drift).collect();
-    let (logrank_power, _, _) = crossing(&looks, &drifts, &bounds, &futility, grid);
+    let (logrank_power, logrank_efficacy, _) = crossing(&looks, &drifts, &bounds, &futility, grid);
     Some(finish(
         model,
         design,
@@ -292,6 +298,7 @@ pub fn power_analysis_with(
         notes,
         power,
         logrank_power,
+        logrank_efficacy,
     ))
 }
 
@@ -307,6 +314,7 @@ fn finish(
     mut notes: Vec<String>,
     power: f64,
     logrank_power: f64,
+    logrank_efficacy: Vec<f64>,
 ) -> PowerAnalysis {
     notes.extend(model_notes(model, design, em, &looks));
     if (logrank_power - power).abs() > 0.01 {
@@ -323,6 +331,7 @@ fn finish(
         method,
         accrual,
         looks,
+        logrank_efficacy,
         notes,
     }
 }
