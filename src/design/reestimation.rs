@@ -61,6 +61,20 @@
 //!   region in terms of the stage-2 statistic; they differ in that statistic only: the score
 //!   increment, or the deaths increment of the conventional statistic.)
 //!
+//! **With adaptive enrichment** (`[design.adaptive]`, [`crate::design::adaptive`]) the interim is
+//! the adaptive design's, and the re-estimation sets the stage-2 deaths, counted in the
+//! selected populations after the interim, to `D* - d_1`. The closed inverse normal
+//! combination test keeps the family-wise error whatever that number, as CHW does for one
+//! hypothesis: its weights are fixed in advance and each stage-2 statistic is a score
+//! increment. The conditional power uses rpact's choices for enrichment designs
+//! (`getSimulationEnrichmentSurvival`'s event recalculation, rpact 3.3.4): `z_1` is
+//! `Phi^{-1}(1 - p_1)`, `p_1` the stage-1 adjusted p-value of the global intersection by the
+//! design's intersection test (rpact uses Bonferroni whatever the test; the two agree for
+//! `bonferroni`), capped at `1 - 1e-7`; the effect is the smallest among the selected
+//! populations (`observed`: each one's `z (1 + r) / sqrt(r d)` from its own deaths; `mix`
+//! likewise), and `c_2`, `w_1`, `w_2` are the adaptive design's. Only `chw` applies, and the
+//! early efficacy and futility are the adaptive design's own.
+//!
 //! **Interim bounds.** `efficacy` gives `c_1`, `c_2` of the two-look group-sequential design at
 //! information rates `(t_1, 1)` (none: `c_1 = +inf`, `c_2 = z_(1 - alpha)`); `futility` a
 //! non-binding z (or hazard-ratio) bound at the interim, which leaves `c_1`, `c_2` alone.
@@ -318,6 +332,18 @@ impl ReestimationPlan {
         })
     }
 
+    /// Makes the plan an adaptive enrichment design's (module documentation): its interim, its
+    /// inverse normal weights and final critical value; no early efficacy or futility of its
+    /// own (the adaptive design's apply).
+    pub fn align_with(&mut self, adaptive: &crate::design::adaptive::AdaptivePlan) {
+        self.interim_events = adaptive.interim_events;
+        self.planned_events = adaptive.final_events;
+        self.weights = adaptive.test.weights;
+        self.critical = [f64::INFINITY, adaptive.test.critical[1]];
+        self.efficacy = None;
+        self.futility = f64::NEG_INFINITY;
+    }
+
     /// The log hazard ratio (positive favours treatment) the conditional power is computed at,
     /// from the interim z and deaths (module documentation).
     pub fn theta(&self, z1: f64, d1: f64) -> f64 {
@@ -340,9 +366,15 @@ impl ReestimationPlan {
     /// `share (D - d_1)` further deaths, and the deaths it needs, `n_2`, become `n_2 / share`
     /// of the trial's.
     pub fn decide(&self, z1: f64, d_pop: f64, share: f64) -> Decision {
+        self.decide_at(z1, self.theta(z1, d_pop), share)
+    }
+
+    /// [`ReestimationPlan::decide`] at a given log hazard ratio `theta` (positive favours
+    /// treatment): the adaptive enrichment design computes it from the selected populations
+    /// (module documentation).
+    pub fn decide_at(&self, z1: f64, theta: f64, share: f64) -> Decision {
         let d = self.interim_events as f64;
         let ccv = conditional_critical_value(z1, self.weights, self.critical[1]);
-        let theta = self.theta(z1, d_pop);
         let r = self.allocation;
         let planned = self.planned_events;
         let cp_planned = conditional_power(ccv, theta, share * (planned as f64 - d), r);

@@ -495,7 +495,14 @@ pub fn resolve(scenario: &Scenario, file: &str) -> Result<(Model, Design)> {
     if let (Some(spec), Some(h)) = (&d.adaptive, &design.hypotheses)
         && let AnalysisSpec::Events(total) = d.analysis
     {
-        design.adaptive = Some(AdaptivePlan::new(spec, h.len(), total, d.alpha, file)?);
+        let adaptive = AdaptivePlan::new(spec, h.len(), total, d.alpha, file)?;
+        // Re-estimating an adaptive design's stage-2 deaths: at its interim, with its weights
+        // and final critical value; its own early efficacy and selection stand in for the
+        // re-estimation's (crate::design::reestimation, "With adaptive enrichment").
+        if let Some(plan) = design.reestimation.as_mut() {
+            plan.align_with(&adaptive);
+        }
+        design.adaptive = Some(adaptive);
     }
     let expected = model.expected_screened(&design);
     if expected.is_nan() || expected > MAX_EXPECTED_SCREENED {

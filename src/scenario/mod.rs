@@ -1309,6 +1309,7 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
             &tests,
             hypotheses.as_ref(),
             &eligible,
+            adaptive.as_ref(),
         )?),
     };
     Ok(DesignSpec {
@@ -1331,10 +1332,10 @@ fn read_design(node: &Node, strata: &[String]) -> Result<DesignSpec> {
 
 /// Reads `[design.reestimation]` and checks it against the rest of `[design]`: not with
 /// `[design.sequential]` (the re-estimation design has its own interim, whose bounds are its
-/// `efficacy` and `futility` keys) nor with `[design.adaptive]` (adaptive enrichment has its own
-/// interim and stage-2 deaths; combining the two decisions is not implemented); the primary
-/// test a (stratified) log-rank with no further tests; with several hypotheses, no early
-/// efficacy (the multiple test procedure is applied once, to the combined statistics).
+/// `efficacy` and `futility` keys); with `[design.adaptive]`, at the adaptive design's interim
+/// (its stage-2 deaths re-estimated); the primary test a (stratified) log-rank with no further
+/// tests; with several hypotheses and no adaptive design, no early efficacy (the multiple test
+/// procedure is applied once, to the combined statistics).
 #[allow(clippy::too_many_arguments)]
 fn read_reestimation_checked(
     node: &Node,
@@ -1345,17 +1346,12 @@ fn read_reestimation_checked(
     tests: &[TestSpec],
     hypotheses: Option<&HypothesesSpec>,
     eligible: &[usize],
+    adaptive: Option<&AdaptiveSpec>,
 ) -> Result<ReestimationSpec> {
     if node.has("sequential") {
         return Err(r.bad_self(
             "event re-estimation has its own interim look (its bounds are design.reestimation.efficacy and futility)",
             "either [design.reestimation] or [design.sequential], not both",
-        ));
-    }
-    if node.has("adaptive") {
-        return Err(r.bad_self(
-            "adaptive enrichment has its own interim and stage-2 deaths; re-estimating the deaths of an adaptive enrichment design is not implemented",
-            "either [design.reestimation] or [design.adaptive], not both",
         ));
     }
     if !test.is_logrank() || !tests.is_empty() {
@@ -1365,7 +1361,8 @@ fn read_reestimation_checked(
             "\"logrank\" or \"stratified_logrank\", and no design.tests, with [design.reestimation]",
         ));
     }
-    let spec = reestimation::read_reestimation(r, analysis, sample_size)?;
+    let spec =
+        reestimation::read_reestimation(r, analysis, sample_size, adaptive.map(|a| a.interim))?;
     let several =
         hypotheses.is_some_and(|h| h.populations.len() > 1 || h.populations[0].strata != eligible);
     if several && spec.efficacy.is_some() {

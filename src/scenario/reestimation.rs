@@ -24,11 +24,15 @@ use crate::design::sequential::DesignKind;
 use crate::error::Result;
 use toml::Value;
 
-/// Reads `[design.reestimation]` for a design of `sample_size` patients analysed at `analysis`.
+/// Reads `[design.reestimation]` for a design of `sample_size` patients analysed at `analysis`;
+/// `adaptive_interim` is `[design.adaptive]`'s interim fraction when the design is an adaptive
+/// enrichment one, whose interim, early efficacy, futility (selection) and closed combination
+/// test are then the re-estimation's too.
 pub(super) fn read_reestimation(
     node: &Node,
     analysis: &AnalysisSpec,
     sample_size: u32,
+    adaptive_interim: Option<f64>,
 ) -> Result<ReestimationSpec> {
     node.only(&schema::REESTIMATION)?;
     let AnalysisSpec::Events(planned) = *analysis else {
@@ -41,15 +45,41 @@ pub(super) fn read_reestimation(
     let interim_allowed = format!(
         "interim = a fraction in (0, 1) or interim_events = a whole number, leaving at least one death in each stage (of {planned} planned deaths)"
     );
-    let (interim, interim_events) = match (node.has("interim"), node.has("interim_events")) {
-        (true, true) => {
+    if adaptive_interim.is_some() {
+        for key in ["interim", "interim_events", "efficacy", "futility"] {
+            if node.has(key) {
+                return Err(node.bad_value(
+                    key,
+                    "with [design.adaptive] the re-estimation is made at the adaptive design's interim, with its early efficacy and selection",
+                    "no interim, interim_events, efficacy or futility here: design.adaptive.interim, design.adaptive.efficacy and the selection rule apply",
+                ));
+            }
+        }
+        if node.str("test")? == Some("conditional_error") {
+            return Err(node.bad_value(
+                "test",
+                "adaptive enrichment combines the stages by its closed inverse normal test",
+                "test = \"chw\" (or left out) with [design.adaptive]",
+            ));
+        }
+    }
+    let (interim, interim_events) = match (
+        adaptive_interim,
+        node.has("interim"),
+        node.has("interim_events"),
+    ) {
+        (Some(t), _, _) => (
+            InterimSpec::Fraction(t),
+            (t * planned as f64).round() as u32,
+        ),
+        (None, true, true) => {
             return Err(node.bad_value(
                 "interim_events",
                 "interim and interim_events are both given",
                 interim_allowed,
             ));
         }
-        (false, false) => {
+        (None, false, false) => {
             return Err(node.error(
                 "interim",
                 "required key is missing",
@@ -57,7 +87,7 @@ pub(super) fn read_reestimation(
                 interim_allowed,
             ));
         }
-        (true, false) => {
+        (None, true, false) => {
             let t = node.f64("interim")?.expect("present");
             let d = (t * planned as f64).round();
             if !(t > 0.0 && t < 1.0 && d >= 1.0 && d < planned as f64) {
@@ -65,7 +95,7 @@ pub(super) fn read_reestimation(
             }
             (InterimSpec::Fraction(t), d as u32)
         }
-        (false, true) => {
+        (None, false, true) => {
             let d = node.uint("interim_events")?.expect("present");
             if d == 0 || d >= planned as u64 {
                 return Err(node.bad_value(

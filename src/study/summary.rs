@@ -471,14 +471,17 @@ pub struct ReestimationSummary {
     pub reestimated_prob: f64,
     /// The rule's three zones.
     pub zones: Vec<ZoneSummary>,
-    /// Mean final deaths of the re-estimated replicates.
+    /// Mean final deaths of the re-estimated replicates: the trial's deaths at its final
+    /// analysis (with adaptive enrichment, those of the populations dropped at the interim
+    /// included, whereas the rule counts the selected populations' deaths only).
     pub final_events_mean: f64,
     /// Their standard deviation.
     pub final_events_sd: f64,
     /// Their quantiles at [`FINAL_EVENTS_QUANTILES`] (5%, 25%, 50%, 75%, 95%).
     pub final_events_quantiles: Vec<f64>,
     /// Their histogram: up to 10 bins of equal width from the smallest count (`min_events`, or
-    /// less when a trial could not reach its count) to `max_events`.
+    /// less when a trial could not reach its count) to `max_events` (or the most deaths seen,
+    /// when above).
     pub final_events_histogram: Vec<EventsBin>,
     /// Mean duration (months from the first screening to the final analysis) of the
     /// re-estimated replicates.
@@ -528,7 +531,14 @@ impl ReestimationSummary {
             .map(|o| o.events)
             .min()
             .map_or(plan.min_events, |e| e.min(plan.min_events));
-        let hi = plan.max_events.max(lo);
+        // (with adaptive enrichment the trial's deaths include those of the populations
+        // dropped at the interim, so they may pass max_events)
+        let hi = done
+            .iter()
+            .map(|o| o.events)
+            .max()
+            .map_or(plan.max_events, |e| e.max(plan.max_events))
+            .max(lo);
         let width = (hi - lo + 1).div_ceil(EVENTS_BINS);
         let mut histogram: Vec<EventsBin> = (0..(hi - lo + 1).div_ceil(width))
             .map(|b| EventsBin {

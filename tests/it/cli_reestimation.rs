@@ -360,13 +360,50 @@ const CASES: &[Case] = &[
         ],
     ),
     (
-        "with adaptive enrichment",
+        "an interim of its own with adaptive enrichment",
         true,
         "multiplicity = \"fixed_sequence\"\norder = [\"S\", \"F\"]\n",
         "\n[design.adaptive]\ninterim = 0.5\nselection = \"rbest\"\n",
-        &["key `design.reestimation`", "[design.adaptive], not both"],
+        &[
+            "key `design.reestimation.interim`",
+            "design.adaptive.interim",
+        ],
+    ),
+    (
+        "the conditional error test with adaptive enrichment",
+        true,
+        ADAPTIVE_FROM,
+        "\n[design.adaptive]\ninterim = 0.5\nselection = \"rbest\"\n\n[design.reestimation]\ntest = \"conditional_error\"\n",
+        &[
+            "key `design.reestimation.test`",
+            "\"conditional_error\"",
+            "test = \"chw\"",
+        ],
+    ),
+    (
+        "early efficacy of its own with adaptive enrichment",
+        true,
+        ADAPTIVE_FROM,
+        "\n[design.adaptive]\ninterim = 0.5\nselection = \"rbest\"\n\n[design.reestimation]\nefficacy = \"asOF\"\n",
+        &[
+            "key `design.reestimation.efficacy`",
+            "design.adaptive.efficacy",
+        ],
     ),
 ];
+
+/// The part of [`HYPOTHESES`] that [`adaptive`] replaces: the multiple test procedure and the
+/// re-estimation's interim.
+const ADAPTIVE_FROM: &str = "multiplicity = \"fixed_sequence\"\norder = [\"S\", \"F\"]\n\n[design.reestimation]\ninterim = 0.5\n";
+
+/// [`HYPOTHESES`] as an adaptive enrichment design (rbest selection at half the deaths) whose
+/// stage-2 deaths are re-estimated.
+fn adaptive() -> String {
+    HYPOTHESES.replace(
+        ADAPTIVE_FROM,
+        "\n[design.adaptive]\ninterim = 0.5\nselection = \"rbest\"\n\n[design.reestimation]\n",
+    )
+}
 
 #[test]
 fn malformed_reestimation_tables_are_refused_in_one_line() {
@@ -395,7 +432,12 @@ fn malformed_reestimation_tables_are_refused_in_one_line() {
 #[test]
 fn a_reestimation_run_reports_in_every_format_and_any_thread_count() {
     let dir = TempDir::new().unwrap();
-    for (name, base) in [("one.toml", BASE), ("two.toml", HYPOTHESES)] {
+    let adaptive = adaptive();
+    for (name, base) in [
+        ("one.toml", BASE),
+        ("two.toml", HYPOTHESES),
+        ("adaptive.toml", adaptive.as_str()),
+    ] {
         let path = dir.path().join(name);
         std::fs::write(&path, base).unwrap();
         let out = |format: &str, threads: &str| {
@@ -443,8 +485,17 @@ fn a_reestimation_run_reports_in_every_format_and_any_thread_count() {
 #[test]
 fn reestimation_shards_merge_to_the_single_run() {
     let dir = TempDir::new().unwrap();
-    let path = dir.path().join("one.toml");
-    std::fs::write(&path, HYPOTHESES).unwrap();
+    for (name, base) in [
+        ("one.toml", HYPOTHESES.to_string()),
+        ("adaptive.toml", adaptive()),
+    ] {
+        shards_merge(dir.path(), name, &base);
+    }
+}
+
+fn shards_merge(dir: &Path, name: &str, base: &str) {
+    let path = dir.join(name);
+    std::fs::write(&path, base).unwrap();
     let single = stdout_of(
         enrichsim()
             .arg("run")
@@ -453,7 +504,7 @@ fn reestimation_shards_merge_to_the_single_run() {
     );
     let mut shards = Vec::new();
     for i in 0..3 {
-        let shard = dir.path().join(format!("s{i}.json"));
+        let shard = dir.join(format!("{name}.s{i}.json"));
         stdout_of(
             enrichsim()
                 .arg("run")

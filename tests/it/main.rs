@@ -34,6 +34,7 @@ mod double_programming_survival;
 mod fuzz;
 mod hand_survival;
 mod interrupt;
+mod mc_adaptive_reestimation;
 mod mc_adaptive_rpact;
 mod mc_analytic;
 mod mc_asymmetric;

@@ -35,7 +35,7 @@ fn cut() -> f64 {
     (enrichsim::stats::normal::quantile(0.6) * 2f64.ln()).exp()
 }
 
-fn scenario(hr: [f64; 2], selection: &str, test: &str) -> String {
+pub(crate) fn scenario(hr: [f64; 2], selection: &str, test: &str) -> String {
     format!(
         r#"
 name = "rpact enrichment oracle"

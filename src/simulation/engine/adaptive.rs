@@ -11,7 +11,11 @@
 //!    ([`crate::simulation::trial::Cohort::simulate_switching`]): the same patients up to the interim (same
 //!    random numbers), only the selected strata afterwards, until the sample size is
 //!    randomised.
-//! 4. Final analysis when the selected strata have had `events - interim events` events after
+//! 4. With `[design.reestimation]`, the stage-2 deaths `events - interim events` are re-set
+//!    from the conditional power ([`crate::design::reestimation`], "With adaptive enrichment"):
+//!    `z_1` from the global intersection's stage-1 adjusted p-value, the effect the smallest of
+//!    the selected populations', the rule's zone recorded.
+//! 5. Final analysis when the selected strata have had the stage-2 events after
 //!    the interim; stage-2 statistics are the increments z_2 = (U_2 - U_1) / sqrt(V_2 - V_1) of
 //!    each selected population; the closed test decides.
 //!
@@ -22,17 +26,51 @@ use super::outcome::{TrialOutcome, Workspace, tally};
 use crate::analysis::Ties;
 use crate::design::adaptive::{AdaptivePlan, Selection, StageData};
 use crate::design::hypotheses::{HypothesisPlan, PopulationStats};
+use crate::design::reestimation::{ReestimationPlan, Zone};
 use crate::model::{Design, Model};
 use crate::scenario::MAX_LOOKS;
 use crate::simulation::trial::EligibilitySwitch;
+use crate::stats::normal;
 use crate::stats::rng::Streams;
 
-/// Simulates one replicate of an adaptive enrichment design (see the module documentation).
+/// The stage-2 deaths (in the selected populations, after the interim) and the zone chosen by
+/// the re-estimation `reest` from the stage-1 data and the `selected` populations (bit set);
+/// the planned ones and zone 0 without re-estimation.
+fn stage_two_events(
+    plan: &AdaptivePlan,
+    reest: Option<&ReestimationPlan>,
+    stage1: &StageData,
+    selected: u32,
+) -> (u32, Zone) {
+    let planned = plan.final_events - plan.interim_events;
+    let Some(r) = reest else {
+        return (planned, 0);
+    };
+    let m = plan.test.m;
+    let p = plan
+        .test
+        .intersection_p((1u32 << m) - 1, stage1)
+        .unwrap_or(1.0)
+        .min(1.0 - 1e-7);
+    let z1 = -normal::quantile(p);
+    let stats = &stage1.stats;
+    let theta = (0..m)
+        .filter(|&i| selected >> i & 1 == 1)
+        .map(|i| r.theta(stats.z[i], stats.events[i] as f64))
+        .fold(f64::INFINITY, f64::min);
+    let decision = r.decide_at(z1, theta, 1.0);
+    (decision.final_events - plan.interim_events, decision.zone)
+}
+
+/// Simulates one replicate of an adaptive enrichment design, with its stage-2 deaths
+/// re-estimated when `reest` is given (see the module documentation).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn simulate_one(
     model: &Model,
     design: &Design,
     h: &HypothesisPlan,
     plan: &AdaptivePlan,
+    reest: Option<&ReestimationPlan>,
     streams: &Streams,
     replicate: u64,
     ws: &mut Workspace,
@@ -56,6 +94,7 @@ pub(super) fn simulate_one(
     };
     let early = plan.test.decide(&[stage1])[0];
     let mut selected = 0;
+    let mut zone: Zone = 0;
     let mut second = PopulationStats::default();
     let mut rejected = early;
     let mut looks = 1;
@@ -90,7 +129,9 @@ pub(super) fn simulate_one(
                 },
             );
         }
-        let stage_events = (plan.final_events - plan.interim_events) as usize;
+        let (stage_events, chosen) = stage_two_events(plan, reest, &stage1, selected);
+        zone = chosen;
+        let stage_events = stage_events as usize;
         let end = ws
             .cohort
             .time_of_event_in(strata, interim.time, stage_events);
@@ -151,6 +192,6 @@ pub(super) fn simulate_one(
         selected: selected as u8,
         populations: [first, second],
         true_hr: f64::NAN,
-        zone: 0,
+        zone,
     }
 }

@@ -91,16 +91,27 @@ fn simulate_given(
     replicate: u64,
     ws: &mut Workspace,
 ) -> TrialOutcome {
-    // Event re-estimation, several hypotheses, or adaptive enrichment: their own paths; the
-    // single hypothesis on all eligible strata goes on here.
+    // Adaptive enrichment (with or without re-estimating its stage-2 deaths), event
+    // re-estimation, several hypotheses: their own paths; the single hypothesis on all
+    // eligible strata goes on here.
+    if let (Some(plan), Some(h)) = (&design.adaptive, &design.hypotheses) {
+        let reestimation = design.reestimation.as_ref();
+        return adaptive::simulate_one(
+            model,
+            design,
+            h,
+            plan,
+            reestimation,
+            streams,
+            replicate,
+            ws,
+        );
+    }
     if let Some(plan) = &design.reestimation {
         return reestimation::simulate_one(model, design, plan, streams, replicate, ws);
     }
-    match (&design.adaptive, &design.hypotheses) {
-        (Some(plan), Some(h)) => {
-            return adaptive::simulate_one(model, design, h, plan, streams, replicate, ws);
-        }
-        (None, Some(h)) if !h.is_single_whole() => {
+    match &design.hypotheses {
+        Some(h) if !h.is_single_whole() => {
             return multiple::simulate_one(model, design, h, streams, replicate, ws);
         }
         _ => {}

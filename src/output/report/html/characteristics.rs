@@ -351,6 +351,7 @@ fn lines(k: usize, s: &ScenarioReport) -> Vec<Line> {
         s,
         k,
     ));
+    reestimation_lines(&mut v, s, k);
     v.push(group("Estimates and the biomarker"));
     v.push(line(
         "Cox hazard ratio, median",
@@ -415,6 +416,143 @@ fn lines(k: usize, s: &ScenarioReport) -> Vec<Line> {
         ));
     }
     v
+}
+
+/// With `[design.reestimation]`: how often the interim re-set the deaths, each zone's
+/// probability, power and mean final deaths, and the final deaths and duration of the trials
+/// re-estimated.
+fn reestimation_lines(v: &mut Vec<Line>, s: &ScenarioReport, k: usize) {
+    fn opt(m: &Summary) -> Option<&crate::study::summary::ReestimationSummary> {
+        m.reestimation.as_ref()
+    }
+    let Some(r) = &s.summary.reestimation else {
+        return;
+    };
+    v.push(group(&format!(
+        "Event re-estimation ({} rule, conditional power target {}, deaths in [{}, {}], {} at the interim)",
+        r.rule, r.conditional_power, r.min_events, r.max_events, r.interim_events
+    )));
+    v.push(line(
+        "went on past the interim (re-estimated)",
+        |m, src| {
+            opt(m).map_or_else(Default::default, |r| {
+                (
+                    num(src, "/reestimation/reestimated_prob", r.reestimated_prob, 4),
+                    String::new(),
+                )
+            })
+        },
+        s,
+        k,
+    ));
+    for (z, zone) in r.zones.iter().enumerate() {
+        v.push(line(
+            format!("zone {}: probability; power in it", zone.zone),
+            |m, src| {
+                opt(m).map_or_else(Default::default, |r| {
+                    let zs = &r.zones[z];
+                    (
+                        num(src, &format!("/reestimation/zones/{z}/prob"), zs.prob, 4),
+                        format!(
+                            "SE {}; power {}",
+                            num(
+                                src,
+                                &format!("/reestimation/zones/{z}/prob_se"),
+                                zs.prob_se,
+                                4
+                            ),
+                            if zs.reject_prob.is_nan() {
+                                "–".to_string()
+                            } else {
+                                num(
+                                    src,
+                                    &format!("/reestimation/zones/{z}/reject_prob"),
+                                    zs.reject_prob,
+                                    4,
+                                )
+                            }
+                        ),
+                    )
+                })
+            },
+            s,
+            k,
+        ));
+        v.push(line(
+            format!("zone {}: final deaths, mean", zone.zone),
+            |m, src| {
+                opt(m).map_or_else(Default::default, |r| {
+                    let zs = &r.zones[z];
+                    if zs.final_events_mean.is_nan() {
+                        return ("–".to_string(), String::new());
+                    }
+                    (
+                        num(
+                            src,
+                            &format!("/reestimation/zones/{z}/final_events_mean"),
+                            zs.final_events_mean,
+                            1,
+                        ),
+                        String::new(),
+                    )
+                })
+            },
+            s,
+            k,
+        ));
+    }
+    v.push(line(
+        "final deaths of the re-estimated, mean (5% to 95%)",
+        |m, src| {
+            opt(m).map_or_else(Default::default, |r| {
+                if r.final_events_mean.is_nan() {
+                    return ("–".to_string(), String::new());
+                }
+                let q = &r.final_events_quantiles;
+                (
+                    num(
+                        src,
+                        "/reestimation/final_events_mean",
+                        r.final_events_mean,
+                        1,
+                    ),
+                    format!(
+                        "{} to {}",
+                        num(src, "/reestimation/final_events_quantiles/0", q[0], 0),
+                        num(src, "/reestimation/final_events_quantiles/4", q[4], 0)
+                    ),
+                )
+            })
+        },
+        s,
+        k,
+    ));
+    v.push(line(
+        "months to the final analysis of the re-estimated, mean (2.5% to 97.5%)",
+        |m, src| {
+            opt(m).map_or_else(Default::default, |r| {
+                if r.final_duration_mean.is_nan() {
+                    return ("–".to_string(), String::new());
+                }
+                (
+                    num(
+                        src,
+                        "/reestimation/final_duration_mean",
+                        r.final_duration_mean,
+                        1,
+                    ),
+                    range(
+                        src,
+                        ("/reestimation/final_duration_lower", r.final_duration_lower),
+                        ("/reestimation/final_duration_upper", r.final_duration_upper),
+                        1,
+                    ),
+                )
+            })
+        },
+        s,
+        k,
+    ));
 }
 
 /// The section.

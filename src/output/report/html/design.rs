@@ -139,23 +139,57 @@ fn words(s: &ScenarioReport) -> Vec<String> {
         lines.push(adaptive_words(a, s));
     }
     if let Some(plan) = &s.study.design.reestimation {
-        lines.push(reestimation_words(plan));
+        lines.push(match &d.adaptive {
+            None => reestimation_words(plan),
+            Some(_) => adaptive_reestimation_words(plan),
+        });
     }
     lines
 }
 
-fn reestimation_words(p: &crate::design::reestimation::ReestimationPlan) -> String {
-    use crate::design::reestimation::{CombinationTest, CpEffect, Rule};
-    let effect = match p.effect {
-        CpEffect::Observed => "the interim estimate of the hazard ratio".to_string(),
+/// The conditional power's effect, in words.
+fn cp_effect_words(effect: crate::design::reestimation::CpEffect, adaptive: bool) -> String {
+    use crate::design::reestimation::CpEffect;
+    let estimate = if adaptive {
+        "the smallest interim estimate of the selected populations' effects"
+    } else {
+        "the interim estimate of the hazard ratio"
+    };
+    match effect {
+        CpEffect::Observed => estimate.to_string(),
         CpEffect::Planned { hazard_ratio } => format!("the planned hazard ratio {hazard_ratio}"),
         CpEffect::Mix {
             hazard_ratio,
             weight,
         } => format!(
-            "a mix of the interim estimate (weight {weight}) and the planned hazard ratio {hazard_ratio} on the log scale"
+            "a mix of {estimate} (weight {weight}) and the planned hazard ratio {hazard_ratio} on the log scale"
+        ),
+    }
+}
+
+/// The re-estimation of an adaptive enrichment design's stage-2 deaths, in words.
+fn adaptive_reestimation_words(p: &crate::design::reestimation::ReestimationPlan) -> String {
+    use crate::design::reestimation::Rule;
+    let effect = cp_effect_words(p.effect, true);
+    let rule = match p.rule {
+        Rule::Rpact => format!(
+            "the deaths become those giving conditional power {} at {effect}, kept within {} to {} in all",
+            p.target, p.min_events, p.max_events
+        ),
+        Rule::PromisingZone { cp_lower } => format!(
+            "when the conditional power at the planned deaths, at {effect}, is in the promising zone ({cp_lower} to {}) the deaths are raised to reach {}, to at most {} in all; otherwise the plan stands (Mehta and Pocock 2011)",
+            p.target, p.target, p.max_events
         ),
     };
+    format!(
+        "Event re-estimation: at the selection interim ({} deaths of the planned {}), the stage-2 deaths of the selected populations are re-set: {rule}. The conditional power is that of the global intersection's closed inverse normal test, whose pre-set weights keep the family-wise error whatever the interim decides (Cui, Hung and Wang 1999; rpact's getSimulationEnrichmentSurvival).",
+        p.interim_events, p.planned_events
+    )
+}
+
+fn reestimation_words(p: &crate::design::reestimation::ReestimationPlan) -> String {
+    use crate::design::reestimation::{CombinationTest, Rule};
+    let effect = cp_effect_words(p.effect, false);
     let rule = match p.rule {
         Rule::Rpact => format!(
             "the final deaths become those giving conditional power {} at {effect}, kept within {} to {}",
