@@ -20,7 +20,7 @@
 //!   `cargo test --release --test main mc_adaptive_reestimation -- --ignored`).
 
 use crate::common::*;
-use crate::mc_adaptive_rpact::scenario;
+use crate::mc_adaptive_rpact::{scenario, selection_lines};
 use serde_json::Value;
 
 /// The oracle trial with `[design.reestimation]` for the rpact case.
@@ -31,14 +31,7 @@ fn case_scenario(case: &Value) -> String {
         .iter()
         .map(|v| v.as_f64().unwrap())
         .collect();
-    let selection = match case["selection"].as_str().unwrap() {
-        "rBest" => format!("selection = \"rbest\"\nr = {}", case["r"].as_u64().unwrap()),
-        "epsilon" => format!(
-            "selection = \"epsilon\"\nepsilon = {}",
-            case["epsilon"].as_f64().unwrap()
-        ),
-        other => panic!("unknown selection {other}"),
-    };
+    let selection = selection_lines(case);
     let effect = match case["theta_h1"].as_f64() {
         None => "effect = \"observed\"".to_string(),
         Some(h) => format!("effect = \"planned\"\nhazard_ratio = {h}"),

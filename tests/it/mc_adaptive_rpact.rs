@@ -35,6 +35,20 @@ fn cut() -> f64 {
     (enrichsim::stats::normal::quantile(0.6) * 2f64.ln()).exp()
 }
 
+/// The `[design.adaptive]` selection lines of an rpact case (`selection`, `r`, `epsilon`).
+pub(crate) fn selection_lines(case: &Value) -> String {
+    match case["selection"].as_str().unwrap() {
+        "rBest" => format!("selection = \"rbest\"\nr = {}", case["r"].as_u64().unwrap()),
+        "epsilon" => format!(
+            "selection = \"epsilon\"\nepsilon = {}",
+            case["epsilon"].as_f64().unwrap()
+        ),
+        other => panic!("unknown selection {other}"),
+    }
+}
+
+/// The oracle trial (module documentation) with hazard ratios `hr` in S and R, the selection
+/// lines `selection` and the intersection test `test`.
 pub(crate) fn scenario(hr: [f64; 2], selection: &str, test: &str) -> String {
     format!(
         r#"
@@ -126,14 +140,7 @@ fn check(reps: u64) {
             .iter()
             .map(|v| v.as_f64().unwrap())
             .collect();
-        let selection = match case["selection"].as_str().unwrap() {
-            "rBest" => format!("selection = \"rbest\"\nr = {}", case["r"].as_u64().unwrap()),
-            "epsilon" => format!(
-                "selection = \"epsilon\"\nepsilon = {}",
-                case["epsilon"].as_f64().unwrap()
-            ),
-            other => panic!("unknown selection {other}"),
-        };
+        let selection = selection_lines(case);
         let key = format!("{hr:?} {selection}");
         if done.contains(&key) {
             continue;

@@ -167,39 +167,41 @@ fn cp_effect_words(effect: crate::design::reestimation::CpEffect, adaptive: bool
     }
 }
 
-/// The re-estimation of an adaptive enrichment design's stage-2 deaths, in words.
-fn adaptive_reestimation_words(p: &crate::design::reestimation::ReestimationPlan) -> String {
+/// The re-estimation rule, in words; `adaptive`: an adaptive enrichment design's (the deaths
+/// counted in all, the effect the selected populations').
+fn rule_words(p: &crate::design::reestimation::ReestimationPlan, adaptive: bool) -> String {
     use crate::design::reestimation::Rule;
-    let effect = cp_effect_words(p.effect, true);
-    let rule = match p.rule {
+    let effect = cp_effect_words(p.effect, adaptive);
+    let (final_, in_all) = if adaptive {
+        ("", " in all")
+    } else {
+        ("final ", "")
+    };
+    match p.rule {
         Rule::Rpact => format!(
-            "the deaths become those giving conditional power {} at {effect}, kept within {} to {} in all",
+            "the {final_}deaths become those giving conditional power {} at {effect}, kept within {} to {}{in_all}",
             p.target, p.min_events, p.max_events
         ),
         Rule::PromisingZone { cp_lower } => format!(
-            "when the conditional power at the planned deaths, at {effect}, is in the promising zone ({cp_lower} to {}) the deaths are raised to reach {}, to at most {} in all; otherwise the plan stands (Mehta and Pocock 2011)",
+            "when the conditional power at the planned deaths, at {effect}, is in the promising zone ({cp_lower} to {}) the deaths are raised to reach {}, to at most {}{in_all}; otherwise the plan stands (Mehta and Pocock 2011)",
             p.target, p.target, p.max_events
         ),
-    };
+    }
+}
+
+/// The re-estimation of an adaptive enrichment design's stage-2 deaths, in words.
+fn adaptive_reestimation_words(p: &crate::design::reestimation::ReestimationPlan) -> String {
     format!(
-        "Event re-estimation: at the selection interim ({} deaths of the planned {}), the stage-2 deaths of the selected populations are re-set: {rule}. The conditional power is that of the global intersection's closed inverse normal test, whose pre-set weights keep the family-wise error whatever the interim decides (Cui, Hung and Wang 1999; rpact's getSimulationEnrichmentSurvival).",
-        p.interim_events, p.planned_events
+        "Event re-estimation: at the selection interim ({} deaths of the planned {}), the stage-2 deaths of the selected populations are re-set: {}. The conditional power is that of the global intersection's closed inverse normal test, whose pre-set weights keep the family-wise error whatever the interim decides (Cui, Hung and Wang 1999; rpact's getSimulationEnrichmentSurvival).",
+        p.interim_events,
+        p.planned_events,
+        rule_words(p, true)
     )
 }
 
 fn reestimation_words(p: &crate::design::reestimation::ReestimationPlan) -> String {
-    use crate::design::reestimation::{CombinationTest, Rule};
-    let effect = cp_effect_words(p.effect, false);
-    let rule = match p.rule {
-        Rule::Rpact => format!(
-            "the final deaths become those giving conditional power {} at {effect}, kept within {} to {}",
-            p.target, p.min_events, p.max_events
-        ),
-        Rule::PromisingZone { cp_lower } => format!(
-            "when the conditional power at the planned deaths, at {effect}, is in the promising zone ({cp_lower} to {}) the deaths are raised to reach {}, to at most {}; otherwise the plan stands (Mehta and Pocock 2011)",
-            p.target, p.target, p.max_events
-        ),
-    };
+    use crate::design::reestimation::CombinationTest;
+    let rule = rule_words(p, false);
     let test = match p.test {
         CombinationTest::Chw => format!(
             "the inverse normal combination of the stages with the planned weights {:.3} and {:.3} (Cui, Hung and Wang 1999)",
