@@ -14,8 +14,15 @@ fn git(args: &[&str]) -> Option<String> {
 fn main() {
     let commit = match git(&["rev-parse", "HEAD"]) {
         Some(hash) if !hash.is_empty() => {
-            let changed = git(&["status", "--porcelain", "--untracked-files=no"])
-                .is_some_and(|s| !s.is_empty());
+            // (--no-optional-locks: status must not refresh the index it watches below, or
+            // every cargo invocation would see the index changed and rebuild the crate)
+            let changed = git(&[
+                "--no-optional-locks",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+            ])
+            .is_some_and(|s| !s.is_empty());
             if changed {
                 format!("{hash}+changes")
             } else {
