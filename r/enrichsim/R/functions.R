@@ -328,7 +328,7 @@ es_analyze <- function(data, time, event, arm, strata = NULL, ties = "efron", te
     labels <- character(0)
   } else {
     s <- column("strata", strata)
-    s <- if (is.factor(s)) as.character(s) else format(s, trim = TRUE, digits = 15)
+    s <- as.character(s)
     if (any(!nzchar(s))) {
       .es_stop_arg(fun, "strata", strata, "a column of non-empty labels")
     }
