@@ -28,6 +28,7 @@ command -v cargo >/dev/null || {
 }
 export ENRICHSIM_R_TARGET_DIR="${ENRICHSIM_R_TARGET_DIR:-$root/target/rpkg}"
 args=("$@")
+lib=""
 if [ ${#args[@]} -eq 0 ]; then
     # R's first library when writable, else the user's library (made if missing).
     lib="$(Rscript -e 'l <- .libPaths()[file.access(.libPaths(), 2) == 0]; cat(if (length(l)) l[1] else "")')"
@@ -38,4 +39,6 @@ if [ ${#args[@]} -eq 0 ]; then
     args=(-l "$lib")
 fi
 R CMD INSTALL --clean "${args[@]}" "$root/r/enrichsim"
-Rscript -e "library(enrichsim, lib.loc = '${args[1]:-}'); cat('enrichsim installed:', length(es_example()), 'scenarios shipped\n')" 2>/dev/null || true
+if [ -n "$lib" ]; then
+    Rscript -e "library(enrichsim, lib.loc = '$lib'); cat('enrichsim installed in $lib\n')"
+fi

@@ -132,7 +132,11 @@ fn shown_any(progress: &Progress) -> bool {
 /// decimal text of a `u64`; `threads` 0 means all cores.
 fn run_options(reps: f64, seed: &str, threads: i32) -> enrichsim::Result<RunOptions> {
     if !(reps.fract() == 0.0 && (1.0..=1e9).contains(&reps)) {
-        return Err(Error::usage("reps", reps, "a whole number in 1..=1000000000"));
+        return Err(Error::usage(
+            "reps",
+            reps,
+            "a whole number in 1..=1000000000",
+        ));
     }
     let seed = seed
         .trim()
@@ -353,18 +357,16 @@ fn es_rs_size(
     answer((|| {
         let options = run_options(reps, seed, threads)?;
         let key = option_str(key);
-        let search = enrichsim::study::search::Search::new(
-            text,
-            file,
-            &set,
-            key.as_deref(),
-            target_power,
-        )?;
+        let search =
+            enrichsim::study::search::Search::new(text, file, &set, key.as_deref(), target_power)?;
         options.check()?;
         let start = std::time::Instant::now();
         let (plan, simulations) = supervised(verbose, |progress, cancel| {
-            let Some(plan) =
-                search.plan(&options, &|done, total| progress.at(done, total), Some(cancel))?
+            let Some(plan) = search.plan(
+                &options,
+                &|done, total| progress.at(done, total),
+                Some(cancel),
+            )?
             else {
                 return Err(Error::Interrupted {
                     completed: 0,
@@ -458,11 +460,7 @@ fn es_rs_analyze(
             _ => return Err(Error::usage("ties", ties, "\"efron\" or \"breslow\"")),
         };
         let n = time.len();
-        let stratum = if stratified {
-            stratum
-        } else {
-            vec![0; n]
-        };
+        let stratum = if stratified { stratum } else { vec![0; n] };
         if event.len() != n || treated.len() != n || stratum.len() != n {
             return Err(Error::usage(
                 "data",
