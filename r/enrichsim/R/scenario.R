@@ -57,7 +57,7 @@ es_scenario_list <- function(..., set = list()) {
 }
 
 .es_make_scenario <- function(fun, text, file, set) {
-  json <- .es_json(fun, "wrap__es_rs_validate", text, file, set)
+  json <- .es_json(fun, "wrap__es_rs_check", text, file, set)
   structure(
     list(text = text, file = file, set = set, name = jsonlite::fromJSON(json)$scenario),
     class = "es_scenario"

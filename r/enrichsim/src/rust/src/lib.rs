@@ -170,6 +170,16 @@ fn option_vec(v: Vec<f64>) -> Option<Vec<f64>> {
     (!v.is_empty()).then_some(v)
 }
 
+/// Parses, checks and resolves a scenario as every command does first (no closed forms):
+/// `{"scenario": name}`.
+#[extendr]
+fn es_rs_check(text: &str, file: &str, set: Vec<String>) -> Vec<String> {
+    answer(
+        enrichsim::Study::parse(text, file, &set)
+            .map(|study| serde_json::json!({ "scenario": study.scenario.name }).to_string()),
+    )
+}
+
 /// `enrichsim validate`: the resolved model in closed form.
 #[extendr]
 fn es_rs_validate(text: &str, file: &str, set: Vec<String>) -> Vec<String> {
@@ -513,6 +523,7 @@ fn es_rs_version() -> String {
 
 extendr_module! {
     mod enrichsim;
+    fn es_rs_check;
     fn es_rs_validate;
     fn es_rs_run;
     fn es_rs_design;
