@@ -515,12 +515,6 @@ fn es_rs_analyze(
     })())
 }
 
-/// The version of the enrichsim library this package is built on.
-#[extendr]
-fn es_rs_version() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
-}
-
 extendr_module! {
     mod enrichsim;
     fn es_rs_check;
@@ -532,5 +526,4 @@ extendr_module! {
     fn es_rs_size;
     fn es_rs_compare;
     fn es_rs_analyze;
-    fn es_rs_version;
 }
