@@ -128,7 +128,8 @@ print.enrichsim_result <- function(x, ...) {
 
 .es_body_compare <- function(x) {
   cat(sprintf("  %s replicates per design, seed %s\n", x$reps, x$seed))
-  print(summary(x), row.names = FALSE)
+  table <- summary(x)
+  print(table[names(table) != "file"], row.names = FALSE)
 }
 
 .es_body_boundaries <- function(x) {
