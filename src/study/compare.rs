@@ -6,12 +6,13 @@
 //! [`crate::stats::rng`]). Designs then differ only by what they do with those patients, and the
 //! differences between their figures are much more precise than each figure alone.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::simulation::engine::RunOptions;
 use crate::study::Study;
 use crate::study::summary::Summary;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 /// One design's column of the comparison. Field names are a contract (the JSON).
@@ -128,13 +129,33 @@ pub fn compare(
     options: &RunOptions,
     progress: &(dyn Fn(usize, u64) + Sync),
 ) -> Result<Comparison> {
+    compare_with_cancel(studies, options, progress, None)
+}
+
+/// [`compare`], stopping when `cancel` is raised (the R package's interrupt): then
+/// [`Error::Interrupted`] and no comparison (a comparison is never partial). Each design is
+/// simulated and summarised as [`Study::run`] does, so the numbers are [`compare`]'s.
+pub fn compare_with_cancel(
+    studies: &[Study],
+    options: &RunOptions,
+    progress: &(dyn Fn(usize, u64) + Sync),
+    cancel: Option<&AtomicBool>,
+) -> Result<Comparison> {
     options.check()?;
     let start = Instant::now();
     let designs = studies
         .iter()
         .enumerate()
         .map(|(i, study)| {
-            let summary = study.run(options, &|done| progress(i, done))?;
+            let simulation = study.simulate(options, &|done| progress(i, done), cancel)?;
+            if !simulation.complete() {
+                return Err(Error::Interrupted {
+                    completed: simulation.outcomes.len() as u64,
+                    planned: options.reps,
+                    written: false,
+                });
+            }
+            let summary = study.summarise(options.seed, options.reps, &simulation);
             Ok(DesignColumn::new(&study.file, summary))
         })
         .collect::<Result<Vec<_>>>()?;

@@ -1,0 +1,344 @@
+# The package's functions: one per CLI command, each returning the CLI's JSON as R values.
+
+.es_verbose <- function(fun, verbose) .es_flag(fun, "verbose", verbose)
+
+#' Check a scenario and describe its model in closed form
+#'
+#' As `enrichsim validate`: strata prevalences, control medians and survival, hazard ratios,
+#' calibration checks.
+#'
+#' @param scenario A scenario from [es_scenario()] or [es_scenario_list()], or a file name.
+#' @return A list of class `es_validate` with the fields of the CLI's JSON.
+#' @export
+es_validate <- function(scenario) {
+  s <- .es_scenario_arg("es_validate", scenario)
+  .es_parse(.es_json("es_validate", "wrap__es_rs_validate", s$text, s$file, s$set),
+    "es_validate")
+}
+
+#' Simulate a scenario
+#'
+#' As `enrichsim run`: power, events, sample size, screening and duration over `reps`
+#' replicates. The same `seed` gives the same numbers as the CLI, bit for bit, for any number
+#' of threads. Progress is shown on R's console when `verbose`; Esc / Ctrl-C stops the run
+#' (an error "interrupted").
+#'
+#' @param scenario A scenario from [es_scenario()] or [es_scenario_list()], or a file name.
+#' @param reps Replicates, a whole number in 1..1e9.
+#' @param seed Master seed, a whole number (a string of digits for seeds above 2^53).
+#' @param threads Worker threads, `NULL` for all cores. The result does not depend on it.
+#' @param global_null Simulate the design under the global null (no effect anywhere, no
+#'   prior), so the rejection rates are type I errors (the CLI's `--global-null`).
+#' @param verbose Show the progress on the console (default: when interactive).
+#' @return A list of class `es_run` with the fields of the CLI's JSON.
+#' @export
+es_run <- function(scenario, reps = 10000, seed = 1, threads = NULL, global_null = FALSE,
+                   verbose = interactive()) {
+  fun <- "es_run"
+  s <- .es_scenario_arg(fun, scenario)
+  json <- .es_json(fun, "wrap__es_rs_run", s$text, s$file, s$set, .es_reps(fun, reps),
+    .es_seed(fun, seed), .es_threads(fun, threads), .es_flag(fun, "global_null", global_null),
+    .es_verbose(fun, verbose))
+  .es_parse(json, "es_run")
+}
+
+#' Closed-form design of a scenario
+#'
+#' As `enrichsim design`: required events and subjects, analysis times, screening and the power
+#' of the scenario as specified; with `at_hr`, the operating characteristics of the scenario's
+#' own design at those hazard ratios (`--at-hr`).
+#'
+#' @param scenario A scenario from [es_scenario()] or [es_scenario_list()], or a file name.
+#' @param power Target power (`NULL`: the scenario's design.sequential.power, else 0.9).
+#' @param method `"schoenfeld"`, `"freedman"` or `"hsieh_freedman"`.
+#' @param solve `"subjects"`, `"accrual"` or `"follow_up"`.
+#' @param at_hr Hazard ratios (> 0) at which to evaluate the design, or `NULL`.
+#' @return A list of class `es_design` (or `es_at_hr` with `at_hr`) with the fields of the
+#'   CLI's JSON.
+#' @export
+es_design <- function(scenario, power = NULL, method = "schoenfeld", solve = "subjects",
+                      at_hr = NULL) {
+  fun <- "es_design"
+  s <- .es_scenario_arg(fun, scenario)
+  power <- .es_number(fun, "power", power, "a power in (0, 1)", null = TRUE)
+  method <- .es_string(fun, "method", method, "\"schoenfeld\", \"freedman\" or \"hsieh_freedman\"")
+  solve <- .es_string(fun, "solve", solve, "\"subjects\", \"accrual\" or \"follow_up\"")
+  at_hr <- .es_numbers(fun, "at_hr", at_hr, "hazard ratios > 0")
+  json <- .es_json(fun, "wrap__es_rs_design", s$text, s$file, s$set, power, method, solve, at_hr)
+  .es_parse(json, if (length(at_hr) > 0) "es_at_hr" else "es_design")
+}
+
+#' Group-sequential boundaries
+#'
+#' As `enrichsim boundaries`: z bounds, nominal p-values, alpha spent, and with `power` the
+#' drift, inflation factor and exit probabilities; with `futility` the futility bounds; with
+#' `events` the hazard ratios at the bounds. Arguments left `NULL` are not given to the CLI.
+#'
+#' @param looks Number of looks K (interims plus the final analysis), 1 to 20.
+#' @param spending The design: `"asOF"`, `"asP"`, `"asHSD"`/`"hsd:G"`, `"asKD"`/`"kd:RHO"`,
+#'   `"asUser"` (with `user_alpha`), `"OF"`, `"P"`, `"WT"`/`"wt:DELTA"`, `"WToptimum"` (with
+#'   `optimize`), `"HP"` (with `hp_bound`), `"noEarlyEfficacy"`, `"PT"` (with `delta_pt1`,
+#'   `delta_pt0`).
+#' @param timing Information fractions t1, ..., tK (default: equally spaced).
+#' @param alpha Significance level: one-sided, or two-sided with `sided = 2`.
+#' @param sided 1 or 2 (symmetric two-sided bounds, as rpact's `sided = 2`).
+#' @param power Target power: adds the drift, inflation factor and exit probabilities under H1.
+#' @param futility `"none"`, `"z:V1,..."`, `"hr:V1,..."` (with `events`), or a beta-spending
+#'   function (`"asOF"`, `"hsd:G"`, `"bsUser"` with `user_beta`, ...).
+#' @param binding Binding futility or lower bound.
+#' @param gamma Hwang-Shih-DeCani gamma (with `"asHSD"`).
+#' @param rho Kim-DeMets rho (with `"asKD"`).
+#' @param delta Wang-Tsiatis Delta (with `"WT"`).
+#' @param delta_pt1,delta_pt0 Pampallona-Tsiatis Deltas of the efficacy and futility bounds, in
+#'   \[-0.5, 1\] (with `"PT"`; rpact's `deltaPT1`, `deltaPT0`).
+#' @param user_alpha Cumulative alpha spent by each look (with `"asUser"`).
+#' @param user_beta Cumulative beta spent by each look (with `futility = "bsUser"`).
+#' @param hp_bound Haybittle-Peto interim bound in z, in (0, 8] (with `"HP"`; default 3).
+#' @param optimize What `"WToptimum"` minimises: `"ASNH1"`, `"ASNIFH1"` or `"ASNsum"`.
+#' @param beta_adjustment With `sided = 2` and beta-spending futility: rpact's
+#'   `betaAdjustment` (`NULL`: TRUE).
+#' @param lower_spending An asymmetric two-sided design: a lower bound spent under H0 with this
+#'   spending function (`"asOF"`, `"asP"`, `"hsd:G"`, `"kd:RHO"`).
+#' @param lower_alpha The lower bound's total probability under H0, in (0, 1 - alpha].
+#' @param events Events at the final look: adds the hazard ratio at each bound.
+#' @param allocation Allocation ratio r (treatment : control = r : 1), for the hazard ratios.
+#' @return A list of class `es_boundaries` with the fields of the CLI's JSON.
+#' @export
+es_boundaries <- function(looks = 3, spending = "asOF", timing = NULL, alpha = 0.025,
+                          sided = 1, power = NULL, futility = NULL, binding = FALSE,
+                          gamma = NULL, rho = NULL, delta = NULL, delta_pt1 = NULL,
+                          delta_pt0 = NULL, user_alpha = NULL, user_beta = NULL,
+                          hp_bound = NULL, optimize = NULL, beta_adjustment = NULL,
+                          lower_spending = NULL, lower_alpha = NULL, events = NULL,
+                          allocation = 1) {
+  fun <- "es_boundaries"
+  if (!(is.numeric(looks) && length(looks) == 1 && is.finite(looks) && looks == round(looks) &&
+    looks >= 1 && looks <= 20)) {
+    .es_stop_arg(fun, "looks", looks, "a whole number in 1..20")
+  }
+  if (!(is.numeric(sided) && length(sided) == 1 && sided %in% c(1, 2))) {
+    .es_stop_arg(fun, "sided", sided, "1 or 2")
+  }
+  adjustment <- if (is.null(beta_adjustment)) {
+    ""
+  } else {
+    tolower(as.character(.es_flag(fun, "beta_adjustment", beta_adjustment)))
+  }
+  json <- .es_json(fun, "wrap__es_rs_boundaries",
+    as.integer(looks),
+    .es_string(fun, "spending", spending, "a spending function or design name, e.g. \"asOF\""),
+    .es_number(fun, "gamma", gamma, null = TRUE),
+    .es_number(fun, "rho", rho, null = TRUE),
+    .es_number(fun, "delta", delta, null = TRUE),
+    .es_number(fun, "delta_pt1", delta_pt1, null = TRUE),
+    .es_number(fun, "delta_pt0", delta_pt0, null = TRUE),
+    .es_numbers(fun, "user_alpha", user_alpha),
+    .es_numbers(fun, "user_beta", user_beta),
+    .es_number(fun, "hp_bound", hp_bound, null = TRUE),
+    .es_string(fun, "optimize", optimize, "\"ASNH1\", \"ASNIFH1\" or \"ASNsum\"", null = TRUE),
+    .es_numbers(fun, "timing", timing, "information fractions"),
+    .es_number(fun, "alpha", alpha),
+    as.integer(sided),
+    .es_number(fun, "power", power, null = TRUE),
+    .es_string(fun, "futility", futility, null = TRUE),
+    .es_flag(fun, "binding", binding),
+    adjustment,
+    .es_string(fun, "lower_spending", lower_spending, null = TRUE),
+    .es_number(fun, "lower_alpha", lower_alpha, null = TRUE),
+    .es_number(fun, "events", events, null = TRUE),
+    .es_number(fun, "allocation", allocation))
+  .es_parse(json, "es_boundaries")
+}
+
+#' Power over a grid of scenario values
+#'
+#' As `enrichsim sweep`: every grid point simulated on common random numbers; `$points` is a
+#' data frame with one row per grid point.
+#'
+#' @param scenario A scenario from [es_scenario()] or [es_scenario_list()], or a file name.
+#' @param vary The grid: a named list `list(key.path = values)` (the Cartesian product), or
+#'   strings `"KEY=V1,V2,..."` / `"KEY=START:STOP:STEP"` as the CLI's `--vary`.
+#' @inheritParams es_run
+#' @param target_power Target power (drawn by `plot`), or `NULL`.
+#' @return A list of class `es_sweep` with the fields of the CLI's JSON.
+#' @export
+es_sweep <- function(scenario, vary, reps = 10000, seed = 1, threads = NULL,
+                     target_power = NULL, verbose = interactive()) {
+  fun <- "es_sweep"
+  s <- .es_scenario_arg(fun, scenario)
+  json <- .es_json(fun, "wrap__es_rs_sweep", s$text, s$file, s$set, .es_vary(fun, vary),
+    .es_reps(fun, reps), .es_seed(fun, seed), .es_threads(fun, threads),
+    .es_number(fun, "target_power", target_power, "a power in (0, 1)", null = TRUE),
+    .es_verbose(fun, verbose))
+  .es_parse(json, "es_sweep")
+}
+
+.es_vary <- function(fun, vary) {
+  if (is.character(vary) && length(vary) >= 1 && is.null(names(vary)) && !anyNA(vary)) {
+    return(vary)
+  }
+  keys <- names(vary)
+  if (!is.list(vary) || length(vary) == 0 || is.null(keys) || any(!nzchar(keys))) {
+    .es_stop_arg(fun, "vary", vary,
+      "a named list list(key.path = values) or strings \"KEY=V1,V2,...\"")
+  }
+  vapply(seq_along(vary), function(i) {
+    v <- vary[[i]]
+    if (!(is.atomic(v) && length(v) >= 1 && !anyNA(v))) {
+      .es_stop_arg(fun, "vary", keys[i], "a vector of values for each key")
+    }
+    items <- if (is.numeric(v)) .toml_number(as.double(v)) else as.character(v)
+    paste0(keys[i], "=", paste(items, collapse = ","))
+  }, "")
+}
+
+#' Smallest sample size or event count reaching a target power
+#'
+#' As `enrichsim size`: a probit fit to a pilot grid, then simulations around its root.
+#'
+#' @param scenario A scenario from [es_scenario()] or [es_scenario_list()], or a file name.
+#' @param target_power The power to reach, in (0, 1).
+#' @param key `"design.sample_size"` or `"design.analysis.events"` (`NULL`: the events of an
+#'   event-driven analysis, otherwise the sample size).
+#' @inheritParams es_run
+#' @return A list of class `es_size` with the fields of the CLI's JSON.
+#' @export
+es_size <- function(scenario, target_power, key = NULL, reps = 10000, seed = 1,
+                    threads = NULL, verbose = interactive()) {
+  fun <- "es_size"
+  s <- .es_scenario_arg(fun, scenario)
+  json <- .es_json(fun, "wrap__es_rs_size", s$text, s$file, s$set,
+    .es_number(fun, "target_power", target_power, "a power in (0, 1)"),
+    .es_string(fun, "key", key, "\"design.sample_size\" or \"design.analysis.events\"",
+      null = TRUE),
+    .es_reps(fun, reps), .es_seed(fun, seed), .es_threads(fun, threads),
+    .es_verbose(fun, verbose))
+  .es_parse(json, "es_size")
+}
+
+#' Designs side by side on common random numbers
+#'
+#' As `enrichsim compare`: power per hypothesis and for at least one, selection, screened,
+#' randomised, deaths and duration of each design, on the same replicates.
+#'
+#' @param ... Two or more scenarios from [es_scenario()] or [es_scenario_list()], or file
+#'   names (or one list of them).
+#' @param set Overrides applied to every scenario, as in [es_scenario()].
+#' @inheritParams es_run
+#' @return A list of class `es_compare` with the fields of the CLI's JSON.
+#' @export
+es_compare <- function(..., set = list(), reps = 10000, seed = 1, threads = NULL,
+                       verbose = interactive()) {
+  fun <- "es_compare"
+  scenarios <- list(...)
+  if (length(scenarios) == 1 && is.list(scenarios[[1]]) &&
+    !inherits(scenarios[[1]], "es_scenario")) {
+    scenarios <- scenarios[[1]]
+  }
+  if (length(scenarios) < 2) {
+    .es_stop_arg(fun, "...", paste(length(scenarios), "scenario(s)"), "two or more scenarios")
+  }
+  scenarios <- lapply(scenarios, function(s) .es_scenario_arg(fun, s, "..."))
+  extra <- .es_set(fun, set)
+  json <- .es_json(fun, "wrap__es_rs_compare",
+    vapply(scenarios, function(s) s$text, ""),
+    vapply(scenarios, function(s) s$file, ""),
+    .es_compare_set(fun, scenarios, extra),
+    .es_reps(fun, reps), .es_seed(fun, seed), .es_threads(fun, threads),
+    .es_verbose(fun, verbose))
+  .es_parse(json, "es_compare")
+}
+
+# The CLI applies one list of overrides to every scenario: scenarios' own `set` must agree.
+.es_compare_set <- function(fun, scenarios, extra) {
+  own <- lapply(scenarios, function(s) s$set)
+  if (!all(vapply(own, identical, TRUE, own[[1]]))) {
+    .es_stop_arg(fun, "...", "scenarios with different overrides",
+      "scenarios with the same `set` (give common overrides in `set`)")
+  }
+  c(own[[1]], extra)
+}
+
+#' Log-rank, Cox and Kaplan-Meier analysis of a data frame
+#'
+#' As `enrichsim analyze`: the (stratified) log-rank test, the Cox model (Efron or Breslow
+#' ties), Kaplan-Meier medians, and optionally a further test, with R's `timefix`.
+#'
+#' @param data A data frame, one row per patient.
+#' @param time Name of the column of follow-up times (finite, >= 0).
+#' @param event Name of the column of event indicators (1/0 or TRUE/FALSE).
+#' @param arm Name of the column of arms: `"treatment"`/`"control"` (any case), 1/0 or
+#'   TRUE/FALSE.
+#' @param strata Name of the column of strata (stratifies the log-rank and the Cox model), or
+#'   `NULL`.
+#' @param ties `"efron"` or `"breslow"`.
+#' @param test A further test: `"logrank"`, `"fh(rho,gamma)"`, `"maxcombo"`, `"rmst(tau)"`,
+#'   `"milestone(t)"`, or a `stratified_` form (with `strata`); `NULL` for none.
+#' @param timefix Merge near-equal times first, as R's survival does.
+#' @return A list of class `es_analyze` with the fields of the CLI's JSON.
+#' @export
+es_analyze <- function(data, time, event, arm, strata = NULL, ties = "efron", test = NULL,
+                       timefix = TRUE) {
+  fun <- "es_analyze"
+  if (!is.data.frame(data)) {
+    .es_stop_arg(fun, "data", class(data)[1], "a data frame")
+  }
+  if (nrow(data) == 0) {
+    .es_stop_arg(fun, "data", "a data frame with no rows", "one row per patient")
+  }
+  column <- function(arg, name) {
+    if (!(is.character(name) && length(name) == 1 && name %in% names(data))) {
+      .es_stop_arg(fun, arg, name, paste0("a column of data: ", paste(names(data), collapse = ", ")))
+    }
+    x <- data[[name]]
+    if (anyNA(x)) {
+      .es_stop_arg(fun, arg, sprintf("column %s with NA in row %d", name, which(is.na(x))[1]),
+        "no NA (drop those rows first, e.g. with na.omit)")
+    }
+    x
+  }
+  t <- column("time", time)
+  if (!(is.numeric(t) && all(is.finite(t)) && all(t >= 0))) {
+    .es_stop_arg(fun, "time", time, "a column of finite numbers >= 0")
+  }
+  e <- column("event", event)
+  if (is.logical(e)) e <- as.integer(e)
+  if (!(is.numeric(e) && all(e %in% c(0, 1)))) {
+    .es_stop_arg(fun, "event", event, "a column of 1 (event) or 0 (censored), or TRUE/FALSE")
+  }
+  a <- column("arm", arm)
+  if (is.factor(a)) a <- as.character(a)
+  if (is.logical(a)) {
+    a <- as.integer(a)
+  } else if (is.character(a)) {
+    a <- tolower(trimws(a))
+    if (!all(a %in% c("treatment", "control", "1", "0"))) {
+      .es_stop_arg(fun, "arm", arm, "a column of treatment/control (any case), 1/0 or TRUE/FALSE")
+    }
+    a <- as.integer(a %in% c("treatment", "1"))
+  }
+  if (!(is.numeric(a) && all(a %in% c(0, 1)))) {
+    .es_stop_arg(fun, "arm", arm, "a column of treatment/control (any case), 1/0 or TRUE/FALSE")
+  }
+  if (!(any(a == 1) && any(a == 0))) {
+    .es_stop_arg(fun, "arm", arm, "a column with patients in both arms")
+  }
+  if (is.null(strata)) {
+    stratum <- integer(0)
+    labels <- character(0)
+  } else {
+    s <- column("strata", strata)
+    s <- as.character(s)
+    if (any(!nzchar(s))) {
+      .es_stop_arg(fun, "strata", strata, "a column of non-empty labels")
+    }
+    labels <- unique(s)
+    stratum <- match(s, labels) - 1L
+  }
+  json <- .es_json(fun, "wrap__es_rs_analyze", as.double(t), as.integer(e), as.integer(a),
+    as.integer(stratum), labels,
+    .es_string(fun, "ties", ties, "\"efron\" or \"breslow\""),
+    .es_string(fun, "test", test, "a test name, e.g. \"fh(0,1)\"", null = TRUE),
+    .es_flag(fun, "timefix", timefix))
+  .es_parse(json, "es_analyze")
+}

@@ -1,0 +1,4 @@
+library(testthat)
+library(enrichsim)
+
+test_check("enrichsim")
