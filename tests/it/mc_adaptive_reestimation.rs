@@ -17,20 +17,15 @@
 //!   Spiessens-Debois intersections (exact for the two nested populations, so the closed test's
 //!   error is alpha, not below it), the rpact rule and the promising zone: within 4 SE of alpha
 //!   at 20,000 replicates, within 3 SE at 100,000 (ignored;
-//!   `cargo test --release --test main mc_adaptive_reestimation -- --ignored`).
+//!   `cargo test --release --test it mc_adaptive_reestimation -- --ignored`).
 
 use crate::common::*;
-use crate::mc_adaptive_rpact::{scenario, selection_lines};
+use crate::mc_adaptive_rpact::{hazard_ratios, scenario, selection_lines};
 use serde_json::Value;
 
 /// The oracle trial with `[design.reestimation]` for the rpact case.
 fn case_scenario(case: &Value) -> String {
-    let hr: Vec<f64> = case["hazard_ratios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let hr = hazard_ratios(case);
     let selection = selection_lines(case);
     let effect = match case["theta_h1"].as_f64() {
         None => "effect = \"observed\"".to_string(),

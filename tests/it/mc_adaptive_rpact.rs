@@ -35,6 +35,16 @@ fn cut() -> f64 {
     (enrichsim::stats::normal::quantile(0.6) * 2f64.ln()).exp()
 }
 
+/// The hazard ratios in S and R of an rpact case.
+pub(crate) fn hazard_ratios(case: &Value) -> Vec<f64> {
+    case["hazard_ratios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+}
+
 /// The `[design.adaptive]` selection lines of an rpact case (`selection`, `r`, `epsilon`).
 pub(crate) fn selection_lines(case: &Value) -> String {
     match case["selection"].as_str().unwrap() {
@@ -134,12 +144,7 @@ fn check(reps: u64) {
     // Group the cases by (hazard ratios, selection): one simulation each.
     let mut done: Vec<String> = Vec::new();
     for case in cases {
-        let hr: Vec<f64> = case["hazard_ratios"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_f64().unwrap())
-            .collect();
+        let hr = hazard_ratios(case);
         let selection = selection_lines(case);
         let key = format!("{hr:?} {selection}");
         if done.contains(&key) {
@@ -159,15 +164,10 @@ fn check(reps: u64) {
             );
         }
         let n = reps as f64;
-        for case in cases.iter().filter(|c| {
-            let h: Vec<f64> = c["hazard_ratios"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_f64().unwrap())
-                .collect();
-            h == hr && c["selection"] == case["selection"]
-        }) {
+        for case in cases
+            .iter()
+            .filter(|c| hazard_ratios(c) == hr && c["selection"] == case["selection"])
+        {
             let mut test = plan.test;
             test.intersection = test_of(case["intersection_test"].as_str().unwrap());
             let (mut rej, mut any, mut sel) = ([0.0; 2], 0.0, [0.0; 2]);
