@@ -117,6 +117,20 @@ print.enrichsim_result <- function(x, ...) {
     print(x$hypotheses[, c("name", "reject_prob", "reject_se", "selected_prob")],
       row.names = FALSE)
   }
+  r <- x$reestimation
+  if (is.list(r)) {
+    cat(sprintf(paste0("  event re-estimation: %s rule, %s test, conditional power %s at the %s",
+      " effect; %s deaths at the interim, %s planned, in [%s, %s]
+"), r$rule, r$test,
+      r$conditional_power, r$effect, r$interim_events, r$planned_events, r$min_events,
+      r$max_events))
+    cat(sprintf("  final deaths     %.1f (SD %.1f; 5%% to 95%%: %s to %s)
+",
+      r$final_events_mean, r$final_events_sd, r$final_events_quantiles[1],
+      r$final_events_quantiles[5]))
+    print(r$zones[, intersect(c("zone", "prob", "prob_se", "reject_prob",
+      "final_events_mean"), names(r$zones))], row.names = FALSE)
+  }
 }
 
 .es_body_sweep <- function(x) {

@@ -70,4 +70,7 @@ test_that("methods print, summarise and plot", {
   expect_output(print(a), "hazard")
   expect_invisible(plot(a))
   expect_output(print(es_validate(f)), "scenario check")
+  z <- es_run(es_example("phase3-adaptive-reestimation"), reps = 50, seed = 1, verbose = FALSE)
+  expect_output(print(z), "event re-estimation: promising_zone rule")
+  expect_output(print(z), "favourable")
 })
