@@ -51,5 +51,20 @@ one "compare-enriched-allcomers" compare phase3-enriched.toml phase3-allcomers.t
 echo "replicate.csv: enrichsim simulate-data phase3-enriched.toml --replicate 3 --seed 7" >> "$ref/COMMANDS.txt"
 one "analyze-replicate" analyze "$ref/replicate.csv" --time months --event death --arm arm --strata stratum
 one "analyze-replicate-fh" analyze "$ref/replicate.csv" --time months --event death --arm arm --test 'fh(0,1)' --ties breslow
+# The data monitoring committee's looks 1 and 2 of phase3-enriched-sequential.toml (replicate 3,
+# as in docs/monitor.md), shipped with the package for its example.
+"$bin" simulate-data phase3-enriched-sequential.toml --replicate 3 --look 1 > "$ref/monitor-look1.csv"
+echo "monitor-look1.csv: enrichsim simulate-data phase3-enriched-sequential.toml --replicate 3 --look 1" >> "$ref/COMMANDS.txt"
+"$bin" simulate-data phase3-enriched-sequential.toml --replicate 3 --look 2 > "$ref/monitor-look2.csv"
+echo "monitor-look2.csv: enrichsim simulate-data phase3-enriched-sequential.toml --replicate 3 --look 2" >> "$ref/COMMANDS.txt"
+mkdir -p "$pkg/inst/extdata"
+cp "$ref/monitor-look2.csv" "$pkg/inst/extdata/monitor-look2.csv"
+one "monitor-look1" monitor phase3-enriched-sequential.toml "$ref/monitor-look1.csv" --look 1 \
+    --time months --event death --arm arm --strata stratum
+one "monitor-look2" monitor phase3-enriched-sequential.toml "$ref/monitor-look2.csv" --look 2 \
+    --previous 77:0.978 --time months --event death --arm arm --strata stratum
+one "monitor-look2-options" monitor phase3-enriched-sequential.toml "$ref/monitor-look2.csv" \
+    --look 2 --previous 77:0.978:1.01 --time months --event death --arm arm --planned-hr 0.7 \
+    --prior 0.65,0.4,1.05 --no-timefix
 sed -i "s#$ref/##g" "$ref/COMMANDS.txt"
 echo "wrote $(ls "$ref" | wc -l) files to $ref"

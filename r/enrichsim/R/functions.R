@@ -259,27 +259,10 @@ es_compare <- function(..., set = list(), reps = 10000, seed = 1, threads = NULL
   c(own[[1]], extra)
 }
 
-#' Log-rank, Cox and Kaplan-Meier analysis of a data frame
-#'
-#' As `enrichsim analyze`: the (stratified) log-rank test, the Cox model (Efron or Breslow
-#' ties), Kaplan-Meier medians, and optionally a further test, with R's `timefix`.
-#'
-#' @param data A data frame, one row per patient.
-#' @param time Name of the column of follow-up times (finite, >= 0).
-#' @param event Name of the column of event indicators (1/0 or TRUE/FALSE).
-#' @param arm Name of the column of arms: `"treatment"`/`"control"` (any case), 1/0 or
-#'   TRUE/FALSE.
-#' @param strata Name of the column of strata (stratifies the log-rank and the Cox model), or
-#'   `NULL`.
-#' @param ties `"efron"` or `"breslow"`.
-#' @param test A further test: `"logrank"`, `"fh(rho,gamma)"`, `"maxcombo"`, `"rmst(tau)"`,
-#'   `"milestone(t)"`, or a `stratified_` form (with `strata`); `NULL` for none.
-#' @param timefix Merge near-equal times first, as R's survival does.
-#' @return A list of class `es_analyze` with the fields of the CLI's JSON.
-#' @export
-es_analyze <- function(data, time, event, arm, strata = NULL, ties = "efron", test = NULL,
-                       timefix = TRUE) {
-  fun <- "es_analyze"
+# The survival columns of a data frame checked and handed over as the library takes them:
+# times, events 0/1, arms 1 (treatment) / 0, 0-based stratum indices into the labels (empty
+# without strata). Errors name `fun`'s argument.
+.es_survival_columns <- function(fun, data, time, event, arm, strata) {
   if (!is.data.frame(data)) {
     .es_stop_arg(fun, "data", class(data)[1], "a data frame")
   }
@@ -335,10 +318,104 @@ es_analyze <- function(data, time, event, arm, strata = NULL, ties = "efron", te
     labels <- unique(s)
     stratum <- match(s, labels) - 1L
   }
-  json <- .es_json(fun, "wrap__es_rs_analyze", as.double(t), as.integer(e), as.integer(a),
-    as.integer(stratum), labels,
+  list(time = as.double(t), event = as.integer(e), arm = as.integer(a),
+    stratum = as.integer(stratum), labels = labels)
+}
+
+#' Log-rank, Cox and Kaplan-Meier analysis of a data frame
+#'
+#' As `enrichsim analyze`: the (stratified) log-rank test, the Cox model (Efron or Breslow
+#' ties), Kaplan-Meier medians, and optionally a further test, with R's `timefix`.
+#'
+#' @param data A data frame, one row per patient.
+#' @param time Name of the column of follow-up times (finite, >= 0).
+#' @param event Name of the column of event indicators (1/0 or TRUE/FALSE).
+#' @param arm Name of the column of arms: `"treatment"`/`"control"` (any case), 1/0 or
+#'   TRUE/FALSE.
+#' @param strata Name of the column of strata (stratifies the log-rank and the Cox model), or
+#'   `NULL`.
+#' @param ties `"efron"` or `"breslow"`.
+#' @param test A further test: `"logrank"`, `"fh(rho,gamma)"`, `"maxcombo"`, `"rmst(tau)"`,
+#'   `"milestone(t)"`, or a `stratified_` form (with `strata`); `NULL` for none.
+#' @param timefix Merge near-equal times first, as R's survival does.
+#' @return A list of class `es_analyze` with the fields of the CLI's JSON.
+#' @export
+es_analyze <- function(data, time, event, arm, strata = NULL, ties = "efron", test = NULL,
+                       timefix = TRUE) {
+  fun <- "es_analyze"
+  d <- .es_survival_columns(fun, data, time, event, arm, strata)
+  json <- .es_json(fun, "wrap__es_rs_analyze", d$time, d$event, d$arm, d$stratum, d$labels,
     .es_string(fun, "ties", ties, "\"efron\" or \"breslow\""),
     .es_string(fun, "test", test, "a test name, e.g. \"fh(0,1)\"", null = TRUE),
     .es_flag(fun, "timefix", timefix))
   .es_parse(json, "es_analyze")
+}
+
+#' The data monitoring committee's interim analysis of a data frame
+#'
+#' As `enrichsim monitor`: at look `look` of the scenario's group-sequential design, on the
+#' unblinded data of that look, the information fractions and the bounds recomputed by the
+#' spending function at them, the decision, the repeated confidence intervals and p-values of
+#' the hazard ratio, the conditional power under the planned and the observed hazard ratio,
+#' the predictive power under a prior, and at the end the stage-wise ordering p-value,
+#' median-unbiased estimate and confidence interval (rpact's `getAnalysisResults`;
+#' docs/monitor.md).
+#'
+#' @param scenario A scenario from [es_scenario()] or [es_scenario_list()], or a file name; its
+#'   `[design.sequential]` is the design monitored.
+#' @param data A data frame, one row per patient, as at look `look`.
+#' @param look The current look (1 to the design's number of looks).
+#' @param time,event,arm,strata Column names, as for [es_analyze()].
+#' @param previous The earlier looks as the committee saw them: `"EVENTS:Z,..."` (or
+#'   `EVENTS:Z:ALLOCATION`), or a data frame with columns `events`, `z` and optionally
+#'   `allocation`, one row per earlier look; `NULL` at look 1.
+#' @param planned_hr The hazard ratio of the conditional power "under the plan" (`NULL`: the
+#'   scenario's average hazard ratio).
+#' @param prior The prior of the predictive power: `"flat"`, `c(hr, lower, upper)` (an estimate
+#'   and its 95% interval) or `NULL` (the scenario's `[prior]`, else flat).
+#' @param timefix Merge near-equal times first, as R's survival does.
+#' @return A list of class `es_monitor` with the fields of the CLI's JSON.
+#' @export
+#' @examples
+#' d <- read.csv(system.file("extdata", "monitor-look2.csv", package = "enrichsim"))
+#' m <- es_monitor(es_example("phase3-enriched-sequential"), d, look = 2,
+#'   time = "months", event = "death", arm = "arm", strata = "stratum",
+#'   previous = "77:0.978")
+#' m$decision
+#' m$looks
+es_monitor <- function(scenario, data, look, time, event, arm, strata = NULL, previous = NULL,
+                       planned_hr = NULL, prior = NULL, timefix = TRUE) {
+  fun <- "es_monitor"
+  s <- .es_scenario_arg(fun, scenario)
+  if (!(is.numeric(look) && length(look) == 1 && is.finite(look) && look == round(look) &&
+    look >= 1)) {
+    .es_stop_arg(fun, "look", look, "a look of the design: a whole number, 1 or more")
+  }
+  previous <- if (is.null(previous)) {
+    ""
+  } else if (is.data.frame(previous)) {
+    if (!all(c("events", "z") %in% names(previous)) || nrow(previous) == 0) {
+      .es_stop_arg(fun, "previous", paste(names(previous), collapse = ", "),
+        "a data frame with columns events, z (and allocation), one row per earlier look")
+    }
+    cols <- list(previous$events, previous$z)
+    if ("allocation" %in% names(previous)) cols <- c(cols, list(previous$allocation))
+    paste(do.call(paste, c(lapply(cols, function(v) sprintf("%.17g", v)), sep = ":")),
+      collapse = ",")
+  } else {
+    .es_string(fun, "previous", previous, "\"EVENTS:Z,...\" or a data frame of the earlier looks",
+      null = TRUE)
+  }
+  prior <- if (is.null(prior)) {
+    ""
+  } else if (is.numeric(prior) && length(prior) == 3 && all(is.finite(prior))) {
+    paste(sprintf("%.17g", prior), collapse = ",")
+  } else {
+    .es_string(fun, "prior", prior, "\"flat\" or c(hr, lower, upper)")
+  }
+  d <- .es_survival_columns(fun, data, time, event, arm, strata)
+  json <- .es_json(fun, "wrap__es_rs_monitor", s$text, s$file, s$set, as.integer(look),
+    previous, .es_number(fun, "planned_hr", planned_hr, "a hazard ratio > 0", null = TRUE),
+    prior, d$time, d$event, d$arm, d$stratum, d$labels, .es_flag(fun, "timefix", timefix))
+  .es_parse(json, "es_monitor")
 }

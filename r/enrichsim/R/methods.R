@@ -9,7 +9,8 @@
   es_sweep = "sweep (enrichsim sweep)",
   es_size = "sample-size search (enrichsim size)",
   es_compare = "comparison (enrichsim compare)",
-  es_analyze = "analysis (enrichsim analyze)"
+  es_analyze = "analysis (enrichsim analyze)",
+  es_monitor = "interim analysis (enrichsim monitor)"
 )
 
 .es_fmt <- function(x) {
@@ -78,8 +79,26 @@ print.enrichsim_result <- function(x, ...) {
     es_compare = .es_body_compare(x),
     es_boundaries = .es_body_boundaries(x),
     es_at_hr = .es_body_at_hr(x),
+    es_monitor = .es_body_monitor(x),
     .es_body_default(x)
   )
+}
+
+.es_body_monitor <- function(x) {
+  cat(sprintf("  look %s of %s, %s, alpha %s; planned HR %.4f (%s)\n", x$look, x$looks_planned,
+    x$design, x$alpha, x$planned_hr, x$planned_hr_source))
+  cat(sprintf("  data             %s patients, %s deaths, log-rank z %.4f, Cox HR %.4f (%.4f to %.4f)\n",
+    x$data$n, x$data$events, x$data$logrank_z, x$data$cox_hr, x$data$cox_hr_lower,
+    x$data$cox_hr_upper))
+  cat(sprintf("  decision         %s\n", x$decision_text))
+  if (!is.null(x$final_p)) {
+    cat(sprintf("  final            p %.4g, median-unbiased HR %.4f (%.4f to %.4f)\n", x$final_p,
+      x$median_unbiased_hr, x$final_ci_lower, x$final_ci_upper))
+  }
+  print(x$looks[, intersect(c("look", "events", "fraction", "z", "efficacy_bound",
+    "futility_bound", "action", "rci_lower", "rci_upper", "repeated_p",
+    "conditional_power_planned", "conditional_power_observed"), names(x$looks))],
+    row.names = FALSE)
 }
 
 .es_body_default <- function(x) {

@@ -140,3 +140,25 @@ test_that("a scenario from R lists equals the same scenario from its file", {
       es_validate("phase3-enriched.toml")))[-1])
   })
 })
+
+test_that("es_monitor equals enrichsim monitor at looks 1 and 2", {
+  in_scenarios({
+    d1 <- read.csv(file.path(ref_dir, "monitor-look1.csv"))
+    d2 <- read.csv(file.path(ref_dir, "monitor-look2.csv"))
+    m1 <- es_monitor("phase3-enriched-sequential.toml", d1, look = 1, time = "months",
+      event = "death", arm = "arm", strata = "stratum")
+    expect_s3_class(m1, "es_monitor")
+    expect_cli(m1, "monitor-look1")
+    m2 <- es_monitor("phase3-enriched-sequential.toml", d2, look = 2, time = "months",
+      event = "death", arm = "arm", strata = "stratum", previous = "77:0.978")
+    expect_cli(m2, "monitor-look2")
+    expect_identical(m2$decision, "reject")
+    # the earlier looks as a data frame, the CLI's other options as R values
+    m3 <- es_monitor("phase3-enriched-sequential.toml", d2, look = 2, time = "months",
+      event = "death", arm = "arm",
+      previous = data.frame(events = 77, z = 0.978, allocation = 1.01),
+      planned_hr = 0.7, prior = c(0.65, 0.4, 1.05), timefix = FALSE)
+    expect_cli(m3, "monitor-look2-options")
+    expect_output(print(m2), "reject")
+  })
+})

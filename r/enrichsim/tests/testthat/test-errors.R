@@ -54,6 +54,21 @@ test_that("es_analyze names the column argument at fault", {
   expect_error(es_analyze(as.list(d), "t", "e", "a"), "argument `data`")
 })
 
+test_that("es_monitor names the argument at fault", {
+  d <- read.csv(file.path(ref_dir, "monitor-look2.csv"))
+  f <- es_example("phase3-enriched-sequential")
+  m <- function(...) es_monitor(f, d, time = "months", event = "death", arm = "arm", ...)
+  expect_error(m(look = 0), "es_monitor\\(\\): argument `look`")
+  expect_error(m(look = 2), "argument `previous`")
+  expect_error(m(look = 2, previous = "77"), "argument `previous`")
+  expect_error(m(look = 2, previous = data.frame(n = 1)), "argument `previous`")
+  expect_error(m(look = 1, planned_hr = -1), "argument `planned_hr`")
+  expect_error(m(look = 1, prior = "wide"), "argument `prior`")
+  expect_error(m(look = 9), "argument `look`")
+  expect_error(es_monitor(f, d, look = 1, time = "months", event = "death", arm = "nope"),
+    "argument `arm`")
+})
+
 test_that("methods print, summarise and plot", {
   b <- es_boundaries(power = 0.9, futility = "asOF")
   expect_output(print(b), "boundaries")

@@ -434,6 +434,54 @@ fn es_rs_compare(
     })())
 }
 
+/// The survival data handed over from a data frame (`event` and `treated` 0/1, `stratum`
+/// 0-based indices into `strata_names`, empty without strata) as the library's data set, after
+/// the checks the R side cannot make.
+fn dataset_of(
+    time: Vec<f64>,
+    event: Vec<i32>,
+    treated: Vec<i32>,
+    stratum: Vec<i32>,
+    strata_names: Vec<String>,
+) -> std::result::Result<enrichsim::analysis::dataset::Dataset, Error> {
+    let stratified = !strata_names.is_empty();
+    let n = time.len();
+    let stratum = if stratified { stratum } else { vec![0; n] };
+    if event.len() != n || treated.len() != n || stratum.len() != n {
+        return Err(Error::usage(
+            "data",
+            "columns of different lengths",
+            "columns of one data frame",
+        ));
+    }
+    let max = enrichsim::analysis::MAX_STRATA as usize;
+    if strata_names.len() > max {
+        return Err(Error::usage(
+            "strata",
+            format!("{} strata", strata_names.len()),
+            format!("at most {max} strata"),
+        ));
+    }
+    if stratum
+        .iter()
+        .any(|&s| s < 0 || s as usize >= strata_names.len().max(1))
+    {
+        return Err(Error::usage(
+            "strata",
+            "stratum indices out of range",
+            "0-based indices into the strata labels",
+        ));
+    }
+    Ok(enrichsim::analysis::dataset::Dataset {
+        time,
+        event: event.iter().map(|&e| e == 1).collect(),
+        treated: treated.iter().map(|&t| t == 1).collect(),
+        stratum: stratum.iter().map(|&s| s as u32).collect(),
+        strata_names,
+        visits: None,
+    })
+}
+
 /// `enrichsim analyze` on columns handed over from a data frame: `event` and `treated` 0/1,
 /// `stratum` 0-based indices into `strata_names` (empty without strata). `test` "" for none.
 #[extendr]
@@ -469,41 +517,7 @@ fn es_rs_analyze(
             "breslow" => enrichsim::analysis::Ties::Breslow,
             _ => return Err(Error::usage("ties", ties, "\"efron\" or \"breslow\"")),
         };
-        let n = time.len();
-        let stratum = if stratified { stratum } else { vec![0; n] };
-        if event.len() != n || treated.len() != n || stratum.len() != n {
-            return Err(Error::usage(
-                "data",
-                "columns of different lengths",
-                "columns of one data frame",
-            ));
-        }
-        let max = enrichsim::analysis::MAX_STRATA as usize;
-        if strata_names.len() > max {
-            return Err(Error::usage(
-                "strata",
-                format!("{} strata", strata_names.len()),
-                format!("at most {max} strata"),
-            ));
-        }
-        if stratum
-            .iter()
-            .any(|&s| s < 0 || s as usize >= strata_names.len().max(1))
-        {
-            return Err(Error::usage(
-                "strata",
-                "stratum indices out of range",
-                "0-based indices into the strata labels",
-            ));
-        }
-        let dataset = enrichsim::analysis::dataset::Dataset {
-            time,
-            event: event.iter().map(|&e| e == 1).collect(),
-            treated: treated.iter().map(|&t| t == 1).collect(),
-            stratum: stratum.iter().map(|&s| s as u32).collect(),
-            strata_names,
-            visits: None,
-        };
+        let dataset = dataset_of(time, event, treated, stratum, strata_names)?;
         let options = enrichsim::analysis::AnalyzeOptions {
             stratified,
             ties,
@@ -512,6 +526,67 @@ fn es_rs_analyze(
         };
         let result = enrichsim::analysis::analyze_data(&dataset, &options)?;
         Ok(report::render(&result, Format::Json))
+    })())
+}
+
+/// `enrichsim monitor` on columns handed over from a data frame (as [`es_rs_analyze`]): the
+/// scenario `text` read from `file` with `set`, the current `look`, the earlier looks
+/// `previous` (`--previous`'s text, "" for none), `planned_hr` (NaN: the scenario's) and
+/// `prior` (`--prior`'s text, "" for the default).
+#[extendr]
+#[allow(clippy::too_many_arguments)]
+fn es_rs_monitor(
+    text: &str,
+    file: &str,
+    set: Vec<String>,
+    look: i32,
+    previous: &str,
+    planned_hr: f64,
+    prior: &str,
+    time: Vec<f64>,
+    event: Vec<i32>,
+    treated: Vec<i32>,
+    stratum: Vec<i32>,
+    strata_names: Vec<String>,
+    timefix: bool,
+) -> Vec<String> {
+    answer((|| {
+        use enrichsim::study::monitor::{MonitorOptions, PreviousLook, parse_prior};
+        let previous = match previous {
+            "" => Vec::new(),
+            text => PreviousLook::parse_list(text)?,
+        };
+        if !planned_hr.is_nan() && !(planned_hr.is_finite() && planned_hr > 0.0) {
+            return Err(Error::usage(
+                "--planned-hr",
+                planned_hr,
+                "a hazard ratio > 0",
+            ));
+        }
+        let prior = match prior {
+            "" => None,
+            text => Some(parse_prior(text)?),
+        };
+        if look < 1 {
+            return Err(Error::usage(
+                "--look",
+                look,
+                "a look of the design, 1 or more",
+            ));
+        }
+        let study = enrichsim::Study::parse(text, file, &set)?;
+        let stratified = !strata_names.is_empty();
+        let dataset = dataset_of(time, event, treated, stratum, strata_names)?;
+        let options = MonitorOptions {
+            look: look as usize,
+            previous,
+            stratified,
+            timefix,
+            planned_hr: (!planned_hr.is_nan()).then_some(planned_hr),
+            prior,
+        };
+        let result = enrichsim::study::monitor::monitor(&study, &dataset, &options)?;
+        Ok(report::render_monitor(&result, Format::Json))
     })())
 }
 
@@ -526,4 +601,5 @@ extendr_module! {
     fn es_rs_size;
     fn es_rs_compare;
     fn es_rs_analyze;
+    fn es_rs_monitor;
 }
