@@ -66,5 +66,18 @@ one "monitor-look2" monitor phase3-enriched-sequential.toml "$ref/monitor-look2.
 one "monitor-look2-options" monitor phase3-enriched-sequential.toml "$ref/monitor-look2.csv" \
     --look 2 --previous 77:0.978:1.01 --time months --event death --arm arm --planned-hr 0.7 \
     --prior 0.65,0.4,1.05 --no-timefix
+# Blinded event prediction on docs/predict.md's data set (dates), and on the same data in
+# calendar months with the other options.
+cp "$root/tests/data/oracles/predict-dataset.csv" "$ref/predict.csv"
+echo "predict.csv: tests/data/oracles/predict-dataset.csv" >> "$ref/COMMANDS.txt"
+cp "$ref/predict.csv" "$pkg/inst/extdata/predict.csv"
+(
+    cd "$ref" # the data file by its bare name, as the R tests give it
+    scenario=../../../inst/scenarios/phase3-enriched.toml
+    one "predict" predict "$scenario" predict.csv --sims 300 --seed 4
+    one "predict-options" predict "$scenario" predict.csv --sims 200 --seed 5 \
+        --hazard exponential --events 150,230 --sample-size 520 --horizon 36 \
+        --cut 2025-12-15 --no-parameter-uncertainty
+)
 sed -i "s#$ref/##g" "$ref/COMMANDS.txt"
 echo "wrote $(ls "$ref" | wc -l) files to $ref"

@@ -419,3 +419,111 @@ es_monitor <- function(scenario, data, look, time, event, arm, strata = NULL, pr
     prior, d$time, d$event, d$arm, d$stratum, d$labels, .es_flag(fun, "timefix", timefix))
   .es_parse(json, "es_monitor")
 }
+
+#' Blinded event prediction for a running trial
+#'
+#' As `enrichsim predict`: from each patient's entry, status at the cut (event, dropout,
+#' ongoing, completed) and date of the event, dropout or last contact, with no arm, the pooled
+#' hazard of death (exponential, Weibull or piecewise, or chosen by AIC), the dropout hazard and
+#' the recruitment rate are fitted, the rest of the trial is simulated with the parameters drawn
+#' from their estimates' asymptotic law, and each planned look's date comes with 80% and 95%
+#' prediction intervals, its probability of being reached and the deaths expected by each month
+#' (docs/predict.md).
+#'
+#' @param scenario A scenario from [es_scenario()] or [es_scenario_list()], or a file name: its
+#'   looks' deaths, sample size, follow-up and enrolment.
+#' @param data A data frame, one row per patient (dates as `Date` or `"YYYY-MM-DD"` strings,
+#'   or calendar months with `months = TRUE`; an empty date for an ongoing patient), or the
+#'   name of a CSV file with such columns.
+#' @param entry,status,date Column names.
+#' @param months The entry and date columns (and `cut`, `start`) are calendar months, not dates.
+#' @param cut,start The cut (default: the latest date) and the start of recruitment (default:
+#'   the first entry), as dates (or months).
+#' @param hazard `"exponential"`, `"weibull"`, `"piecewise:B1,B2,..."`, `"auto"` or
+#'   `"auto:B1,..."`.
+#' @param recruitment `"constant"` or `"scenario"`.
+#' @param sims Forward simulations.
+#' @param seed,threads As for [es_run()].
+#' @param events The looks' death counts (increasing), or `NULL` for the scenario's.
+#' @param sample_size Patients to randomise in all, or `NULL` for `design.sample_size`.
+#' @param horizon Count no death later than this many months after the cut (`NULL`: no limit).
+#' @param parameter_uncertainty Draw the parameters (`TRUE`) or fix them at their estimates.
+#' @return A list of class `es_predict` with the fields of the CLI's JSON.
+#' @export
+es_predict <- function(scenario, data, entry = "entry", status = "status", date = "date",
+                       months = FALSE, cut = NULL, start = NULL, hazard = "auto",
+                       recruitment = "constant", sims = 2000, seed = 1, threads = NULL,
+                       events = NULL, sample_size = NULL, horizon = NULL,
+                       parameter_uncertainty = TRUE) {
+  fun <- "es_predict"
+  s <- .es_scenario_arg(fun, scenario)
+  if (is.data.frame(data)) {
+    label <- paste(deparse(substitute(data)), collapse = " ")
+    if (nrow(data) == 0) {
+      .es_stop_arg(fun, "data", "a data frame with no rows", "one row per patient")
+    }
+    path <- tempfile(fileext = ".csv")
+    on.exit(unlink(path), add = TRUE)
+    .es_write_csv(data, path)
+  } else if (is.character(data) && length(data) == 1 && !is.na(data)) {
+    if (!file.exists(data)) {
+      .es_stop_arg(fun, "data", data, "a data frame or the name of an existing CSV file")
+    }
+    label <- data
+    path <- data
+  } else {
+    .es_stop_arg(fun, "data", class(data)[1], "a data frame or the name of a CSV file")
+  }
+  when <- function(arg, x) {
+    if (is.null(x)) return("")
+    if (inherits(x, "Date")) return(format(x, "%Y-%m-%d"))
+    if (is.numeric(x) && length(x) == 1 && is.finite(x)) return(sprintf("%.17g", x))
+    .es_string(fun, arg, x, "a date \"YYYY-MM-DD\" (or a number of months with months = TRUE)")
+  }
+  events <- if (is.null(events)) {
+    integer(0)
+  } else if (is.numeric(events) && length(events) >= 1 && all(is.finite(events)) &&
+    all(events == round(events)) && all(events >= 1) && all(events <= .Machine$integer.max)) {
+    as.integer(events)
+  } else {
+    .es_stop_arg(fun, "events", events, "death counts >= 1, strictly ascending")
+  }
+  sample_size <- if (is.null(sample_size)) {
+    0L
+  } else if (is.numeric(sample_size) && length(sample_size) == 1 && is.finite(sample_size) &&
+    sample_size == round(sample_size) && sample_size >= 1 && sample_size <= 1e6) {
+    as.integer(sample_size)
+  } else {
+    .es_stop_arg(fun, "sample_size", sample_size, "NULL or a whole number of patients")
+  }
+  json <- .es_json(fun, "wrap__es_rs_predict", s$text, s$file, s$set, path, label,
+    .es_string(fun, "entry", entry), .es_string(fun, "status", status),
+    .es_string(fun, "date", date), .es_flag(fun, "months", months), when("cut", cut),
+    when("start", start), .es_string(fun, "hazard", hazard),
+    .es_string(fun, "recruitment", recruitment),
+    .es_number(fun, "sims", sims, "a whole number of simulations, 1 or more"), .es_seed(fun, seed),
+    .es_threads(fun, threads), events, sample_size,
+    .es_number(fun, "horizon", horizon, "a number of months > 0", null = TRUE),
+    .es_flag(fun, "parameter_uncertainty", parameter_uncertainty))
+  .es_parse(json, "es_predict")
+}
+
+# Writes a data frame as CSV for the library's readers: numbers with 17 significant digits (so
+# every double reads back exactly), dates as YYYY-MM-DD, NA as an empty field, text quoted.
+.es_write_csv <- function(data, path) {
+  text <- vapply(data, function(x) is.character(x) || is.factor(x), TRUE)
+  out <- lapply(data, function(x) {
+    if (inherits(x, "Date")) {
+      y <- format(x, "%Y-%m-%d")
+    } else if (is.numeric(x)) {
+      y <- sprintf("%.17g", x)
+    } else {
+      y <- as.character(x)
+    }
+    y[is.na(x)] <- NA
+    y
+  })
+  out <- as.data.frame(out, stringsAsFactors = FALSE, optional = TRUE)
+  names(out) <- names(data)
+  utils::write.csv(out, path, row.names = FALSE, na = "", quote = which(text))
+}

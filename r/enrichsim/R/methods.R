@@ -10,7 +10,8 @@
   es_size = "sample-size search (enrichsim size)",
   es_compare = "comparison (enrichsim compare)",
   es_analyze = "analysis (enrichsim analyze)",
-  es_monitor = "interim analysis (enrichsim monitor)"
+  es_monitor = "interim analysis (enrichsim monitor)",
+  es_predict = "blinded event prediction (enrichsim predict)"
 )
 
 .es_fmt <- function(x) {
@@ -80,6 +81,7 @@ print.enrichsim_result <- function(x, ...) {
     es_boundaries = .es_body_boundaries(x),
     es_at_hr = .es_body_at_hr(x),
     es_monitor = .es_body_monitor(x),
+    es_predict = .es_body_predict(x),
     .es_body_default(x)
   )
 }
@@ -99,6 +101,26 @@ print.enrichsim_result <- function(x, ...) {
     "futility_bound", "action", "rci_lower", "rci_upper", "repeated_p",
     "conditional_power_planned", "conditional_power_observed"), names(x$looks))],
     row.names = FALSE)
+}
+
+.es_body_predict <- function(x) {
+  cat(sprintf("  data             %s: %s patients, %s deaths, %s dropouts, %s ongoing at the cut (month %.2f%s)\n",
+    x$data_file, x$patients, x$deaths, x$dropouts, x$ongoing, x$cut,
+    if (!is.null(x$cut_date)) paste0(", ", x$cut_date) else ""))
+  cat(sprintf("  hazard           %s; %s still to recruit of %s\n", x$hazard$model, x$to_recruit,
+    x$sample_size))
+  looks <- x$looks
+  if (is.data.frame(looks) && is.data.frame(looks$month)) {
+    table <- data.frame(look = looks$look, deaths = looks$events,
+      reached = looks$probability_reached, month = looks$month$median,
+      month_95 = sprintf("%.1f to %.1f", looks$month$lower_95, looks$month$upper_95),
+      month_80 = sprintf("%.1f to %.1f", looks$month$lower_80, looks$month$upper_80))
+    if (is.data.frame(looks$date)) {
+      table$date <- looks$date$median
+      table$date_95 <- paste(looks$date$lower_95, "to", looks$date$upper_95)
+    }
+    print(table, row.names = FALSE)
+  }
 }
 
 .es_body_default <- function(x) {

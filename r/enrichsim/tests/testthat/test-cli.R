@@ -162,3 +162,26 @@ test_that("es_monitor equals enrichsim monitor at looks 1 and 2", {
     expect_output(print(m2), "reject")
   })
 })
+
+test_that("es_predict equals enrichsim predict, from the file and from a data frame", {
+  old <- setwd(ref_dir)
+  on.exit(setwd(old))
+  s <- es_example("phase3-enriched")
+  p <- es_predict(s, "predict.csv", sims = 300, seed = 4)
+  expect_s3_class(p, "es_predict")
+  expect_cli(p, "predict")
+  o <- es_predict(s, "predict.csv", sims = 200, seed = 5, hazard = "exponential",
+    events = c(150, 230), sample_size = 520, horizon = 36, cut = as.Date("2025-12-15"),
+    parameter_uncertainty = FALSE)
+  expect_cli(o, "predict-options")
+  # the same data as a data frame (written back with every digit): the same numbers
+  d <- utils::read.csv("predict.csv", stringsAsFactors = FALSE)
+  q <- es_predict(s, d, sims = 300, seed = 4)
+  expect_identical(q$data_file, "d")
+  got <- unclass(q)
+  want <- unclass(p)
+  got$data_file <- want$data_file <- NULL
+  attr(got, "json") <- attr(want, "json") <- NULL
+  expect_identical(got, want)
+  expect_output(print(p), "blinded event prediction")
+})

@@ -69,6 +69,21 @@ test_that("es_monitor names the argument at fault", {
     "argument `arm`")
 })
 
+test_that("es_predict names the argument or the data's line at fault", {
+  d <- utils::read.csv(file.path(ref_dir, "predict.csv"), stringsAsFactors = FALSE)
+  s <- es_example("phase3-enriched")
+  expect_error(es_predict(s, d, sims = 0), "es_predict\\(\\): argument `sims`")
+  expect_error(es_predict(s, d, hazard = "gompertz"), "argument `hazard`")
+  expect_error(es_predict(s, d, events = c(200, 100)), "argument `events`")
+  expect_error(es_predict(s, d, sample_size = -3), "argument `sample_size`")
+  expect_error(es_predict(s, d, cut = as.Date("2025-10-31")), "d: line 15: column `date`")
+  bad <- d
+  bad$status[3] <- "unknown"
+  expect_error(es_predict(s, bad), "bad: line 4: column `status`")
+  expect_error(es_predict(s, "no-such-file.csv"), "argument `data`")
+  expect_error(es_predict(s, d, entry = "start"), "column")
+})
+
 test_that("methods print, summarise and plot", {
   b <- es_boundaries(power = 0.9, futility = "asOF")
   expect_output(print(b), "boundaries")

@@ -590,6 +590,103 @@ fn es_rs_monitor(
     })())
 }
 
+/// `enrichsim predict` on a CSV file of blinded data (`path`, written by the R side from a
+/// data frame with every number to 17 significant digits, or the user's own file), named
+/// `label` in the result: the CLI's own reader checks it (dates, statuses, the cut) and names
+/// the line at fault. `cut`, `start` "" for the defaults; `events` empty for the scenario's
+/// looks; `sample_size` 0 for the scenario's; `horizon` NaN for none.
+#[extendr]
+#[allow(clippy::too_many_arguments)]
+fn es_rs_predict(
+    text: &str,
+    file: &str,
+    set: Vec<String>,
+    path: &str,
+    label: &str,
+    entry: &str,
+    status: &str,
+    date: &str,
+    months: bool,
+    cut: &str,
+    start: &str,
+    hazard: &str,
+    recruitment: &str,
+    sims: f64,
+    seed: &str,
+    threads: i32,
+    events: Vec<i32>,
+    sample_size: i32,
+    horizon: f64,
+    parameter_uncertainty: bool,
+) -> Vec<String> {
+    answer((|| {
+        use enrichsim::analysis::blinded::{BlindedColumns, TimeScale, read_blinded_csv};
+        use enrichsim::study::predict::{PredictOptions, Recruitment};
+        let run = run_options(sims, seed, threads)
+            .map_err(|_| Error::usage("sims", sims, "a whole number of simulations, 1 or more"))?;
+        if !events.windows(2).all(|w| w[0] < w[1]) || events.iter().any(|&n| n < 1) {
+            return Err(Error::usage(
+                "events",
+                format!("{events:?}"),
+                "death counts >= 1, strictly ascending",
+            ));
+        }
+        let options = PredictOptions {
+            hazard: enrichsim::analytic::prediction::HazardChoice::parse(hazard)?,
+            recruitment: Recruitment::parse(recruitment)?,
+            sims: run.reps,
+            seed: run.seed,
+            threads: run.threads,
+            events: (!events.is_empty()).then(|| events.iter().map(|&n| n as u32).collect()),
+            sample_size: (sample_size > 0).then_some(sample_size as u32),
+            horizon: option_f64(horizon),
+            parameter_uncertainty,
+        };
+        let study = enrichsim::Study::parse(text, file, &set)?;
+        let columns = BlindedColumns {
+            entry: entry.to_string(),
+            status: status.to_string(),
+            date: date.to_string(),
+        };
+        let scale = if months {
+            TimeScale::Months
+        } else {
+            TimeScale::Dates
+        };
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let blinded = read_blinded_csv(
+            std::path::Path::new(path),
+            &columns,
+            scale,
+            opt(cut).as_deref(),
+            opt(start).as_deref(),
+        )
+        .map_err(|e| relabel(e, path, label))?;
+        let prediction = enrichsim::study::predict::predict(&study, &blinded, label, &options)?;
+        Ok(report::render(&prediction, Format::Json))
+    })())
+}
+
+/// An error about the file `path` told as about `label` (the data frame's name).
+fn relabel(e: Error, path: &str, label: &str) -> Error {
+    match e {
+        Error::Data {
+            file,
+            line,
+            message,
+        } if file == path => Error::Data {
+            file: label.to_string(),
+            line,
+            message,
+        },
+        Error::DataFile { file, message } if file == path => Error::DataFile {
+            file: label.to_string(),
+            message,
+        },
+        e => e,
+    }
+}
+
 extendr_module! {
     mod enrichsim;
     fn es_rs_check;
@@ -602,4 +699,5 @@ extendr_module! {
     fn es_rs_compare;
     fn es_rs_analyze;
     fn es_rs_monitor;
+    fn es_rs_predict;
 }
