@@ -556,7 +556,9 @@ fn es_rs_monitor(
             "" => Vec::new(),
             text => PreviousLook::parse_list(text)?,
         };
-        if !planned_hr.is_nan() && !(planned_hr.is_finite() && planned_hr > 0.0) {
+        if let Some(h) = option_f64(planned_hr)
+            && !(h.is_finite() && h > 0.0)
+        {
             return Err(Error::usage(
                 "--planned-hr",
                 planned_hr,
