@@ -325,3 +325,45 @@ plot.es_compare <- function(x, ...) {
     code = 3, length = 0.05)
   invisible(x)
 }
+
+#' @rdname es_methods
+#' @export
+plot.es_predict <- function(x, ...) {
+  m <- x$months
+  d <- m$deaths
+  looks <- x$looks
+  top <- max(c(d$upper_95, looks$events), na.rm = TRUE)
+  graphics::plot(m$month, d$median, type = "n", xlim = c(0, max(m$month)), ylim = c(0, top),
+    xlab = "months from the start of recruitment", ylab = "cumulative deaths",
+    main = x$scenario, ...)
+  graphics::polygon(c(m$month, rev(m$month)), c(d$lower_95, rev(d$upper_95)),
+    col = "grey90", border = NA)
+  graphics::polygon(c(m$month, rev(m$month)), c(d$lower_80, rev(d$upper_80)),
+    col = "grey75", border = NA)
+  graphics::lines(c(x$cut, m$month), c(x$deaths, d$median), lwd = 2)
+  graphics::points(x$cut, x$deaths, pch = 19)
+  graphics::abline(v = x$cut, lty = 3)
+  graphics::abline(h = looks$events, lty = 2, col = "grey40")
+  graphics::legend("topleft", bty = "n", legend = c("deaths at the cut",
+    "predicted median", "80% and 95% prediction intervals", "planned looks' deaths"),
+    pch = c(19, NA, 15, NA), lty = c(NA, 1, NA, 2), lwd = c(NA, 2, NA, 1),
+    col = c("black", "black", "grey75", "grey40"))
+  invisible(x)
+}
+
+#' @rdname es_methods
+#' @export
+plot.es_monitor <- function(x, ...) {
+  l <- x$looks
+  graphics::plot(l$fraction, l$efficacy_bound, type = "b", pch = 1, lty = 2,
+    ylim = range(c(l$efficacy_bound, l$futility_bound, l$z, 0), na.rm = TRUE),
+    xlim = c(0, 1), xlab = "information fraction (deaths / maximum deaths)",
+    ylab = "log-rank z (> 0 favours treatment)", main = x$scenario, ...)
+  if (any(is.finite(l$futility_bound))) {
+    graphics::lines(l$fraction, l$futility_bound, type = "b", pch = 2, lty = 3)
+  }
+  graphics::lines(l$fraction, l$z, type = "b", pch = 19, lwd = 2)
+  graphics::legend("topleft", bty = "n", legend = c("efficacy bound", "futility bound",
+    "observed z"), pch = c(1, 2, 19), lty = c(2, 3, 1))
+  invisible(x)
+}

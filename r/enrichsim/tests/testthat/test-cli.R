@@ -160,6 +160,9 @@ test_that("es_monitor equals enrichsim monitor at looks 1 and 2", {
       planned_hr = 0.7, prior = c(0.65, 0.4, 1.05), timefix = FALSE)
     expect_cli(m3, "monitor-look2-options")
     expect_output(print(m2), "reject")
+    pdf(NULL)
+    on.exit(dev.off(), add = TRUE)
+    expect_invisible(plot(m2))
   })
 })
 
@@ -184,4 +187,7 @@ test_that("es_predict equals enrichsim predict, from the file and from a data fr
   attr(got, "json") <- attr(want, "json") <- NULL
   expect_identical(got, want)
   expect_output(print(p), "blinded event prediction")
+  pdf(NULL)
+  on.exit(dev.off(), add = TRUE)
+  expect_invisible(plot(p))
 })
