@@ -215,6 +215,11 @@ fn refuse(study: &Study, key: &str, value: &str, problem: &str, allowed: &str) -
 
 /// The interim analysis of `data` at look `options.look` of `study`'s design.
 pub fn monitor(study: &Study, data: &Dataset, options: &MonitorOptions) -> Result<MonitorReport> {
+    if let Some(h) = options.planned_hr
+        && !(h.is_finite() && h > 0.0)
+    {
+        return Err(Error::usage("--planned-hr", h, "a hazard ratio > 0"));
+    }
     let design = &study.design;
     let Some(plan) = &design.sequential else {
         return Err(refuse(

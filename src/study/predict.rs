@@ -319,6 +319,14 @@ impl Prediction {
 /// `[design.sequential]`, or `design.analysis.events`).
 fn targets(study: &Study, events: Option<&[u32]>) -> Result<Vec<u32>> {
     if let Some(e) = events {
+        if e.is_empty() || e[0] == 0 || !e.windows(2).all(|w| w[0] < w[1]) {
+            let shown: Vec<String> = e.iter().map(u32::to_string).collect();
+            return Err(Error::usage(
+                "--events",
+                shown.join(","),
+                "death counts >= 1, strictly ascending, separated by commas, e.g. 150,300",
+            ));
+        }
         return Ok(e.to_vec());
     }
     if let Some(plan) = &study.design.sequential

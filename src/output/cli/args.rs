@@ -204,15 +204,19 @@ pub struct PredictArgs {
     pub output: OutputArgs,
 }
 
-/// `--events`: comma-separated death counts, whole numbers >= 1, strictly ascending.
+/// `--events`: comma-separated death counts, read as whole numbers (that they are >= 1 and
+/// strictly ascending is checked by [`crate::study::predict::predict`]).
 pub(super) fn event_counts(text: &str) -> Result<Vec<u32>> {
-    let allowed = "death counts >= 1, strictly ascending, separated by commas, e.g. 150,300";
-    let v: Option<Vec<u32>> = text
-        .split(',')
-        .map(|v| v.trim().parse::<u32>().ok().filter(|&n| n >= 1))
-        .collect();
-    v.filter(|v| v.windows(2).all(|w| w[0] < w[1]))
-        .ok_or_else(|| Error::usage("--events", text, allowed))
+    text.split(',')
+        .map(|v| v.trim().parse::<u32>().ok())
+        .collect::<Option<Vec<u32>>>()
+        .ok_or_else(|| {
+            Error::usage(
+                "--events",
+                text,
+                "death counts >= 1, strictly ascending, separated by commas, e.g. 150,300",
+            )
+        })
 }
 
 // The arguments of `enrichsim run` (documented on [`Command::Run`]).

@@ -645,11 +645,6 @@ pub(super) fn monitor(args: MonitorArgs) -> Result<()> {
         None => Vec::new(),
         Some(text) => PreviousLook::parse_list(text)?,
     };
-    if let Some(h) = planned_hr
-        && !(h.is_finite() && h > 0.0)
-    {
-        return Err(Error::usage("--planned-hr", h, "a hazard ratio > 0"));
-    }
     let prior = prior.as_deref().map(parse_prior).transpose()?;
     let loaded = crate::Study::load(&scenario.scenario, &scenario.set)?;
     let stratified = strata.is_some();

@@ -556,15 +556,6 @@ fn es_rs_monitor(
             "" => Vec::new(),
             text => PreviousLook::parse_list(text)?,
         };
-        if let Some(h) = option_f64(planned_hr)
-            && !(h.is_finite() && h > 0.0)
-        {
-            return Err(Error::usage(
-                "--planned-hr",
-                planned_hr,
-                "a hazard ratio > 0",
-            ));
-        }
         let prior = match prior {
             "" => None,
             text => Some(parse_prior(text)?),
@@ -624,19 +615,20 @@ fn es_rs_predict(
     answer((|| {
         use enrichsim::analysis::blinded::{BlindedColumns, TimeScale, read_blinded_csv};
         use enrichsim::study::predict::{PredictOptions, Recruitment};
-        let run = run_options(sims, seed, threads)
-            .map_err(|_| Error::usage("sims", sims, "a whole number of simulations, 1 or more"))?;
-        if !events.windows(2).all(|w| w[0] < w[1]) || events.iter().any(|&n| n < 1) {
+        // (seed and threads read as for a run; predict() checks the number of simulations
+        // and the death counts)
+        let run = run_options(1.0, seed, threads)?;
+        if !(sims.fract() == 0.0 && sims >= 1.0 && sims <= u64::MAX as f64) {
             return Err(Error::usage(
-                "events",
-                format!("{events:?}"),
-                "death counts >= 1, strictly ascending",
+                "sims",
+                sims,
+                "a whole number of simulations, 1 or more",
             ));
         }
         let options = PredictOptions {
             hazard: enrichsim::analytic::prediction::HazardChoice::parse(hazard)?,
             recruitment: Recruitment::parse(recruitment)?,
-            sims: run.reps,
+            sims: sims as u64,
             seed: run.seed,
             threads: run.threads,
             events: (!events.is_empty()).then(|| events.iter().map(|&n| n as u32).collect()),
