@@ -418,6 +418,15 @@ fn lines(k: usize, s: &ScenarioReport) -> Vec<Line> {
     v
 }
 
+/// A tagged number, or "–" when it is undefined (NaN: no replicate to average).
+fn known(src: &str, pointer: &str, value: f64, decimals: usize) -> String {
+    if value.is_nan() {
+        "–".to_string()
+    } else {
+        num(src, pointer, value, decimals)
+    }
+}
+
 /// With `[design.reestimation]`: how often the interim re-set the deaths, each zone's
 /// probability, power and mean final deaths, and the final deaths and duration of the trials
 /// re-estimated.
@@ -461,16 +470,12 @@ fn reestimation_lines(v: &mut Vec<Line>, s: &ScenarioReport, k: usize) {
                                 zs.prob_se,
                                 4
                             ),
-                            if zs.reject_prob.is_nan() {
-                                "–".to_string()
-                            } else {
-                                num(
-                                    src,
-                                    &format!("/reestimation/zones/{z}/reject_prob"),
-                                    zs.reject_prob,
-                                    4,
-                                )
-                            }
+                            known(
+                                src,
+                                &format!("/reestimation/zones/{z}/reject_prob"),
+                                zs.reject_prob,
+                                4,
+                            )
                         ),
                     )
                 })
@@ -482,19 +487,9 @@ fn reestimation_lines(v: &mut Vec<Line>, s: &ScenarioReport, k: usize) {
             format!("zone {}: final deaths, mean", zone.zone),
             |m, src| {
                 opt(m).map_or_else(Default::default, |r| {
-                    let zs = &r.zones[z];
-                    if zs.final_events_mean.is_nan() {
-                        return ("–".to_string(), String::new());
-                    }
-                    (
-                        num(
-                            src,
-                            &format!("/reestimation/zones/{z}/final_events_mean"),
-                            zs.final_events_mean,
-                            1,
-                        ),
-                        String::new(),
-                    )
+                    let mean = r.zones[z].final_events_mean;
+                    let pointer = format!("/reestimation/zones/{z}/final_events_mean");
+                    (known(src, &pointer, mean, 1), String::new())
                 })
             },
             s,
@@ -505,22 +500,21 @@ fn reestimation_lines(v: &mut Vec<Line>, s: &ScenarioReport, k: usize) {
         "final deaths of the re-estimated, mean (5% to 95%)",
         |m, src| {
             opt(m).map_or_else(Default::default, |r| {
-                if r.final_events_mean.is_nan() {
-                    return ("–".to_string(), String::new());
-                }
                 let q = &r.final_events_quantiles;
-                (
-                    num(
+                let mean = r.final_events_mean;
+                let spread = if mean.is_nan() {
+                    String::new()
+                } else {
+                    range(
                         src,
-                        "/reestimation/final_events_mean",
-                        r.final_events_mean,
-                        1,
-                    ),
-                    format!(
-                        "{} to {}",
-                        num(src, "/reestimation/final_events_quantiles/0", q[0], 0),
-                        num(src, "/reestimation/final_events_quantiles/4", q[4], 0)
-                    ),
+                        ("/reestimation/final_events_quantiles/0", q[0]),
+                        ("/reestimation/final_events_quantiles/4", q[4]),
+                        0,
+                    )
+                };
+                (
+                    known(src, "/reestimation/final_events_mean", mean, 1),
+                    spread,
                 )
             })
         },
@@ -531,22 +525,20 @@ fn reestimation_lines(v: &mut Vec<Line>, s: &ScenarioReport, k: usize) {
         "months to the final analysis of the re-estimated, mean (2.5% to 97.5%)",
         |m, src| {
             opt(m).map_or_else(Default::default, |r| {
-                if r.final_duration_mean.is_nan() {
-                    return ("–".to_string(), String::new());
-                }
-                (
-                    num(
-                        src,
-                        "/reestimation/final_duration_mean",
-                        r.final_duration_mean,
-                        1,
-                    ),
+                let mean = r.final_duration_mean;
+                let spread = if mean.is_nan() {
+                    String::new()
+                } else {
                     range(
                         src,
                         ("/reestimation/final_duration_lower", r.final_duration_lower),
                         ("/reestimation/final_duration_upper", r.final_duration_upper),
                         1,
-                    ),
+                    )
+                };
+                (
+                    known(src, "/reestimation/final_duration_mean", mean, 1),
+                    spread,
                 )
             })
         },
