@@ -21,7 +21,7 @@
 //! file, the line, the column, the value and what is allowed; an empty file or one with no rows
 //! is an [`Error::DataFile`].
 
-use super::dataset::{Decode, Records, check_unique, decode, list, missing_column, shown};
+use super::dataset::{CsvErrors, Header, Records, list, shown};
 use crate::stats::date::{self, DATE_ALLOWED, DAYS_PER_MONTH};
 use crate::{Error, Result};
 use std::path::Path;
@@ -215,20 +215,8 @@ pub fn read_blinded_csv(
         }
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let file = path.display().to_string();
-    let at_line = |line: u64, message: String| Error::Data {
-        file: file.clone(),
-        line,
-        message,
-    };
-    let whole = |message: String| Error::DataFile {
-        file: file.clone(),
-        message,
-    };
-    let text = decode(&bytes).map_err(|e| match e {
-        Decode::Whole(m) => whole(m),
-        Decode::Line(line, m) => at_line(line, m),
-    })?;
+    let errors = CsvErrors::new(path);
+    let text = errors.text(&bytes)?;
     let mut records = Records::new(text);
     let mut fields = Vec::new();
     let wanted = format!(
@@ -237,37 +225,29 @@ pub fn read_blinded_csv(
         shown(&columns.status),
         shown(&columns.date)
     );
-    let Some((header_line, _)) = records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? else {
-        return Err(whole(format!(
-            "the file (empty): expected a header line naming the columns {wanted}"
-        )));
-    };
-    let names = std::mem::take(&mut fields);
-    check_unique(&names).map_err(|m| at_line(header_line, m))?;
-    let find = |role: &str, name: &str| -> Result<usize> {
-        names
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| at_line(header_line, missing_column(role, name, &names)))
-    };
+    let header = Header::read(&mut records, &mut fields, &errors, &wanted)?;
+    let find = |role: &str, name: &str| header.find(&errors, role, name);
     let i_entry = find("entry", &columns.entry)?;
     let i_status = find("status", &columns.status)?;
     let i_date = find("date", &columns.date)?;
     let mut rows: Vec<RawRow> = Vec::new();
-    while let Some((line, _)) = records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? {
-        if fields.len() != names.len() {
-            return Err(at_line(
+    while let Some((line, _)) = records
+        .next(&mut fields)
+        .map_err(|(l, m)| errors.at_line(l, m))?
+    {
+        if fields.len() != header.names.len() {
+            return Err(errors.at_line(
                 line,
                 format!(
                     "{} fields, but the header has {} ({})",
                     fields.len(),
-                    names.len(),
-                    list(&names)
+                    header.names.len(),
+                    list(&header.names)
                 ),
             ));
         }
         let bad = |column: &str, raw: &str, problem: String, allowed: &str| {
-            at_line(
+            errors.at_line(
                 line,
                 format!(
                     "column `{}`: value `{}` {problem}; allowed: {allowed}",
@@ -292,7 +272,7 @@ pub fn read_blinded_csv(
         let date = if raw.is_empty() && status == Status::Ongoing {
             None
         } else if raw.is_empty() {
-            return Err(at_line(
+            return Err(errors.at_line(
                 line,
                 format!(
                     "column `{}`: (empty) for a patient with status `{}`; allowed: the date of the {} (empty only for an ongoing patient, meaning alive at the cut)",
@@ -311,7 +291,7 @@ pub fn read_blinded_csv(
         if let Some(d) = date
             && d.as_f64() < entry.as_f64()
         {
-            return Err(at_line(
+            return Err(errors.at_line(
                 line,
                 format!(
                     "column `{}`: {} is before the entry {} (column `{}`); allowed: a date on or after the patient's entry",
@@ -330,8 +310,9 @@ pub fn read_blinded_csv(
         });
     }
     if rows.is_empty() {
-        return Err(whole(format!(
-            "no data rows: nothing follows the header (line {header_line}); expected one row per patient randomised"
+        return Err(errors.whole(format!(
+            "no data rows: nothing follows the header (line {}); expected one row per patient randomised",
+            header.line
         )));
     }
     let latest = rows
@@ -342,7 +323,7 @@ pub fn read_blinded_csv(
     let cut = cut.unwrap_or(latest);
     for r in &rows {
         if r.entry.as_f64() > cut.as_f64() {
-            return Err(at_line(
+            return Err(errors.at_line(
                 r.line,
                 format!(
                     "column `{}`: entry {} is after the cut {}; allowed: patients randomised by the cut (--cut)",
@@ -355,7 +336,7 @@ pub fn read_blinded_csv(
         if let Some(d) = r.date
             && d.as_f64() > cut.as_f64()
         {
-            return Err(at_line(
+            return Err(errors.at_line(
                 r.line,
                 format!(
                     "column `{}`: {} is after the cut {}; allowed: events, dropouts and contacts by the cut (--cut)",

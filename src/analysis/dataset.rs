@@ -110,12 +110,7 @@ pub fn read_long_csv(
     visit_columns: &VisitColumns,
 ) -> Result<Dataset> {
     let (mut data, long) = read_rows(path, columns, Some(visit_columns))?;
-    let file = path.display().to_string();
-    let at_line = |line: u64, message: String| Error::Data {
-        file: file.clone(),
-        line,
-        message,
-    };
+    let errors = CsvErrors::new(path);
     let mut rows = long.expect("visit columns were given");
     // Stable sort: by patient, then visit time (rows of a patient in file order on ties).
     rows.sort_by(|a, b| a.patient.cmp(&b.patient).then(a.time.total_cmp(&b.time)));
@@ -128,7 +123,7 @@ pub fn read_long_csv(
         let id = shown(&group[0].id);
         let first_line = group.iter().map(|r| r.line).min().unwrap_or(0);
         if group[0].time != 0.0 {
-            return Err(at_line(
+            return Err(errors.at_line(
                 first_line,
                 format!(
                     "patient `{id}` (column `{id_col}`) has no baseline visit: their first visit is at {} months; allowed: every patient has a visit at time 0 (the baseline)",
@@ -139,7 +134,7 @@ pub fn read_long_csv(
         for w in group.windows(2) {
             if w[1].time == w[0].time {
                 let (a, b) = (w[0].line.min(w[1].line), w[0].line.max(w[1].line));
-                return Err(at_line(
+                return Err(errors.at_line(
                     b,
                     format!(
                         "patient `{id}` has two visits at {} months (column `{vt_col}`), on lines {a} and {b}; allowed: one row per patient and visit",
@@ -151,7 +146,7 @@ pub fn read_long_csv(
         let (end, died) = (data.time[p], data.event[p]);
         for r in group {
             if died && r.time >= end {
-                return Err(at_line(
+                return Err(errors.at_line(
                     r.line,
                     format!(
                         "patient `{id}` has a visit at {} months (column `{vt_col}`), at or after their death at {end} months; allowed: visits before death",
@@ -160,7 +155,7 @@ pub fn read_long_csv(
                 ));
             }
             if !died && r.time > end {
-                return Err(at_line(
+                return Err(errors.at_line(
                     r.line,
                     format!(
                         "patient `{id}` has a visit at {} months (column `{vt_col}`), after the end of their follow-up at {end} months (censored); allowed: visits within follow-up",
@@ -195,42 +190,15 @@ fn read_rows(
     visit_columns: Option<&VisitColumns>,
 ) -> Result<(Dataset, Option<Vec<VisitRow>>)> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let file = path.display().to_string();
-    let at_line = |line: u64, message: String| Error::Data {
-        file: file.clone(),
-        line,
-        message,
-    };
-    let whole = |message: String| Error::DataFile {
-        file: file.clone(),
-        message,
-    };
+    let errors = CsvErrors::new(path);
 
     check_distinct_roles(columns, visit_columns)?;
-    let text = decode(&bytes).map_err(|e| match e {
-        Decode::Whole(m) => whole(m),
-        Decode::Line(line, m) => at_line(line, m),
-    })?;
+    let text = errors.text(&bytes)?;
 
     let mut records = Records::new(text);
     let mut fields = Vec::new();
-    let header_line = match records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? {
-        Some((line, _)) => line,
-        None => {
-            return Err(whole(format!(
-                "the file (empty): expected a header line naming the columns {}",
-                wanted(columns)
-            )));
-        }
-    };
-    let names = std::mem::take(&mut fields);
-    check_unique(&names).map_err(|m| at_line(header_line, m))?;
-    let find = |role: &str, name: &str| -> Result<usize> {
-        names
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| at_line(header_line, missing_column(role, name, &names)))
-    };
+    let header = Header::read(&mut records, &mut fields, &errors, &wanted(columns))?;
+    let find = |role: &str, name: &str| header.find(&errors, role, name);
     let i_time = find("time", &columns.time)?;
     let i_event = find("event", &columns.event)?;
     let i_arm = find("arm", &columns.arm)?;
@@ -253,7 +221,10 @@ fn read_rows(
 
     let mut data = Dataset::default();
     let (mut first_row, mut last_row) = (0u64, 0u64);
-    while let Some((line, end)) = records.next(&mut fields).map_err(|(l, m)| at_line(l, m))? {
+    while let Some((line, end)) = records
+        .next(&mut fields)
+        .map_err(|(l, m)| errors.at_line(l, m))?
+    {
         if first_row == 0 {
             first_row = line;
         }
@@ -262,22 +233,22 @@ fn read_rows(
         // of a stray `"`: say so.
         let err = |message: String| {
             if end > line {
-                at_line(
+                errors.at_line(
                     line,
                     format!(
                         "{message} (this row runs to line {end}: a quoted field holds line ends; a stray `\"`?)"
                     ),
                 )
             } else {
-                at_line(line, message)
+                errors.at_line(line, message)
             }
         };
-        if fields.len() != names.len() {
+        if fields.len() != header.names.len() {
             return Err(err(format!(
                 "{} fields, but the header has {} ({})",
                 fields.len(),
-                names.len(),
-                list(&names)
+                header.names.len(),
+                list(&header.names)
             )));
         }
         let time = parse_time(&fields[i_time]).map_err(|problem| {
@@ -411,8 +382,9 @@ fn read_rows(
     }
 
     if data.time.is_empty() {
-        return Err(whole(format!(
-            "no data rows: nothing follows the header (line {header_line}); expected one row per patient"
+        return Err(errors.whole(format!(
+            "no data rows: nothing follows the header (line {}); expected one row per patient",
+            header.line
         )));
     }
     for (treated, label, other) in [
@@ -420,7 +392,7 @@ fn read_rows(
         (false, "control", "treatment (or 1)"),
     ] {
         if !data.treated.contains(&treated) {
-            return Err(whole(format!(
+            return Err(errors.whole(format!(
                 "no patients in the {label} arm: column `{}` is {other} in every row, from line {first_row} to line {last_row}; both arms need at least one patient",
                 shown(&columns.arm)
             )));
@@ -620,6 +592,83 @@ fn line_ends(bytes: &[u8]) -> u64 {
 
 /// A malformed record: the line and the message.
 type ParseError = (u64, String);
+
+/// Where a CSV file's errors point: the file as named, one of its lines, or the whole of it.
+pub(super) struct CsvErrors {
+    file: String,
+}
+
+impl CsvErrors {
+    pub(super) fn new(path: &Path) -> CsvErrors {
+        CsvErrors {
+            file: path.display().to_string(),
+        }
+    }
+
+    /// A problem on line `line` (1-based; the header is line 1).
+    pub(super) fn at_line(&self, line: u64, message: String) -> Error {
+        Error::Data {
+            file: self.file.clone(),
+            line,
+            message,
+        }
+    }
+
+    /// A problem of the file as a whole.
+    pub(super) fn whole(&self, message: String) -> Error {
+        Error::DataFile {
+            file: self.file.clone(),
+            message,
+        }
+    }
+
+    /// The file's bytes as UTF-8 text ([`decode`]).
+    pub(super) fn text<'b>(&self, bytes: &'b [u8]) -> Result<&'b str> {
+        decode(bytes).map_err(|e| match e {
+            Decode::Whole(m) => self.whole(m),
+            Decode::Line(line, m) => self.at_line(line, m),
+        })
+    }
+}
+
+/// A CSV file's header: its line and its column names (distinct).
+pub(super) struct Header {
+    /// The header's line.
+    pub(super) line: u64,
+    /// The column names, in file order.
+    pub(super) names: Vec<String>,
+}
+
+impl Header {
+    /// Reads the first record of `records` as the header (`fields`: the reader's buffer);
+    /// `wanted` names the columns expected, for the message about an empty file.
+    pub(super) fn read(
+        records: &mut Records,
+        fields: &mut Vec<String>,
+        errors: &CsvErrors,
+        wanted: &str,
+    ) -> Result<Header> {
+        let Some((line, _)) = records
+            .next(fields)
+            .map_err(|(l, m)| errors.at_line(l, m))?
+        else {
+            return Err(errors.whole(format!(
+                "the file (empty): expected a header line naming the columns {wanted}"
+            )));
+        };
+        let names = std::mem::take(fields);
+        check_unique(&names).map_err(|m| errors.at_line(line, m))?;
+        Ok(Header { line, names })
+    }
+
+    /// The index of the column `name` (in the role `role`, for the message when it is missing).
+    pub(super) fn find(&self, errors: &CsvErrors, role: &str, name: &str) -> Result<usize> {
+        self.names
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| errors.at_line(self.line, missing_column(role, name, &self.names)))
+    }
+}
 
 /// The records of a CSV text, one at a time, each with the line it starts on.
 pub(super) struct Records<'a> {
